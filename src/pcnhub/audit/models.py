@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class AuditEntry(models.Model):
+    """One append-only entry of the audit trail, chained by hash to the one before.
+
+    Written only through :mod:`pcnhub.audit.services`; never edited or deleted.
+    """
+
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
+    )
+    system_actor = models.CharField(
+        max_length=200, blank=True, help_text="Named system run when no user acted."
+    )
+    action = models.CharField(max_length=60)
+    entity_type = models.CharField(max_length=60)
+    entity_key = models.CharField(max_length=200, blank=True)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+    previous_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name_plural = "audit entries"
+        indexes = [models.Index(fields=["entity_type", "entity_key"])]
+
+    def __str__(self) -> str:
+        who = self.actor.get_username() if self.actor else self.system_actor
+        return f"{self.at:%Y-%m-%d %H:%M} {who} {self.action} {self.entity_key}"

@@ -1,0 +1,82 @@
+"""``pcnhub import KIND PATH [--as-at YYYY-MM-DD]``"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from tqdm import tqdm
+
+from pcnhub.audit.services import Actor
+from pcnhub.core.dates import parse_iso
+from pcnhub.register.importers import IMPORTERS
+from pcnhub.register.importers.errors import ImportRejected
+from pcnhub.register.imports import run_import
+
+
+def tqdm_progress(items: Iterable[Any], label: str, total: int) -> Iterable[Any]:
+    return tqdm(
+        items,
+        desc=label,
+        total=total,
+        unit=" rows",
+        file=sys.stderr,
+        leave=False,
+        mininterval=0.5,
+    )
+
+
+def format_counts(counts: dict) -> str:
+    lines = []
+    width = max([len(f) for f in counts["by_fact"]] + [12])
+    header = ("", "created", "updated", "closed", "unchanged")
+    lines.append(f"{header[0]:<{width}}" + "".join(f"{h:>11}" for h in header[1:]))
+    for fact, c in counts["by_fact"].items():
+        lines.append(f"{fact:<{width}}" + "".join(f"{c[h]:>11}" for h in header[1:]))
+    t = counts["totals"]
+    lines.append(f"{'total':<{width}}" + "".join(f"{t[h]:>11}" for h in header[1:]))
+    lines.append(f"skipped: {t['skipped']}")
+    for reason, n in counts["skipped"].items():
+        lines.append(f"  {n} {reason}")
+    return "\n".join(lines)
+
+
+class Command(BaseCommand):
+    help = "Import an NHS file into the register (all or nothing)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("kind", choices=sorted(IMPORTERS), help="the file's format")
+        parser.add_argument("path", type=Path)
+        parser.add_argument(
+            "--as-at",
+            type=parse_iso,
+            default=None,
+            help="the date a snapshot file describes (YYYY-MM-DD); files with "
+            "dates use their own",
+        )
+        parser.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        kind, path = options["kind"], options["path"]
+        actor = Actor(system=f"pcnhub import {kind} (command line)")
+        try:
+            run = run_import(
+                kind,
+                path,
+                actor=actor,
+                as_at=options["as_at"],
+                progress=(lambda i, _l, _t: i) if options["quiet"] else tqdm_progress,
+            )
+        except ImportRejected as rejected:
+            raise CommandError(
+                f"{path} was not imported; nothing was written.\n{rejected.summary()}"
+            ) from None
+        self.stdout.write(
+            f"Imported {path.name} as {kind}"
+            + (f" as at {run.as_at}" if run.as_at else "")
+            + f" (import run {run.pk}).\n"
+            + format_counts(run.counts)
+        )

@@ -1,0 +1,49 @@
+"""``pcnhub networks --as-at DATE [--commissioner CODE] --format csv|json``"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from pcnhub.core.dates import parse_iso
+from pcnhub.register.management.commands._output import write_rows
+from pcnhub.register.queries import networks_on
+
+COLUMNS = [
+    "pcn_code",
+    "pcn_name",
+    "commissioner_code",
+    "practices",
+    "registered_population",
+    "weighted_population",
+]
+
+
+class Command(BaseCommand):
+    help = "List the networks open on a date with their members and populations."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--as-at", type=parse_iso, required=True)
+        parser.add_argument("--commissioner", default=None)
+        parser.add_argument(
+            "--lists-at",
+            type=parse_iso,
+            default=None,
+            help="take list sizes as at this date (default: --as-at)",
+        )
+        parser.add_argument("--format", choices=["csv", "json"], default="csv")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        rows = networks_on(
+            options["as_at"], options["commissioner"], options["lists_at"]
+        )
+        write_rows(self.stdout, rows, COLUMNS, options["format"])
+        short = sum(1 for r in rows if r.members_without_weighted)
+        if short:
+            print(
+                f"note: {short} of {len(rows)} networks have members with no weighted "
+                "list on that date; their weighted_population counts only the others",
+                file=sys.stderr,
+            )
