@@ -99,8 +99,8 @@ def populations(sizes: dict[str, int], members: dict[str, str]) -> dict[str, int
 
 def test_files_are_returned_in_import_order(demo_files: list[DemoFile]) -> None:
     assert [(f.kind, f.path.name, f.as_at) for f in demo_files] == [
-        ("qof-mapping", "MAPPING_NHS_GEOGRAPHIES_2021.csv", date(2021, 1, 1)),
         ("epraccur", "epraccur-2020-12.csv", date(2020, 12, 1)),
+        ("qof-mapping", "MAPPING_NHS_GEOGRAPHIES_2021.csv", date(2021, 1, 1)),
         ("registrations", "gp-reg-pat-prac-all-2021-01.csv", None),
         ("weighted-lists", "weighted-lists-2021-01.csv", None),
         ("epraccur", "epraccur-2022-04.csv", date(2022, 4, 1)),

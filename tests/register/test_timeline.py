@@ -136,3 +136,8 @@ def test_after_reconcile_source_wins_inside_span_and_rest_is_kept(
             [(d.value, d.start, d.end) for d in desired] if inside else before, day
         )
         assert value_on(after, day) == expected
+
+
+def test_snapshot_span_stops_at_a_known_end() -> None:
+    records = [held("X", D(2019, 7, 1), D(2021, 10, 1))]
+    assert snapshot_span(records, D(2021, 1, 1)) == (D(2021, 1, 1), D(2021, 10, 1))

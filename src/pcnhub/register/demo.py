@@ -448,14 +448,12 @@ def write_demo_files(directory: Path, seed: int = 2019) -> list[DemoFile]:
 
     path = directory / "MAPPING_NHS_GEOGRAPHIES_2021.csv"
     _write_qof_mapping(path, _QOF_AS_AT)
-    files.append(
-        DemoFile(
-            "qof-mapping",
-            path,
-            _QOF_AS_AT,
-            "QOF 2020/21 organisation mapping: practices, networks and commissioners"
-            " on 2021-01-01 (before the commissioner merger)",
-        )
+    qof = DemoFile(
+        "qof-mapping",
+        path,
+        _QOF_AS_AT,
+        "QOF 2020/21 organisation mapping: practices, networks and commissioners"
+        " on 2021-01-01 (before the commissioner merger)",
     )
     for extract, reg_date in ((early, first), (late, second)):
         path = directory / f"epraccur-{extract:%Y-%m}.csv"
@@ -493,6 +491,8 @@ def write_demo_files(directory: Path, seed: int = 2019) -> list[DemoFile]:
                 f"Global sum weighted lists on {reg_date.isoformat()}",
             )
         )
+    # Import in date order: the 2020-12 practice extract, then the 2021 mapping.
+    files.insert(1, qof)
     path = directory / f"ePCN-{_EPCN_AS_AT:%Y-%m}.xlsx"
     _write_epcn(path, _EPCN_AS_AT)
     files.append(

@@ -220,6 +220,27 @@ def _is_open_gp_practice(version: OrganisationVersion | None, day: date) -> bool
     return version.status not in CLOSED_STATUSES
 
 
+def _with_patients(practices: list[str], day: date) -> list[str]:
+    """Drop practices missing from the latest registration list on or before ``day``.
+
+    ODS extracts say a practice is open until a later extract says otherwise; a
+    practice with no patients in the latest list has closed or is dormant, and
+    needs no network. Without any list, every practice counts.
+    """
+    registered = ListSize.objects.filter(
+        measure=ListMeasure.REGISTERED, date__lte=day, superseded_by__isnull=True
+    )
+    latest = registered.order_by("-date").values_list("date", flat=True).first()
+    if latest is None:
+        return practices
+    listed = set(
+        registered.filter(date=latest, practice_id__in=practices).values_list(
+            "practice_id", flat=True
+        )
+    )
+    return [p for p in practices if p in listed]
+
+
 def uncovered_on(day: date, commissioner: str | None = None) -> list[UncoveredPractice]:
     """Open GP practices in a commissioner's area that are in no network on ``day``."""
     links = links_on(RelationshipKind.PRACTICE_COMMISSIONER, day)
@@ -231,7 +252,7 @@ def uncovered_on(day: date, commissioner: str | None = None) -> list[UncoveredPr
         .filter(child_id__in=list(area))
         .values_list("child_id", flat=True)
     )
-    candidates = [p for p in area if p not in in_network]
+    candidates = _with_patients([p for p in area if p not in in_network], day)
     versions = {
         v.organisation_id: v
         for v in holding_on(

@@ -137,7 +137,9 @@ def snapshot_span(held: Sequence[Held[R]], day: date) -> tuple[date, date | None
     """The span a snapshot of ``day`` speaks for: up to the next thing we know.
 
     A file that describes one day says what held from that day on, until the
-    next change we already know of (from a later file imported earlier).
+    next change we already know of: a record starting later, or one ending later
+    (both from files imported earlier).
     """
     later = [r.start for r in held if r.start > day]
+    later += [r.end for r in held if r.end is not None and r.end > day]
     return day, (min(later) if later else None)

@@ -263,7 +263,9 @@ def _oversee(writer: RegisterWriter, net: NetworkRow, day: date) -> None:
         # A closed PCN: its commissioner is the one it had when it closed.
         last_day = net.details.close_date
         segment = Segment(net.commissioner, last_day, close)
-        writer.link_history(Rel.NETWORK_COMMISSIONER, net.code, [segment], last_day)
+        writer.link_history(
+            Rel.NETWORK_COMMISSIONER, net.code, [segment], last_day, day
+        )
     else:
         writer.link_snapshot(Rel.NETWORK_COMMISSIONER, net.code, net.commissioner, day)
 
@@ -275,7 +277,7 @@ def _apply_practice(
     segments = [
         Segment(m.network, m.start, end_inclusive_to_exclusive(m.end)) for m in items
     ]
-    writer.link_history(Rel.PRACTICE_NETWORK, practice, segments, items[0].start)
+    writer.link_history(Rel.PRACTICE_NETWORK, practice, segments, items[0].start, day)
     latest = items[-1]
     current = latest.end is None or latest.end >= day
     if current:

@@ -117,7 +117,7 @@ class EpraccurImporter:
                 segment = Segment(
                     p.commissioner, p.joined, end_inclusive_to_exclusive(p.left)
                 )
-                writer.link_history(kind, p.code, [segment], p.joined)
+                writer.link_history(kind, p.code, [segment], p.joined, day)
             else:
                 writer.link_snapshot(kind, p.code, p.commissioner, day)
 

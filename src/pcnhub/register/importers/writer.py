@@ -220,11 +220,30 @@ class RegisterWriter:
         self._apply_links(kind, child, held, start, end, desired)
 
     def link_history(
-        self, kind: str, child: str, segments: list[Segment], since: date
+        self,
+        kind: str,
+        child: str,
+        segments: list[Segment],
+        since: date,
+        known_on: date,
     ) -> None:
-        """From ``since`` on, the child's parents were exactly ``segments``."""
+        """From ``since`` on, the child's parents were exactly ``segments``.
+
+        The source was extracted on ``known_on``: it cannot speak past the next
+        change we already hold after that day (from a later file imported first).
+        """
         held = self._held_links(kind, child)
-        self._apply_links(kind, child, held, since, None, segments)
+        _, end = snapshot_span(held, known_on)
+        if end is not None:
+            if since >= end:
+                self.counts.add(RelationshipKind(kind).label, "unchanged")
+                return
+            segments = [
+                Segment(s.value, s.start, min(s.end or end, end))
+                for s in segments
+                if s.start < end
+            ]
+        self._apply_links(kind, child, held, since, end, segments)
 
     def _held_links(self, kind: str, child: str) -> list[Held[Relationship]]:
         assert kind in self.relationship_kinds, f"{kind} not loaded"

@@ -1,0 +1,495 @@
+"""Import the real national NHS files into a fresh database, and time it.
+
+    .venv/bin/python benchmarks/import_national.py [--database URL] [--data DIR]
+
+Migrates a fresh database, imports the national files in date order, then
+imports each of them once more (the no-change path). Every import runs the
+``pcnhub`` command line in its own process, so its time and peak memory are its
+own. Each file is also read once with bare pandas in its own process: the
+"parsing floor" the import is compared with. Targets: each import within 3x the
+floor's seconds, and under 1 GB peak memory. See benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit, urlunsplit
+
+REPO = Path(__file__).resolve().parents[1]
+CHILD = Path(__file__).resolve().parent / "_child.py"
+DEFAULT_DATA = REPO.parent / "shared" / "data"
+RESULTS = Path(__file__).resolve().parent / "results"
+
+TIME_FACTOR = 3.0
+MEMORY_LIMIT_MB = 1024.0
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Step:
+    kind: str
+    path: str  # relative to the data directory
+    as_at: str | None
+
+    @property
+    def name(self) -> str:
+        return Path(self.path).name
+
+
+# In the order the files describe (oldest first), except the QOF mapping's
+# 2020/21 snapshot, which the brief fixes at 1 January 2021.
+STEPS = [
+    Step("epraccur", "ods/epraccur-2019-12.csv", "2019-12-01"),
+    Step("qof-mapping", "qof/MAPPING_NHS_GEOGRAPHIES_2021.csv", "2021-01-01"),
+    Step("registrations", "registrations/gp-reg-pat-prac-all-2021-01.csv", None),
+    Step("payments", "payments/nhspaymentsgp-2019-20-prac.csv", "2019-10-01"),
+    Step("payments", "payments/nhspaymentsgp-2020-21-prac.csv", "2020-10-01"),
+    Step("epraccur", "ods/epraccur-2022-04.csv", "2022-04-01"),
+    Step("epcn", "ods/ePCN-2022-05.xlsx", "2022-05-01"),
+]
+
+
+@dataclass
+class Measure:
+    seconds: float  # the step itself, timed inside the child
+    process_seconds: float  # the whole child process, start-up included
+    peak_mb: float
+    exit_code: int
+    counts: dict[str, int] | None = None
+    rows: dict[str, int] | None = None
+    stderr_tail: str = ""
+
+
+@dataclass
+class FileResult:
+    file: str
+    kind: str
+    as_at: str | None
+    rows: int = 0
+    rows_by_sheet: dict[str, int] = field(default_factory=dict)
+    floor: Measure | None = None
+    first: Measure | None = None
+    again: Measure | None = None
+
+    @property
+    def ratio(self) -> float | None:
+        if not (self.first and self.floor and self.floor.seconds > 0):
+            return None
+        return self.first.seconds / self.floor.seconds
+
+    @property
+    def peak_ratio(self) -> float | None:
+        if not (self.first and self.floor):
+            return None
+        return self.first.peak_mb / self.floor.peak_mb
+
+    @property
+    def within_time(self) -> bool:
+        return self.ratio is not None and self.ratio <= TIME_FACTOR
+
+    @property
+    def within_memory(self) -> bool:
+        peaks = [m.peak_mb for m in (self.first, self.again) if m]
+        return bool(peaks) and max(peaks) < MEMORY_LIMIT_MB
+
+    @property
+    def again_unchanged(self) -> bool | None:
+        if not (self.again and self.again.counts):
+            return None
+        return not any(self.again.counts[o] for o in ("created", "updated", "closed"))
+
+
+# databases ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Database:
+    url: str
+    vendor: str  # "sqlite" or "postgresql"
+    shown: str  # the URL without any password
+    temporary_dir: Path | None = None
+
+
+def parse_database(url: str | None, force: bool) -> Database:
+    if url is None:
+        tmp = Path(tempfile.mkdtemp(prefix="pcnhub-bench-"))
+        path = tmp / "bench.sqlite3"
+        return Database(f"sqlite:///{path}", "sqlite", f"sqlite:///{path}", tmp)
+    parts = urlsplit(url)
+    scheme = parts.scheme.split("+")[0]
+    if scheme in {"postgres", "postgresql", "pgsql"}:
+        vendor, name = "postgresql", unquote(parts.path.lstrip("/"))
+    elif scheme == "sqlite":
+        # The children run in a scratch directory: make a relative path absolute.
+        path = Path(sqlite_path(url)).resolve()
+        url = f"sqlite:///{path}"
+        vendor, name = "sqlite", path.name
+    else:
+        sys.exit(
+            f"import_national: unsupported database {scheme!r} (sqlite, postgresql)"
+        )
+    if not name:
+        sys.exit(f"import_national: {url!r} names no database")
+    if "bench" not in name.lower() and not force:
+        sys.exit(
+            f"import_national: this benchmark drops and recreates {name!r}. Use a "
+            "database whose name contains 'bench' (e.g. pcnhub_bench), or pass --force."
+        )
+    netloc = parts.netloc
+    if parts.password is not None:
+        netloc = netloc.replace(f":{parts.password}@", ":***@", 1)
+    shown = urlunsplit(parts._replace(netloc=netloc))
+    return Database(url, vendor, shown)
+
+
+def sqlite_path(url: str) -> str:
+    # sqlite:////abs/path and sqlite:///relative/path, as dj-database-url reads them
+    path = url.split("://", 1)[1]
+    return path[1:] if path.startswith("/") else path
+
+
+def recreate(db: Database) -> None:
+    """Start from nothing: drop the database (or delete the file) and create it."""
+    if db.vendor == "sqlite":
+        path = Path(sqlite_path(db.url))
+        for extra in ("", "-wal", "-shm", "-journal"):
+            Path(f"{path}{extra}").unlink(missing_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(db.url)
+    name = unquote(parts.path.lstrip("/"))
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                sql.Identifier(name)
+            )
+        )
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+# measuring ---------------------------------------------------------------------
+
+TOTAL_LINE = re.compile(r"^total\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*$", re.M)
+SKIPPED_LINE = re.compile(r"^skipped:\s+(\d+)\s*$", re.M)
+
+
+def measure(args: list[str], work: Path) -> tuple[Measure, str]:
+    result_file = work / "result.json"
+    result_file.unlink(missing_ok=True)
+    env = os.environ | {"PYTHONUNBUFFERED": "1"}
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, str(CHILD), str(result_file), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=work,
+    )
+    process_seconds = time.perf_counter() - start
+    stderr_tail = "\n".join(done.stderr.strip().splitlines()[-30:])
+    if not result_file.exists():
+        return (
+            Measure(
+                0.0, process_seconds, 0.0, done.returncode or 1, None, None, stderr_tail
+            ),
+            done.stdout,
+        )
+    child: dict[str, Any] = json.loads(result_file.read_text(encoding="utf-8"))
+    found = TOTAL_LINE.search(done.stdout)
+    counts = None
+    if found:
+        created, updated, closed, unchanged = (int(g) for g in found.groups())
+        skipped = SKIPPED_LINE.search(done.stdout)
+        counts = {
+            "created": created,
+            "updated": updated,
+            "closed": closed,
+            "unchanged": unchanged,
+            "skipped": int(skipped.group(1)) if skipped else 0,
+        }
+    return (
+        Measure(
+            seconds=child["seconds"],
+            process_seconds=process_seconds,
+            peak_mb=child["peak_rss_bytes"] / MB,
+            exit_code=int(child["exit_code"]),
+            counts=counts,
+            rows=child.get("rows"),
+            stderr_tail=stderr_tail if child["exit_code"] else "",
+        ),
+        done.stdout,
+    )
+
+
+def cli(db: Database, *args: str) -> list[str]:
+    return ["cli", "--database", db.url, *args]
+
+
+def import_args(db: Database, step: Step, data: Path) -> list[str]:
+    args = ["import", step.kind, str(data / step.path), "--quiet"]
+    if step.as_at:
+        args += ["--as-at", step.as_at]
+    return cli(db, *args)
+
+
+def fail(what: str, m: Measure, stdout: str) -> None:
+    print(f"\n{what} failed (exit code {m.exit_code}).", file=sys.stderr)
+    if stdout.strip():
+        print(stdout.strip(), file=sys.stderr)
+    if m.stderr_tail:
+        print(m.stderr_tail, file=sys.stderr)
+    sys.exit(1)
+
+
+# reporting ---------------------------------------------------------------------
+
+
+def table(results: list[FileResult]) -> str:
+    head = (
+        "file",
+        "rows",
+        "import s",
+        "import MB",
+        "re-import s",
+        "re-imp MB",
+        "floor s",
+        "floor MB",
+        "ratio",
+        "targets",
+    )
+    lines = []
+    for r in results:
+        assert r.first and r.again and r.floor
+        verdict = "ok" if r.within_time and r.within_memory else "MISSED"
+        if not r.within_time:
+            verdict += " (time)"
+        if not r.within_memory:
+            verdict += " (memory)"
+        lines.append(
+            (
+                r.file,
+                f"{r.rows:,}",
+                f"{r.first.seconds:.2f}",
+                f"{r.first.peak_mb:.0f}",
+                f"{r.again.seconds:.2f}",
+                f"{r.again.peak_mb:.0f}",
+                f"{r.floor.seconds:.3f}",
+                f"{r.floor.peak_mb:.0f}",
+                f"{r.ratio:.1f}x" if r.ratio is not None else "-",
+                verdict,
+            )
+        )
+    widths = [max(len(row[i]) for row in [head, *lines]) for i in range(len(head))]
+
+    def fmt(row: tuple[str, ...]) -> str:
+        cells = [
+            cell.ljust(w) if i in (0, len(row) - 1) else cell.rjust(w)
+            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+        ]
+        return "  ".join(cells).rstrip()
+
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([fmt(head), rule, *(fmt(line) for line in lines)])
+
+
+def git_revision() -> str | None:
+    try:
+        rev = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return rev + ("-dirty" if dirty else "")
+
+
+# main --------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--database",
+        help="database URL (default: a fresh temporary SQLite file); it is dropped "
+        "and created again first",
+    )
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=DEFAULT_DATA,
+        help=f"the real NHS files (default: {DEFAULT_DATA})",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="allow dropping a database whose name does not contain 'bench'",
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the temporary SQLite database"
+    )
+    options = parser.parse_args(argv)
+
+    data: Path = options.data.resolve()
+    if not data.is_dir():
+        print(
+            f"import_national: skipped: the real NHS files are not at {data} "
+            "(give --data DIR); nothing was measured."
+        )
+        return 0
+    missing = [s.path for s in STEPS if not (data / s.path).is_file()]
+    if missing:
+        print(f"import_national: missing in {data}: {', '.join(missing)}")
+        return 2
+
+    db = parse_database(options.database, options.force)
+    work = Path(tempfile.mkdtemp(prefix="pcnhub-bench-run-"))
+    try:
+        return run(db, data, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        if db.temporary_dir is not None:
+            if options.keep:
+                print(f"kept the database: {db.url}")
+            else:
+                shutil.rmtree(db.temporary_dir, ignore_errors=True)
+
+
+def run(db: Database, data: Path, work: Path) -> int:
+    print(f"database: {db.shown} ({db.vendor}), fresh")
+    print(f"data:     {data}")
+    recreate(db)
+
+    migrate, out = measure(cli(db, "migrate", "-v", "0"), work)
+    if migrate.exit_code:
+        fail("migrate", migrate, out)
+    print(f"migrate:  {migrate.seconds:.2f} s, {migrate.peak_mb:.0f} MB peak")
+
+    results = [FileResult(s.name, s.kind, s.as_at) for s in STEPS]
+    for step, result in zip(STEPS, results, strict=True):
+        floor, out = measure(["floor", step.kind, str(data / step.path)], work)
+        if floor.exit_code:
+            fail(f"pandas read of {step.name}", floor, out)
+        result.floor = floor
+        result.rows_by_sheet = floor.rows or {}
+        result.rows = sum(result.rows_by_sheet.values())
+
+    for label, attr in (("import", "first"), ("re-import", "again")):
+        for step, result in zip(STEPS, results, strict=True):
+            print(f"{label:<9} {step.kind:<13} {step.name} ...", end=" ", flush=True)
+            m, out = measure(import_args(db, step, data), work)
+            if m.exit_code:
+                print("failed")
+                fail(f"{label} of {step.name}", m, out)
+            setattr(result, attr, m)
+            totals = m.counts or {}
+            print(
+                f"{m.seconds:.2f} s, {m.peak_mb:.0f} MB; "
+                + ", ".join(f"{k} {v}" for k, v in totals.items())
+            )
+
+    print()
+    print(table(results))
+    print()
+    all_time = all(r.within_time for r in results)
+    all_memory = all(r.within_memory for r in results)
+    print(
+        f"target: each import within {TIME_FACTOR:g}x its parsing floor's seconds: "
+        + ("HOLDS" if all_time else "DOES NOT HOLD")
+        + (
+            ""
+            if all_time
+            else " ("
+            + ", ".join(
+                f"{r.file} {r.ratio or 0:.1f}x" for r in results if not r.within_time
+            )
+            + ")"
+        )
+    )
+    print(
+        f"target: every import and re-import under {MEMORY_LIMIT_MB:.0f} MB peak: "
+        + ("HOLDS" if all_memory else "DOES NOT HOLD")
+    )
+    changed = [r.file for r in results if r.again_unchanged is False]
+    print(
+        "re-imports: "
+        + (
+            "no change, as expected"
+            if not changed
+            else "CHANGED the register for " + ", ".join(changed)
+        )
+    )
+
+    payload = {
+        "benchmark": "import_national",
+        "vendor": db.vendor,
+        "database": db.shown,
+        "data_dir": str(data),
+        "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "git_revision": git_revision(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpu_count": os.cpu_count(),
+        "definitions": {
+            "seconds": "the step itself, timed inside its own process (import: the "
+            "whole pcnhub command, Django set-up included; floor: the pandas read "
+            "call only)",
+            "process_seconds": "the whole child process, interpreter start-up included",
+            "peak_mb": "getrusage(RUSAGE_SELF).ru_maxrss of the child, in MiB",
+            "ratio": "import seconds / floor seconds",
+        },
+        "targets": {
+            "time_factor": TIME_FACTOR,
+            "memory_limit_mb": MEMORY_LIMIT_MB,
+            "time_holds": all_time,
+            "memory_holds": all_memory,
+            "reimports_unchanged": not changed,
+        },
+        "migrate": asdict(migrate),
+        "files": [
+            asdict(r)
+            | {
+                "ratio": r.ratio,
+                "peak_ratio": r.peak_ratio,
+                "within_time": r.within_time,
+                "within_memory": r.within_memory,
+                "reimport_unchanged": r.again_unchanged,
+            }
+            for r in results
+        ],
+    }
+    RESULTS.mkdir(exist_ok=True)
+    out_file = RESULTS / f"import_national-{db.vendor}.json"
+    out_file.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+    print(f"results:  {out_file.relative_to(REPO)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
