@@ -46,6 +46,13 @@ KIND_LABELS: dict[str, str] = {
     OrganisationKind.NETWORK: "Primary care network",
     OrganisationKind.PRACTICE: "GP practice",
 }
+SHORT_KIND_LABELS: dict[str, str] = {
+    OrganisationKind.REGION: "Region",
+    OrganisationKind.SYSTEM: "System",
+    OrganisationKind.COMMISSIONER: "Commissioner",
+    OrganisationKind.NETWORK: "Primary care network",
+    OrganisationKind.PRACTICE: "GP practice",
+}
 STATUS_LABELS = {"A": "Active", "C": "Closed", "D": "Dormant", "P": "Proposed"}
 MEASURE_LABELS = {
     ListMeasure.REGISTERED: "Registered patients",
@@ -89,6 +96,10 @@ def numeric(text: str) -> Cell:
 
 def org_url(as_at: AsAt, code: str) -> str:
     return as_at.link(reverse("org", args=[code]))
+
+
+def code_and_name(code: str, names: dict[str, str]) -> str:
+    return f"{names[code]} ({code})" if names.get(code) else code
 
 
 def org_link(as_at: AsAt, code: str, text: str | None = None) -> Markup:
@@ -351,7 +362,7 @@ def hierarchy_rows(rungs: Sequence[queries.Rung], as_at: AsAt) -> list[dict[str,
     """Summary list rows naming what the organisation sits under on the date."""
     return [
         {
-            "key": {"text": kind_label(rung.kind)},
+            "key": {"text": SHORT_KIND_LABELS.get(rung.kind, rung.kind)},
             "value": {"html": org_link(as_at, rung.code, rung_text(rung))},
         }
         for rung in rungs[1:]
@@ -454,7 +465,7 @@ def successions_rows(
     def row(other: str, succession: Succession) -> dict[str, Any]:
         reason = f" ({succession.reason})" if succession.reason else ""
         return {
-            "key": {"html": org_link(as_at, other, names.get(other) or other)},
+            "key": {"html": org_link(as_at, other, code_and_name(other, names))},
             "value": {"text": f"On {fmt_date(succession.effective)}{reason}"},
         }
 
@@ -598,7 +609,7 @@ def versions_table(code: str) -> Table:
         .order_by("valid_from", "id")
     )
     return {
-        "caption": "Details",
+        "caption": "Versions of its details",
         "responsive": True,
         "head": [
             {"text": "Name"},
@@ -638,11 +649,7 @@ def relationships_table(
         rows.append(
             [
                 RELATIONSHIP_LABELS.get(link.kind, link.kind),
-                {
-                    "html": org_link(
-                        as_at, code, f"{names[code]} ({code})" if code in names else ""
-                    )
-                },
+                {"html": org_link(as_at, code, code_and_name(code, names))},
                 *_period_cells(link.valid_from, link.valid_to),
                 run_text(link.opened_by),
                 run_text(link.closed_by),

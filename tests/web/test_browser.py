@@ -1,0 +1,179 @@
+"""The pages in a real browser (Debian's chromium, driven by Playwright).
+
+Signs in, searches for a practice by name, opens it, follows the link to its
+network and sees the members; runs axe-core on every page visited; and saves
+screenshots of a network's page for the README (docs/screenshots/).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from tests.web.conftest import PASSWORD, load_demo
+
+from pcnhub.register import demo
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+AS_AT = "2022-01-01"
+#: axe-core impacts that fail the test.
+BLOCKING = {"critical", "serious"}
+PHONE_WIDTH = 390
+
+
+@pytest.fixture(autouse=True)
+def allow_sync_orm_beside_playwright() -> Iterator[None]:
+    """Playwright's sync API runs an event loop in this thread; Django would
+    then refuse the ORM calls the fixtures make (only in this module)."""
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def chromium_path() -> Path:
+    if not CHROMIUM.exists():
+        message = (
+            f"{CHROMIUM} is missing: install Debian's chromium package "
+            "(apt-get install -y chromium) to run the browser test"
+        )
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return CHROMIUM
+
+
+def assert_accessible(page: Any, axe: Any) -> None:
+    """No critical or serious axe-core violations on the page as it is now.
+
+    No rules are excluded.
+    """
+    results = axe.run(page)
+    blocking = [
+        f"{v['id']} ({v['impact']}): {v['help']} — "
+        + "; ".join(node["target"][0] for node in v["nodes"][:5])
+        for v in results.response["violations"]
+        if v.get("impact") in BLOCKING
+    ]
+    assert not blocking, f"axe-core on {page.url}:\n" + "\n".join(blocking)
+
+
+def assert_fits_phone(page: Any) -> None:
+    """Nothing makes the page scroll sideways on a 390px-wide phone."""
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE_WIDTH, f"{page.url} is {width}px wide on a phone"
+
+
+def test_sign_in_search_practice_then_its_network(
+    live_server: Any, chromium_path: Path, tmp_path: Path
+) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import expect, sync_playwright
+
+    load_demo(tmp_path / "demo")
+    get_user_model().objects.create_user(username="alice", password=PASSWORD)
+    axe = Axe()
+    practice = demo.MOVED_PRACTICE_CODE
+    network = demo.MOVED_TO_PCN_CODE
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(chromium_path), args=CHROMIUM_ARGS
+        )
+        try:
+            page = browser.new_page(
+                viewport={"width": 1280, "height": 900}, locale="en-GB"
+            )
+
+            # Any page sends an anonymous user to sign in, then back.
+            page.goto(f"{live_server.url}/networks/?as_at={AS_AT}")
+            expect(
+                page.get_by_role("heading", name="Sign in to pcnhub")
+            ).to_be_visible()
+            assert_accessible(page, axe)
+            page.get_by_label("Username").fill("alice")
+            page.get_by_label("Password", exact=True).fill(PASSWORD)
+            page.get_by_role("button", name="Sign in").click()
+            expect(page.get_by_role("heading", level=1)).to_contain_text(
+                "Networks open on 1 January 2022"
+            )
+            assert_accessible(page, axe)
+
+            # Search a practice by part of its name, from the header.
+            page.get_by_role("searchbox", name="Search organisations").fill(
+                "ormston road"
+            )
+            page.get_by_role("button", name="Search", exact=True).first.click()
+            expect(page.get_by_role("heading", level=1)).to_have_text("Search results")
+            assert "as_at=" + AS_AT in page.url
+            assert_accessible(page, axe)
+
+            page.get_by_role("link", name=practice, exact=True).click()
+            expect(page.get_by_role("heading", level=1)).to_contain_text(
+                "ORMSTON ROAD SURGERY"
+            )
+            assert_accessible(page, axe)
+
+            # Follow the link to its network on that date.
+            page.locator(".nhsuk-summary-list").get_by_role(
+                "link", name=f"({network})"
+            ).click()
+            expect(page.get_by_role("heading", level=1)).to_contain_text(
+                demo.DEMO_PCNS[network]
+            )
+            members = page.get_by_role("table", name="Member practices")
+            expect(members).to_contain_text(practice)
+            expect(members).to_contain_text("Total")
+            assert_accessible(page, axe)
+
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOTS / "pcn.png"), full_page=True)
+
+            page.set_viewport_size({"width": PHONE_WIDTH, "height": 844})
+            page.reload()
+            expect(members).to_contain_text(practice)
+            assert_accessible(page, axe)
+            assert_fits_phone(page)
+            page.screenshot(path=str(SCREENSHOTS / "pcn-phone.png"), full_page=True)
+
+            # The other pages, on a phone.
+            for path in (
+                "/",
+                "/?q=surgery",
+                "/networks/",
+                "/uncovered/",
+                f"/org/{demo.DEMO_REGION_CODE}/",
+                f"/org/{demo.DEMO_SYSTEM_CODE}/",
+                "/org/99Z/",
+                f"/org/{practice}/",
+                "/org/NOSUCH/",
+            ):
+                joiner = "&" if "?" in path else "?"
+                page.goto(f"{live_server.url}{path}{joiner}as_at={AS_AT}")
+                assert_accessible(page, axe)
+                assert_fits_phone(page)
+            page.goto(f"{live_server.url}/networks/?as_at=not-a-date")
+            expect(page.locator(".nhsuk-error-summary")).to_be_visible()
+            assert_accessible(page, axe)
+            assert_fits_phone(page)
+        finally:
+            browser.close()
