@@ -139,3 +139,18 @@ def test_every_import_is_audited_and_the_chain_verifies() -> None:
     assert entry.system_actor == "test-suite"
     assert entry.after["counts"]["created"] > 0
     assert verify().ok
+
+
+def test_skipped_rows_are_counted_by_reason(tmp_path: Path) -> None:
+    text = (FIXTURES / "registrations_sample.csv").read_text()
+    lines = text.splitlines()
+    lines.append(lines[1].replace("ALL,ALL,12000", "MALE,ALL,6000"))
+    lines.append(lines[2])  # an identical duplicate
+    path = tmp_path / "gp-reg-pat-prac-all.csv"
+    path.write_text("\n".join(lines) + "\n")
+    run = load("registrations", path)
+    assert run.counts["totals"]["skipped"] == 2
+    assert set(run.counts["skipped"]) == {
+        "breakdown by sex or age (the list is the ALL/ALL row)",
+        "duplicate of an earlier row (practice)",
+    }

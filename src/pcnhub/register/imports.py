@@ -73,7 +73,8 @@ def run_import(
             raise ImportRejected([Problem(str(path), None, None, "no such file")])
         day = effective_date(kind, path, as_at)
         importer = IMPORTERS[kind]
-        parsed = importer.read(path, Problems(path.name), day)
+        problems = Problems(path.name)
+        parsed = importer.read(path, problems, day)
         with transaction.atomic():
             run = ImportRun.objects.create(
                 kind=kind,
@@ -91,6 +92,8 @@ def run_import(
                 importer.version_kinds,
                 importer.list_measures,
             )
+            for reason, n in problems.skipped.items():
+                writer.counts.skip(reason, n)
             try:
                 importer.apply(parsed, writer, progress)
             except ValueError as exc:

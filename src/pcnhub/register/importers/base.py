@@ -139,7 +139,9 @@ def first_seen(
         seen[key] = (row, content)
         return True
     first_row, first_content = seen[key]
-    if first_content != content:
+    if first_content == content:
+        problems.skip(f"duplicate of an earlier row ({what})")
+    else:
         problems.add(
             row,
             None,

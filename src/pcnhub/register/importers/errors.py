@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 MAX_REPORTED = 50
@@ -44,6 +45,11 @@ class Problems:
     def __init__(self, file: str) -> None:
         self.file = file
         self.items: list[Problem] = []
+        self.skipped: Counter[str] = Counter()
+
+    def skip(self, reason: str) -> None:
+        """A row read but deliberately not imported, counted by reason."""
+        self.skipped[reason] += 1
 
     def add(self, row: int | None, column: str | None, message: str) -> None:
         self.items.append(Problem(self.file, row, column, message))

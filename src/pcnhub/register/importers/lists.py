@@ -90,7 +90,8 @@ class RegistrationsImporter:
         for number, row in enumerate(rows[1:], start=2):
             cells = cells_for(number, row, positions, headings, problems)
             if (cells.text("sex").upper(), cells.text("age").upper()) != ("ALL", "ALL"):
-                continue  # a breakdown by sex or age: the list is the ALL/ALL row
+                problems.skip("breakdown by sex or age (the list is the ALL/ALL row)")
+                continue
             before = len(problems.items)
             try:
                 row_day = parse_extract_date(cells.text("extract_date"))
@@ -153,6 +154,12 @@ def _read_weighted(
     headings = {f: rows[0][i].strip() for f, i in positions.items()}
     if "date" not in positions and as_at is None:
         problems.reject(None, None, "this file carries no date: give --as-at")
+    if "date" in positions and as_at is not None:
+        problems.reject(
+            None,
+            headings["date"],
+            "this file carries its own dates, so leave --as-at out",
+        )
     seen: dict = {}
     lists: list[PracticeList] = []
     for number, row in enumerate(rows[1:], start=2):
