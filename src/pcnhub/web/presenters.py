@@ -1,9 +1,8 @@
 """Turning register answers into what the NHS.UK macros display.
 
 Every question about the register is answered by :mod:`pcnhub.register.queries`;
-this module only reads the records a page lists as they are (search matches, the
-history of one organisation, a practice's list sizes) and shapes everything into
-the parameter dictionaries the ``nhsuk_frontend_jinja`` macros take.
+this module only shapes its answers into the parameter dictionaries the
+``nhsuk_frontend_jinja`` macros take.
 """
 
 from __future__ import annotations
@@ -14,7 +13,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
 from markupsafe import Markup, escape
@@ -23,7 +21,6 @@ from pcnhub.register import queries
 from pcnhub.register.models import (
     ImportRun,
     ListMeasure,
-    ListSize,
     Organisation,
     OrganisationKind,
     OrganisationVersion,
@@ -37,7 +34,6 @@ Table = dict[str, Any]
 Cell = dict[str, Any]
 
 SERVICE_NAME = "pcnhub"
-SEARCH_LIMIT = 50
 
 KIND_LABELS: dict[str, str] = {
     OrganisationKind.REGION: "Region",
@@ -235,42 +231,10 @@ class SearchResult:
 
 
 def search(text: str) -> list[SearchResult]:
-    """Organisations whose code or any recorded name contains ``text``.
-
-    Case-insensitive; an exact code match comes first, then codes that start
-    with the text, then the rest by code.
-    """
-    term = text.strip()
-    if not term:
-        return []
-    named = OrganisationVersion.objects.filter(name__icontains=term).values(
-        "organisation_id"
-    )
-    found = Organisation.objects.filter(
-        Q(code__icontains=term) | Q(code__in=named)
-    ).values_list("code", "kind")
-    upper = term.upper()
-    ranked = sorted(
-        found,
-        key=lambda row: (
-            row[0].upper() != upper,
-            not row[0].upper().startswith(upper),
-            row[0],
-        ),
-    )[:SEARCH_LIMIT]
-    results = []
-    for code, kind in ranked:
-        latest = queries.latest_details(code)
-        results.append(
-            SearchResult(
-                code=code,
-                kind=kind,
-                kind_label=kind_label(kind),
-                name=latest.name if latest else "",
-                exact=code.upper() == upper,
-            )
-        )
-    return results
+    return [
+        SearchResult(m.code, m.kind, kind_label(m.kind), m.name, m.exact)
+        for m in queries.search(text)
+    ]
 
 
 def search_table(results: Sequence[SearchResult], as_at: AsAt) -> Table:
@@ -549,11 +513,7 @@ def practice_lists_rows(code: str, day: date) -> list[dict[str, Any]]:
 
 
 def list_sizes_history(code: str) -> Table:
-    sizes = (
-        ListSize.objects.filter(practice_id=code)
-        .select_related("recorded_by", "superseded_by")
-        .order_by("date", "measure", "id")
-    )
+    sizes = queries.list_size_history(code)
     rows = []
     for size in sizes:
         fmt = fmt_patients if size.measure == ListMeasure.REGISTERED else fmt_weighted
@@ -603,11 +563,7 @@ def _period_cells(start: date, end: date | None) -> list[Cell | str]:
 
 
 def versions_table(code: str) -> Table:
-    versions = (
-        OrganisationVersion.objects.filter(organisation_id=code)
-        .select_related("opened_by", "closed_by")
-        .order_by("valid_from", "id")
-    )
+    versions = queries.versions_of(code)
     return {
         "caption": "Versions of its details",
         "responsive": True,
@@ -672,23 +628,10 @@ def relationships_table(
 
 def history(code: str, as_at: AsAt) -> list[Table]:
     """Every version and relationship record of the organisation."""
-    related = Relationship.objects.select_related("opened_by", "closed_by").order_by(
-        "kind", "valid_from", "id"
-    )
+    up, down = queries.links_of(code)
     tables = [
         versions_table(code),
-        relationships_table(
-            related.filter(child_id=code), "parent", "Links to parents", as_at
-        ),
+        relationships_table(up, "parent", "Links to parents", as_at),
+        relationships_table(down, "child", "Links from members and children", as_at),
     ]
-    below = related.filter(parent_id=code)
-    if below.exists():
-        tables.append(
-            relationships_table(
-                below.order_by("kind", "child_id", "valid_from", "id"),
-                "child",
-                "Links from members and children",
-                as_at,
-            )
-        )
     return [t for t in tables if t["rows"]]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.contrib.auth.views import LoginView
@@ -10,11 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from pcnhub.register import queries
-from pcnhub.register.management.commands._output import write_rows
-from pcnhub.register.management.commands.networks import COLUMNS as NETWORK_COLUMNS
-from pcnhub.register.management.commands.uncovered import (
-    COLUMNS as UNCOVERED_COLUMNS,
-)
+from pcnhub.register.exports import NETWORK_COLUMNS, UNCOVERED_COLUMNS, write_rows
 from pcnhub.register.models import Organisation, OrganisationKind, RelationshipKind
 from pcnhub.web import presenters
 from pcnhub.web.asat import AsAt, as_at_from
@@ -64,45 +61,49 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-def networks(request: HttpRequest) -> HttpResponse:
-    as_at = as_at_from(request)
-    rows = queries.networks_on(as_at.day)
+def _table_page(
+    request: HttpRequest,
+    name: str,
+    rows: Sequence[Any],
+    columns: list[str],
+    table: Callable[[Sequence[Any], AsAt], dict[str, Any]],
+    as_at: AsAt,
+) -> HttpResponse:
+    """A table of rows as at a date, or the same rows as CSV (``?format=csv``)."""
     if request.GET.get("format") == "csv":
-        return _csv(rows, NETWORK_COLUMNS, "networks", as_at)
+        return _csv(rows, columns, name, as_at)
     return _page(
         request,
-        "networks.html",
+        f"{name}.html",
         as_at,
         {
-            "table": presenters.networks_table(rows, as_at),
+            "table": table(rows, as_at),
             "count": len(rows),
             "csv_url": as_at.link(request.path, format="csv"),
         },
-        current="networks",
+        current=name,
+    )
+
+
+def networks(request: HttpRequest) -> HttpResponse:
+    as_at = as_at_from(request)
+    rows = queries.networks_on(as_at.day)
+    return _table_page(
+        request, "networks", rows, NETWORK_COLUMNS, presenters.networks_table, as_at
     )
 
 
 def uncovered(request: HttpRequest) -> HttpResponse:
     as_at = as_at_from(request)
     rows = queries.uncovered_on(as_at.day)
-    if request.GET.get("format") == "csv":
-        return _csv(rows, UNCOVERED_COLUMNS, "uncovered", as_at)
-    return _page(
-        request,
-        "uncovered.html",
-        as_at,
-        {
-            "table": presenters.uncovered_table(rows, as_at),
-            "count": len(rows),
-            "csv_url": as_at.link(request.path, format="csv"),
-        },
-        current="uncovered",
+    return _table_page(
+        request, "uncovered", rows, UNCOVERED_COLUMNS, presenters.uncovered_table, as_at
     )
 
 
 def organisation(request: HttpRequest, code: str) -> HttpResponse:
     as_at = as_at_from(request)
-    org = Organisation.objects.filter(code__iexact=code).first()
+    org = queries.find_organisation(code)
     if org is None:
         return _page(request, "404.html", as_at, {"missing_code": code}, status=404)
     day = as_at.day

@@ -23,7 +23,7 @@ from pcnhub.register.models import OrganisationKind as Kind
 from pcnhub.register.models import RelationshipKind as Rel
 
 
-def _qof(name: str, system: str, commissioner: str, era: str) -> Layout:
+def _qof(name: str, system: str, commissioner: str) -> Layout:
     return Layout(
         name,
         {
@@ -62,11 +62,9 @@ def _map(name: str, system: str, commissioner: str) -> Layout:
 
 
 QOF_LAYOUTS = [
-    _qof("QOF mapping, STP/CCG headings (to 2020/21)", "STP", "CCG", "ccg"),
-    _qof(
-        "QOF mapping, ICB/sub-ICB-location headings (2021/22)", "ICB", "SUB_ICB_LOC", ""
-    ),
-    _qof("QOF mapping, ICB/sub-ICB headings (2022/23 on)", "ICB", "SUB_ICB", ""),
+    _qof("QOF mapping, STP/CCG headings (to 2020/21)", "STP", "CCG"),
+    _qof("QOF mapping, ICB/sub-ICB-location headings (2021/22)", "ICB", "SUB_ICB_LOC"),
+    _qof("QOF mapping, ICB/sub-ICB headings (2022/23 on)", "ICB", "SUB_ICB"),
 ]
 MAP_LAYOUTS = [
     _map("gp-reg-pat-prac-map, STP/CCG headings", "STP", "CCG"),

@@ -13,7 +13,7 @@ from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import F, Q
+from django.db.models import F
 
 from pcnhub.register.models import (
     ImportRun,
@@ -384,7 +384,3 @@ class RegisterWriter:
                 )
             model.objects.bulk_create(new, batch_size=BATCH)
         Succession.objects.bulk_create(successions, batch_size=BATCH)
-
-
-def live_links(kind: str) -> Q:
-    return Q(kind=kind) & ~Q(valid_to=F("valid_from"))

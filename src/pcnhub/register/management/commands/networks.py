@@ -8,17 +8,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from pcnhub.core.dates import parse_iso
-from pcnhub.register.management.commands._output import write_rows
+from pcnhub.register.exports import NETWORK_COLUMNS, write_rows
 from pcnhub.register.queries import networks_on
-
-COLUMNS = [
-    "pcn_code",
-    "pcn_name",
-    "commissioner_code",
-    "practices",
-    "registered_population",
-    "weighted_population",
-]
 
 
 class Command(BaseCommand):
@@ -39,7 +30,7 @@ class Command(BaseCommand):
         rows = networks_on(
             options["as_at"], options["commissioner"], options["lists_at"]
         )
-        write_rows(self.stdout, rows, COLUMNS, options["format"])
+        write_rows(self.stdout, rows, NETWORK_COLUMNS, options["format"])
         short = sum(1 for r in rows if r.members_without_weighted)
         if short:
             print(

@@ -7,10 +7,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from pcnhub.core.dates import parse_iso
-from pcnhub.register.management.commands._output import write_rows
+from pcnhub.register.exports import UNCOVERED_COLUMNS, write_rows
 from pcnhub.register.queries import uncovered_on
-
-COLUMNS = ["practice_code", "practice_name", "commissioner_code", "registered_patients"]
 
 
 class Command(BaseCommand):
@@ -23,4 +21,4 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         rows = uncovered_on(options["as_at"], options["commissioner"])
-        write_rows(self.stdout, rows, COLUMNS, options["format"])
+        write_rows(self.stdout, rows, UNCOVERED_COLUMNS, options["format"])

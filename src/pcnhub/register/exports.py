@@ -1,4 +1,4 @@
-"""Writing query results as CSV or JSON, with stable columns."""
+"""Query results as CSV or JSON, with stable columns (CLI and web share them)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,22 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     return value
+
+
+NETWORK_COLUMNS = [
+    "pcn_code",
+    "pcn_name",
+    "commissioner_code",
+    "practices",
+    "registered_population",
+    "weighted_population",
+]
+UNCOVERED_COLUMNS = [
+    "practice_code",
+    "practice_name",
+    "commissioner_code",
+    "registered_patients",
+]
 
 
 def write_rows(out: IO[str], rows: Sequence[Any], columns: list[str], fmt: str) -> None:
