@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "pcnhub.core",
     "pcnhub.audit",
     "pcnhub.register",
+    "pcnhub.contract",
     "pcnhub.web",
 ]
 

@@ -1,0 +1,111 @@
+"""Options shared by the contract commands (check, entitlements, distribution)."""
+
+from __future__ import annotations
+
+import sys
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import CommandError, CommandParser
+
+from pcnhub.contract.facts import FactsError, read_facts
+from pcnhub.contract.services import Edits
+from pcnhub.core.dates import parse_iso
+from pcnhub.rules.periods import ContractYear
+from pcnhub.rules.snapshot import NetworkFacts
+
+
+def contract_year(text: str) -> ContractYear:
+    return ContractYear.parse(text)
+
+
+def add_facts(parser: CommandParser) -> None:
+    parser.add_argument(
+        "--facts",
+        type=Path,
+        help="network facts CSV (clinical directors, payee, agreements, beds, IIF "
+        "points ...; see docs/data-formats.md)",
+    )
+
+
+def add_what_if(parser: CommandParser) -> None:
+    group = parser.add_argument_group("what-if")
+    group.add_argument(
+        "--register-as-at",
+        type=parse_iso,
+        help="freeze the register's members and lists on this date for the whole "
+        "year (default: memberships as they change in the year, lists at 1 January "
+        "before it)",
+    )
+    group.add_argument(
+        "--add-practice",
+        action="append",
+        default=[],
+        metavar="CODE",
+        help="add a practice to --pcn (repeatable)",
+    )
+    group.add_argument(
+        "--remove-practice",
+        action="append",
+        default=[],
+        metavar="CODE",
+        help="remove a practice from --pcn (repeatable)",
+    )
+    group.add_argument(
+        "--set-list",
+        action="append",
+        default=[],
+        metavar="CODE:MEASURE=N",
+        help="give a member a list size, e.g. Z91001:registered=9000 (repeatable)",
+    )
+
+
+def load_facts(options: dict[str, Any]) -> dict[str, NetworkFacts]:
+    path = options.get("facts")
+    if not path:
+        return {}
+    try:
+        return read_facts(path)
+    except FactsError as exc:
+        raise CommandError(str(exc)) from None
+
+
+def edits(options: dict[str, Any]) -> Edits:
+    lists = []
+    for text in options.get("set_list") or []:
+        try:
+            code, rest = text.split(":", 1)
+            measure, value = rest.split("=", 1)
+            lists.append((code.strip().upper(), measure.strip(), Decimal(value)))
+        except (ValueError, InvalidOperation):
+            raise CommandError(
+                f"--set-list {text!r}: write CODE:MEASURE=N, "
+                "e.g. Z91001:registered=9000"
+            ) from None
+    return Edits(
+        [c.upper() for c in options.get("add_practice") or []],
+        [c.upper() for c in options.get("remove_practice") or []],
+        lists,
+    )
+
+
+def output(options: dict[str, Any], binary: bool = False):
+    path = options.get("output")
+    if path:
+        return open(
+            path,
+            "wb" if binary else "w",
+            encoding=None if binary else "utf-8",
+            newline=None if binary else "",
+        )
+    if binary:
+        if sys.stdout.isatty():
+            raise CommandError("an Excel workbook needs --output FILE.xlsx")
+        return sys.stdout.buffer
+    return None
+
+
+def notes(lines: list[str]) -> None:
+    for line in lines:
+        print(f"note: {line}", file=sys.stderr)

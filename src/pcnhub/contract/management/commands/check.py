@@ -1,0 +1,69 @@
+"""``pcnhub check [--pcn CODE | --commissioner CODE] --as-at DATE --format csv|json``"""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from pcnhub.contract import cli, exports
+from pcnhub.contract.services import NotFound, run_checks
+from pcnhub.core.dates import parse_iso
+from pcnhub.rules.checks import OUTCOMES
+
+
+class Command(BaseCommand):
+    help = (
+        "Check networks against the Network Contract DES requirements on a date: "
+        "one row per finding."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        scope = parser.add_mutually_exclusive_group()
+        scope.add_argument("--pcn", help="one network (ODS code, e.g. U99001)")
+        scope.add_argument("--commissioner", help="a commissioner's networks and area")
+        parser.add_argument("--as-at", type=parse_iso, required=True)
+        parser.add_argument(
+            "--year",
+            type=cli.contract_year,
+            help="apply another contract year's requirements (what-if)",
+        )
+        parser.add_argument(
+            "--outcome",
+            action="append",
+            choices=OUTCOMES,
+            help="only these outcomes (repeatable; default all)",
+        )
+        parser.add_argument("--format", choices=["csv", "json"], default="csv")
+        parser.add_argument("--output", help="write to this file instead of stdout")
+        cli.add_facts(parser)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            run = run_checks(
+                options["as_at"],
+                options["pcn"],
+                options["commissioner"],
+                cli.load_facts(options),
+                year=options["year"],
+            )
+        except (NotFound, ValueError) as exc:
+            raise CommandError(str(exc)) from None
+        findings = run.findings
+        if options["outcome"]:
+            findings = [f for f in findings if f.outcome in options["outcome"]]
+        out = cli.output(options) or self.stdout
+        if options["format"] == "json":
+            exports.dump_json(out, exports.findings_json(findings))
+        else:
+            exports.write_csv(out, [f.row() for f in findings], exports.FINDING_COLUMNS)
+        cli.notes(run.notes)
+        counts = Counter(f.outcome for f in run.findings)
+        summary = ", ".join(f"{counts[o]} {o}" for o in OUTCOMES if counts[o])
+        print(
+            f"{len(run.findings)} findings on {run.day} ({run.year} requirements): "
+            f"{summary or 'none'}",
+            file=sys.stderr,
+        )

@@ -1,0 +1,73 @@
+"""``pcnhub distribution --pcn CODE --year Y [--schedule FILE] --format csv|json``"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from pcnhub.contract import cli, exports
+from pcnhub.contract.services import NotFound, run_distribution
+from pcnhub.rules.distribution import Schedule, ScheduleError, parse_schedule
+
+
+def read_schedule(path: Path | None) -> Schedule | None:
+    if path is None:
+        return None
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise CommandError(f"{path.name}: cannot read the schedule: {exc}") from None
+    try:
+        return parse_schedule(data, path.name)
+    except ScheduleError as exc:
+        raise CommandError(str(exc)) from None
+
+
+class Command(BaseCommand):
+    help = (
+        "Share a network's income between its member practices as its network "
+        "agreement's financial schedule says: one row per practice, month and item."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--pcn", required=True)
+        parser.add_argument("--year", type=cli.contract_year, required=True)
+        parser.add_argument(
+            "--schedule",
+            type=Path,
+            help="financial schedule (YAML; default: every item by registered list)",
+        )
+        parser.add_argument("--format", choices=["csv", "json"], default="csv")
+        parser.add_argument("--output")
+        cli.add_facts(parser)
+        cli.add_what_if(parser)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        schedule = read_schedule(options["schedule"])
+        try:
+            run = run_distribution(
+                options["pcn"],
+                options["year"],
+                schedule,
+                cli.load_facts(options),
+                options["register_as_at"],
+                cli.edits(options),
+            )
+        except (NotFound, ValueError) as exc:
+            raise CommandError(str(exc)) from None
+        rows = [s.row() for s in run.shares]
+        out = cli.output(options) or self.stdout
+        if options["format"] == "json":
+            exports.dump_json(out, rows)
+        else:
+            exports.write_csv(out, rows, exports.SHARE_COLUMNS)
+        total = sum(s.amount for s in run.shares)
+        print(
+            f"{len(rows)} shares of £{total:,} for {run.network.code} in "
+            f"{options['year']} ({run.schedule.origin})",
+            file=sys.stderr,
+        )

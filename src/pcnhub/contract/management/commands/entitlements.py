@@ -1,0 +1,78 @@
+"""``pcnhub entitlements [--pcn CODE] --year Y [--explain] --format csv|json|xlsx``"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from pcnhub.contract import cli, exports
+from pcnhub.contract.services import NotFound, run_entitlements
+from pcnhub.rules.entitlements import ITEMS
+
+
+class Command(BaseCommand):
+    help = (
+        "Work out every network's entitlements for a contract year: one row per "
+        "network, month and item (and practice, for the participation payment)."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        scope = parser.add_mutually_exclusive_group()
+        scope.add_argument("--pcn", help="one network (ODS code, e.g. U99001)")
+        scope.add_argument("--commissioner", help="a commissioner's networks")
+        parser.add_argument(
+            "--year",
+            type=cli.contract_year,
+            required=True,
+            help="contract year, e.g. 2020/21",
+        )
+        parser.add_argument(
+            "--item",
+            action="append",
+            choices=[i.id for i in ITEMS],
+            help="only these items",
+        )
+        parser.add_argument(
+            "--explain", action="store_true", help="show how each figure was worked out"
+        )
+        parser.add_argument("--format", choices=["csv", "json", "xlsx"], default="csv")
+        parser.add_argument("--output", help="write to this file instead of stdout")
+        cli.add_facts(parser)
+        cli.add_what_if(parser)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            run = run_entitlements(
+                options["year"],
+                options["pcn"],
+                options["commissioner"],
+                cli.load_facts(options),
+                options["register_as_at"],
+                cli.edits(options),
+            )
+        except (NotFound, ValueError) as exc:
+            raise CommandError(str(exc)) from None
+        lines = run.lines
+        if options["item"]:
+            lines = [x for x in lines if x.item in options["item"]]
+        fmt = options["format"]
+        if fmt == "xlsx":
+            out = cli.output(options, binary=True)
+            exports.write_xlsx(out, run.year, run.networks, lines, run.notes)
+        elif options["explain"] and fmt == "csv" and not options["output"]:
+            exports.explain(self.stdout, lines)
+        elif fmt == "json":
+            data = exports.lines_json(lines, options["explain"])
+            exports.dump_json(cli.output(options) or self.stdout, data)
+        else:
+            out = cli.output(options) or self.stdout
+            exports.write_csv(out, [x.row() for x in lines], exports.LINE_COLUMNS)
+        cli.notes(run.notes)
+        total = sum(x.amount for x in lines)
+        print(
+            f"{len(lines)} lines for {len(run.networks)} networks in {run.year}: "
+            f"£{total:,} in all",
+            file=sys.stderr,
+        )

@@ -1,0 +1,213 @@
+"""Running the rules over the register: checks, entitlements, distribution.
+
+Views and commands call these; they read the register (through snapshots), call
+the pure rules and return results. Nothing here writes: a run changes no state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import Decimal
+
+from pcnhub.contract import snapshots
+from pcnhub.register import queries
+from pcnhub.rules import whatif
+from pcnhub.rules.checks import (
+    Finding,
+    check_coverage,
+    check_network,
+    check_practices_in_one_network,
+)
+from pcnhub.rules.distribution import Schedule, Share, distribute
+from pcnhub.rules.entitlements import (
+    Context,
+    EntitlementLine,
+    entitlements,
+    pot_context,
+)
+from pcnhub.rules.params import Parameters, default_parameters
+from pcnhub.rules.periods import ContractYear
+from pcnhub.rules.snapshot import Network, NetworkFacts
+
+
+class NotFound(LookupError):
+    """A network or commissioner the register does not know on that date."""
+
+
+@dataclass
+class CheckRun:
+    day: date
+    year: ContractYear
+    findings: list[Finding]
+    notes: list[str] = field(default_factory=list)
+
+
+def run_checks(
+    day: date,
+    pcn: str | None = None,
+    commissioner: str | None = None,
+    facts: Mapping[str, NetworkFacts] | None = None,
+    parameters: Parameters | None = None,
+    year: ContractYear | None = None,
+) -> CheckRun:
+    """Findings for one network, one commissioner's area, or everywhere.
+
+    Coverage and one-network-per-practice are commissioner-level: they run for a
+    commissioner or everywhere, not for a single network.
+    """
+    parameters = parameters or default_parameters()
+    year = year or ContractYear.containing(day)
+    # The requirements in force are those of ``year`` (a what-if may pick another).
+    when = day if ContractYear.containing(day) == year else year.start
+    register = snapshots.networks_on(day, facts)
+    networks = _select(register.networks, pcn, commissioner, day)
+    findings: list[Finding] = []
+    for network in networks:
+        findings += check_network(network, when, parameters)
+    if not pcn:
+        findings += check_practices_in_one_network(networks, when, parameters)
+        areas = snapshots.area_on(day, commissioner)
+        if commissioner and commissioner not in areas and not networks:
+            raise NotFound(f"no commissioner {commissioner} with practices on {day}")
+        for code, practices in sorted(areas.items()):
+            findings += check_coverage(
+                code, practices, register.networks, when, parameters
+            )
+    return CheckRun(day, year, findings, register.notes)
+
+
+def _select(
+    networks: list[Network], pcn: str | None, commissioner: str | None, day: date
+) -> list[Network]:
+    if pcn:
+        chosen = [n for n in networks if n.code == pcn]
+        if not chosen:
+            raise NotFound(f"no network {pcn} with members on {day}")
+        return chosen
+    if commissioner:
+        chosen = [n for n in networks if n.commissioner == commissioner]
+        if not chosen and queries.find_organisation(commissioner) is None:
+            raise NotFound(f"no commissioner {commissioner} in the register")
+        return chosen
+    return networks
+
+
+@dataclass
+class Edits:
+    """A what-if's changes to a network: practices added or removed, lists set."""
+
+    add: list[str] = field(default_factory=list)
+    remove: list[str] = field(default_factory=list)
+    lists: list[tuple[str, str, Decimal]] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.add or self.remove or self.lists)
+
+
+@dataclass
+class EntitlementRun:
+    year: ContractYear
+    networks: list[Network]
+    lines: list[EntitlementLine]
+    notes: list[str] = field(default_factory=list)
+
+
+def run_entitlements(
+    year: ContractYear,
+    pcn: str | None = None,
+    commissioner: str | None = None,
+    facts: Mapping[str, NetworkFacts] | None = None,
+    register_as_at: date | None = None,
+    edits: Edits | None = None,
+    parameters: Parameters | None = None,
+) -> EntitlementRun:
+    """Every entitlement line for the chosen networks in ``year``.
+
+    National sums are always shared over every network in the register, so a
+    network's figure does not depend on which others were asked for.
+    """
+    parameters = parameters or default_parameters()
+    register = snapshots.networks_for_year(year, facts, register_as_at)
+    everyone = register.networks
+    if edits:
+        everyone = _edited(everyone, pcn, edits, year, register_as_at)
+        register.notes.append(f"what-if: {pcn} edited ({_describe(edits)})")
+    chosen = _select(everyone, pcn, commissioner, register_as_at or year.start)
+    context = pot_context(everyone, year, parameters)
+    lines = entitlements(chosen, year, parameters, context)
+    notes = register.notes + _pot_notes(context, len(everyone))
+    return EntitlementRun(year, chosen, lines, notes)
+
+
+def _edited(
+    networks: list[Network],
+    pcn: str | None,
+    edits: Edits,
+    year: ContractYear,
+    register_as_at: date | None,
+) -> list[Network]:
+    if not pcn:
+        raise ValueError("a what-if edit needs --pcn: the network to edit")
+    lists_on = register_as_at or year.population_date
+    out = []
+    for network in networks:
+        if network.code != pcn:
+            out.append(network)
+            continue
+        for code in edits.add:
+            found = snapshots.practice(code, lists_on)
+            if found is None:
+                raise NotFound(f"no practice {code} in the register")
+            network = whatif.add_practice(network, found)
+        for code in edits.remove:
+            network = whatif.remove_practice(network, code)
+        for code, measure, value in edits.lists:
+            network = whatif.set_list(network, code, measure, value)
+        out.append(network)
+    if pcn not in {n.code for n in out}:
+        raise NotFound(f"no network {pcn} with members in {year}")
+    return out
+
+
+def _describe(edits: Edits) -> str:
+    parts = [f"+{c}" for c in edits.add] + [f"-{c}" for c in edits.remove]
+    parts += [f"{c} {m}={v}" for c, m, v in edits.lists]
+    return ", ".join(parts)
+
+
+def _pot_notes(context: Context, networks: int) -> list[str]:
+    return [
+        f"{name} from {start}: £{rest:,} of the national sum is the share of "
+        f"networks not in the register (it holds {networks})"
+        for (name, start), rest in context.pot_rest.items()
+        if rest
+    ]
+
+
+@dataclass
+class DistributionRun:
+    network: Network
+    shares: list[Share]
+    lines: list[EntitlementLine]
+    schedule: Schedule
+
+
+def run_distribution(
+    pcn: str,
+    year: ContractYear,
+    schedule: Schedule | None = None,
+    facts: Mapping[str, NetworkFacts] | None = None,
+    register_as_at: date | None = None,
+    edits: Edits | None = None,
+) -> DistributionRun:
+    run = run_entitlements(year, pcn, None, facts, register_as_at, edits)
+    (network,) = run.networks
+    schedule = schedule or Schedule()
+    shares = distribute(network, run.lines, year, schedule)
+    return DistributionRun(network, shares, run.lines, schedule)
+
+
+def with_facts(networks: Sequence[Network], facts: Mapping[str, NetworkFacts]):
+    return [replace(n, facts=facts.get(n.code, n.facts)) for n in networks]

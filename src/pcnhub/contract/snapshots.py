@@ -1,0 +1,246 @@
+"""Rules inputs built from the register: networks and practices as snapshots.
+
+Two kinds of snapshot:
+
+* **on a day** (requirement checks): the members on that day, their lists at the
+  latest 1 January on or before it, whether each holds a live core contract (from
+  its ODS details), and its location (postcode district centroid);
+* **for a contract year** (entitlements): every membership that overlaps the year,
+  with its start and end, and lists at 1 January before the year. A what-if can
+  instead freeze the register as at any date (``register_as_at``).
+
+A practice's list is its latest on or before the list date. When the register has
+no list that early, the earliest later list is used and each network says so.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import F, Q
+
+from pcnhub.register import queries
+from pcnhub.register.models import (
+    ListMeasure,
+    ListSize,
+    OrganisationVersion,
+    Relationship,
+    RelationshipKind,
+)
+from pcnhub.rules.periods import ContractYear
+from pcnhub.rules.snapshot import Membership, Network, NetworkFacts, Practice
+
+
+@dataclass
+class Register:
+    """Networks from the register, and what a reader should know about them."""
+
+    networks: list[Network]
+    notes: list[str] = field(default_factory=list)
+
+
+def latest_january(day: date) -> date:
+    return date(day.year, 1, 1)
+
+
+def _lists(practices: list[str], measure: str, on: date) -> tuple[dict, bool]:
+    """Lists on or before ``on``; else the earliest later ones (flagged)."""
+    sizes = queries.list_sizes_on(practices, measure, on)
+    missing = [p for p in practices if p not in sizes]
+    later = False
+    if missing:
+        rows = (
+            ListSize.objects.filter(
+                measure=measure,
+                practice_id__in=missing,
+                superseded_by__isnull=True,
+                date__gt=on,
+            )
+            .order_by("-date")
+            .values_list("practice_id", "value")
+        )
+        for practice, value in rows:
+            sizes[practice] = value
+            later = True
+    return sizes, later
+
+
+def _practices(codes: list[str], lists_on: date, day: date | None) -> tuple[dict, list]:
+    registered, late_r = _lists(codes, ListMeasure.REGISTERED, lists_on)
+    weighted, late_w = _lists(codes, ListMeasure.WEIGHTED, lists_on)
+    notes = []
+    if late_r or late_w:
+        notes.append(
+            f"the register has no lists on or before {lists_on} for some practices; "
+            "their earliest later lists are used"
+        )
+    names = queries.names_on(codes, day or lists_on)
+    contracts: dict[str, bool | None] = {}
+    places: Mapping[str, tuple[str, float, float]] = {}
+    if day is not None:
+        versions = {
+            v.organisation_id: v
+            for v in queries.holding_on(
+                OrganisationVersion.objects.filter(organisation_id__in=codes), day
+            )
+        }
+        contracts = {
+            c: (
+                queries._is_open_gp_practice(versions[c], day)
+                if c in versions
+                else None
+            )
+            for c in codes
+        }
+        places = queries.practice_places(codes, day)
+    practices = {
+        c: Practice(
+            code=c,
+            name=names.get(c, ""),
+            registered=registered.get(c),
+            weighted=weighted.get(c),
+            core_contract=contracts.get(c),
+            location=(places[c][1], places[c][2]) if c in places else None,
+            outcode=places[c][0] if c in places else "",
+        )
+        for c in codes
+    }
+    return practices, notes
+
+
+def _overseers(codes: set[str], day: date) -> dict[str, str]:
+    return dict(
+        queries.links_on(RelationshipKind.NETWORK_COMMISSIONER, day)
+        .filter(child_id__in=codes)
+        .values_list("child_id", "parent_id")
+    )
+
+
+def _choose(
+    codes: set[str], overseen: dict[str, str], pcn: str | None, commissioner: str | None
+) -> set[str]:
+    if pcn:
+        return {pcn} & codes
+    if commissioner:
+        return {c for c in codes if overseen.get(c) == commissioner}
+    return codes
+
+
+def networks_on(
+    day: date,
+    facts: Mapping[str, NetworkFacts] | None = None,
+    lists_on: date | None = None,
+) -> Register:
+    """Every network open on ``day`` as a snapshot for the checks."""
+    facts = facts or {}
+    lists_on = lists_on or latest_january(day)
+    members: dict[str, list[str]] = defaultdict(list)
+    for practice, network in queries.links_on(
+        RelationshipKind.PRACTICE_NETWORK, day
+    ).values_list("child_id", "parent_id"):
+        members[network].append(practice)
+    codes = set(members)  # a network with no members on the day has nothing to check
+    everyone = sorted({p for ps in members.values() for p in ps})
+    practices, notes = _practices(everyone, lists_on, day)
+    overseen = _overseers(codes, day)
+    names = queries.names_on(codes, day)
+    networks = [
+        Network(
+            code=code,
+            name=names.get(code, ""),
+            commissioner=overseen.get(code, ""),
+            memberships=tuple(Membership(practices[p]) for p in sorted(members[code])),
+            facts=facts.get(code, NetworkFacts()),
+            lists_on=lists_on,
+        )
+        for code in sorted(codes)
+    ]
+    return Register(networks, notes)
+
+
+def area_on(day: date, commissioner: str | None = None) -> dict[str, list[Practice]]:
+    """Open GP practices (with patients) in each commissioner's area on ``day``."""
+    links = queries.links_on(RelationshipKind.PRACTICE_COMMISSIONER, day)
+    if commissioner:
+        links = links.filter(parent_id=commissioner)
+    area = dict(links.values_list("child_id", "parent_id"))
+    candidates = queries._with_patients(sorted(area), day)
+    practices, _ = _practices(candidates, latest_january(day), day)
+    result: dict[str, list[Practice]] = defaultdict(list)
+    for code in candidates:
+        if practices[code].core_contract is not False:
+            result[area[code]].append(practices[code])
+    return dict(result)
+
+
+def networks_for_year(
+    year: ContractYear,
+    facts: Mapping[str, NetworkFacts] | None = None,
+    register_as_at: date | None = None,
+) -> Register:
+    """Every network with members in ``year``, memberships dated within it.
+
+    With ``register_as_at``, the register is frozen on that day instead: its
+    members and lists then hold for the whole year (a what-if).
+    """
+    facts = facts or {}
+    if register_as_at is not None:
+        frozen = networks_on(register_as_at, facts, lists_on=register_as_at)
+        frozen.notes.append(
+            f"what-if: the register as at {register_as_at} (members and lists) "
+            f"applied to every month of {year}"
+        )
+        return frozen
+    links = (
+        Relationship.objects.filter(
+            kind=RelationshipKind.PRACTICE_NETWORK, valid_from__lt=year.end
+        )
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=year.start))
+        .exclude(valid_to=F("valid_from"))
+        .values_list("child_id", "parent_id", "valid_from", "valid_to")
+    )
+    spans: dict[str, list[tuple[str, date | None, date | None]]] = defaultdict(list)
+    for practice, network, start, end in links:
+        spans[network].append(
+            (
+                practice,
+                start if start > year.start else None,
+                end if end and end < year.end else None,
+            )
+        )
+    everyone = sorted({p for ps in spans.values() for p, _, _ in ps})
+    practices, notes = _practices(everyone, year.population_date, None)
+    codes = set(spans)
+    # A network forming mid-year has no commissioner link on 1 April yet.
+    overseen = {**_overseers(codes, year.months[-1]), **_overseers(codes, year.start)}
+    names = queries.names_on(codes, year.start)
+    networks = [
+        Network(
+            code=code,
+            name=names.get(code, ""),
+            commissioner=overseen.get(code, ""),
+            memberships=tuple(
+                Membership(practices[p], start, end)
+                for p, start, end in sorted(spans[code], key=_by_practice)
+            ),
+            facts=facts.get(code, NetworkFacts()),
+            lists_on=year.population_date,
+        )
+        for code in sorted(codes)
+    ]
+    return Register(networks, notes)
+
+
+def _by_practice(span: tuple[str, date | None, date | None]) -> tuple:
+    return (span[0], span[1] or date.min)
+
+
+def practice(code: str, lists_on: date) -> Practice | None:
+    """One practice from the register (for what-if additions)."""
+    if queries.find_organisation(code) is None:
+        return None
+    practices, _ = _practices([code], lists_on, None)
+    return practices[code]

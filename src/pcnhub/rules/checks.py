@@ -1,0 +1,559 @@
+"""Requirement checks: findings about a network, or a commissioner's area, on a day.
+
+Each check reads the year's parameters (a requirement is only checked while its
+``requirements.*`` flag is in force) and returns findings with evidence and the
+source of the rule. Outcomes, most serious first: ``breach``, ``needs
+commissioner approval``, ``warning``, ``not known`` (the information is not
+recorded in pcnhub, so the requirement cannot be checked), ``met``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from pcnhub.rules.geography import Place, contiguity
+from pcnhub.rules.params import Parameters, Value, default_parameters
+from pcnhub.rules.snapshot import Network, Practice
+
+BREACH = "breach"
+APPROVAL = "needs commissioner approval"
+WARNING = "warning"
+UNKNOWN = "not known"
+MET = "met"
+OUTCOMES = (BREACH, APPROVAL, WARNING, UNKNOWN, MET)
+_ODS = re.compile(r"^[A-Z0-9]{3,6}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule: str
+    outcome: str
+    message: str
+    pcn_code: str = ""
+    practice_code: str = ""
+    commissioner_code: str = ""
+    evidence: dict[str, str] = field(default_factory=dict)
+    source: str = ""
+
+    def row(self) -> dict[str, str]:
+        evidence = "; ".join(f"{k}={v}" for k, v in self.evidence.items())
+        return {
+            "pcn_code": self.pcn_code,
+            "practice_code": self.practice_code,
+            "commissioner_code": self.commissioner_code,
+            "rule": self.rule,
+            "outcome": self.outcome,
+            "message": self.message,
+            "evidence": evidence,
+            "source": self.source,
+        }
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str
+    label: str
+    requirement: str  # the requirements.* or other parameter that switches it on
+    run: Callable[[Network, date, Parameters, Value], list[Finding]]
+
+
+def _finding(
+    network: Network, rule: str, outcome: str, message: str, source: Value, **kw
+) -> Finding:
+    evidence = {k: str(v) for k, v in kw.pop("evidence", {}).items()}
+    return Finding(
+        rule,
+        outcome,
+        message,
+        pcn_code=network.code,
+        commissioner_code=network.commissioner,
+        evidence=evidence,
+        source=str(source.source),
+        **kw,
+    )
+
+
+def _population(
+    network: Network, day: date, parameters: Parameters, flag: Value
+) -> list[Finding]:
+    members = network.members_on(day)
+    total = sum((p.registered or Decimal(0) for p in members), Decimal(0))
+    missing = [p.code for p in members if p.registered is None]
+    minimum = parameters.at("population.minimum", day)
+    maximum = parameters.at("population.typical_maximum", day)
+    assert minimum is not None and maximum is not None
+    evidence = {
+        "registered_population": f"{total:,}",
+        "practices": len(members),
+        "lists_on": network.lists_on or "",
+        "normal_band": f"{minimum.value:,}–{maximum.value:,}",
+    }
+    if missing:
+        evidence["members_without_list"] = " ".join(missing)
+    rule = "population.band"
+    if total < minimum.value:
+        reason = network.facts.small_population_reason
+        if reason:
+            return [
+                _finding(
+                    network,
+                    rule,
+                    MET,
+                    f"{total:,} patients is below {minimum.value:,}; the commissioner "
+                    f"approved it ({reason})",
+                    minimum,
+                    evidence=evidence,
+                )
+            ]
+        return [
+            _finding(
+                network,
+                rule,
+                APPROVAL,
+                f"{total:,} registered patients is below the {minimum.value:,} "
+                "minimum: the commissioner must approve it with a reason, such as a "
+                "natural community over a large rural or remote area",
+                minimum,
+                evidence=evidence,
+            )
+        ]
+    above = total > maximum.value
+    message = f"{total:,} registered patients is within the normal band"
+    if above:
+        message = (
+            f"{total:,} registered patients is above the typical {maximum.value:,}, "
+            "which the contract allows (not a strict limit)"
+        )
+    return [
+        _finding(
+            network,
+            rule,
+            MET,
+            message,
+            maximum if above else minimum,
+            evidence=evidence,
+        )
+    ]
+
+
+def _core_contract(
+    network: Network, day: date, parameters: Parameters, flag: Value
+) -> list[Finding]:
+    rule = "membership.core_contract"
+    members = network.members_on(day)
+    findings = [
+        _finding(
+            network,
+            rule,
+            BREACH,
+            f"{p.code} {p.name} does not hold a live GP core contract on {day} "
+            "(closed, or not a GP practice), so cannot be a Core Network Practice",
+            flag,
+            practice_code=p.code,
+        )
+        for p in members
+        if p.core_contract is False
+    ]
+    unknown = [p.code for p in members if p.core_contract is None]
+    if unknown:
+        findings.append(
+            _finding(
+                network,
+                rule,
+                UNKNOWN,
+                f"no practice details on {day} for {', '.join(unknown)}; "
+                "import an ODS practice extract to check their contracts",
+                flag,
+                evidence={"practices": " ".join(unknown)},
+            )
+        )
+    if not findings:
+        findings.append(
+            _finding(
+                network,
+                rule,
+                MET,
+                f"all {len(members)} members are open GP practices",
+                flag,
+            )
+        )
+    return findings
+
+
+def _recorded(
+    network: Network, rule: str, flag: Value, what: str, value: object
+) -> Finding | None:
+    if value is None:
+        return _finding(
+            network,
+            rule,
+            UNKNOWN,
+            f"{what} is not recorded in pcnhub, so this requirement is not checked",
+            flag,
+        )
+    return None
+
+
+def _clinical_director(
+    network: Network, day: date, parameters: Parameters, flag: Value
+) -> list[Finding]:
+    rule, directors = "governance.clinical_director", network.facts.clinical_directors
+    missing = _recorded(network, rule, flag, "the clinical director", directors)
+    if missing:
+        return [missing]
+    if not directors:
+        return [_finding(network, rule, BREACH, "no clinical director is named", flag)]
+    return [
+        _finding(
+            network,
+            rule,
+            MET,
+            f"clinical director: {', '.join(directors)}",
+            flag,
+            evidence={"clinical_directors": ", ".join(directors)},
+        )
+    ]
+
+
+def _nominated_payee(
+    network: Network, day: date, parameters: Parameters, flag: Value
+) -> list[Finding]:
+    rule, payee = "governance.nominated_payee", network.facts.nominated_payee
+    missing = _recorded(network, rule, flag, "the nominated payee", payee)
+    if missing:
+        return [missing]
+    assert payee is not None
+    own = parameters.at("requirements.own_bank_account", day)
+    members = {p.code for p in network.members_on(day)}
+    evidence = {"nominated_payee": payee}
+    if payee == network.code:
+        if own is not None and own.value:
+            return [
+                _finding(
+                    network,
+                    rule,
+                    MET,
+                    "paid into the network's own bank account",
+                    own,
+                    evidence=evidence,
+                )
+            ]
+        return [
+            _finding(
+                network,
+                rule,
+                BREACH,
+                "payments to the network's own account are not allowed in this "
+                "contract year: name a practice or provider",
+                own or flag,
+                evidence=evidence,
+            )
+        ]
+    if payee in members:
+        return [
+            _finding(
+                network,
+                rule,
+                MET,
+                f"{payee} (a member practice) receives the network's funding",
+                flag,
+                evidence=evidence,
+            )
+        ]
+    if _ODS.match(payee):
+        return [
+            _finding(
+                network,
+                rule,
+                WARNING,
+                f"{payee} is not a member practice: check it is a provider the "
+                "members agreed to receive the funding",
+                flag,
+                evidence=evidence,
+            )
+        ]
+    return [
+        _finding(
+            network,
+            rule,
+            BREACH,
+            f"{payee!r} is not an ODS code",
+            flag,
+            evidence=evidence,
+        )
+    ]
+
+
+def _network_agreement(
+    network: Network, day: date, parameters: Parameters, flag: Value
+) -> list[Finding]:
+    rule, facts = "governance.network_agreement", network.facts
+    missing = _recorded(
+        network, rule, flag, "the network agreement", facts.agreement_signed
+    )
+    if missing:
+        return [missing]
+    if not facts.agreement_signed:
+        return [
+            _finding(
+                network,
+                rule,
+                BREACH,
+                "the network agreement is not signed "
+                "by every member; no payments are due without it",
+                flag,
+            )
+        ]
+    if facts.schedules_complete is False:
+        return [
+            _finding(
+                network,
+                rule,
+                BREACH,
+                "the network agreement is signed but its schedules are not completed",
+                flag,
+            )
+        ]
+    if facts.schedules_complete is None:
+        return [
+            _finding(
+                network,
+                rule,
+                WARNING,
+                "the network agreement is signed; "
+                "whether its schedules are completed is not recorded",
+                flag,
+            )
+        ]
+    return [
+        _finding(
+            network,
+            rule,
+            MET,
+            "the network agreement and its schedules are signed",
+            flag,
+        )
+    ]
+
+
+def _data_sharing(
+    network: Network, day: date, parameters: Parameters, flag: Value
+) -> list[Finding]:
+    rule, value = "governance.data_sharing", network.facts.data_sharing
+    missing = _recorded(network, rule, flag, "the data-sharing agreement", value)
+    if missing:
+        return [missing]
+    if not value:
+        return [
+            _finding(
+                network,
+                rule,
+                BREACH,
+                "no data-sharing agreement is in place between the members",
+                flag,
+            )
+        ]
+    return [_finding(network, rule, MET, "a data-sharing agreement is in place", flag)]
+
+
+def _contiguity(
+    network: Network, day: date, parameters: Parameters, distance: Value
+) -> list[Finding]:
+    rule = "geography.contiguity"
+    members = network.members_on(day)
+    places = [Place(p.code, *p.location) for p in members if p.location]
+    unlocated = sorted(p.code for p in members if not p.location)
+    evidence: dict[str, object] = {"neighbour_distance_km": distance.value}
+    if unlocated:
+        evidence["practices_without_location"] = " ".join(unlocated)
+    if len(places) < 2:
+        return [
+            _finding(
+                network,
+                rule,
+                UNKNOWN if unlocated else MET,
+                "fewer than two members have a known location"
+                if unlocated
+                else "a single-practice network is contiguous",
+                distance,
+                evidence=evidence,
+            )
+        ]
+    result = contiguity(places, float(distance.value))
+    if result.connected:
+        message = (
+            f"every member is within {distance.value} km of another member "
+            "(one connected group)"
+        )
+        return [_finding(network, rule, MET, message, distance, evidence=evidence)]
+    groups = " | ".join(" ".join(g) for g in result.groups)
+    evidence.update({"groups": groups, "gap_km": f"{result.gap_km:.1f}"})
+    if result.isolated:
+        evidence["isolated"] = " ".join(f"{c} ({km} km)" for c, km in result.isolated)
+    return [
+        _finding(
+            network,
+            rule,
+            WARNING,
+            f"members form {len(result.groups)} groups more than {distance.value} km "
+            f"apart (the nearest groups are {result.gap_km:.1f} km apart): check the "
+            "network is geographically contiguous",
+            distance,
+            evidence=evidence,
+        )
+    ]
+
+
+CHECKS: tuple[Check, ...] = (
+    Check(
+        "population.band",
+        "Population in the normal band",
+        "population.minimum",
+        _population,
+    ),
+    Check(
+        "membership.core_contract",
+        "Members hold a live core contract",
+        "requirements.core_contract",
+        _core_contract,
+    ),
+    Check(
+        "governance.clinical_director",
+        "A clinical director is named",
+        "requirements.clinical_director",
+        _clinical_director,
+    ),
+    Check(
+        "governance.nominated_payee",
+        "The nominated payee is valid",
+        "requirements.nominated_payee",
+        _nominated_payee,
+    ),
+    Check(
+        "governance.network_agreement",
+        "Network agreement signed with schedules",
+        "requirements.network_agreement",
+        _network_agreement,
+    ),
+    Check(
+        "governance.data_sharing",
+        "Data-sharing agreement in place",
+        "requirements.data_sharing",
+        _data_sharing,
+    ),
+    Check(
+        "geography.contiguity",
+        "Geographically contiguous (warning)",
+        "geography.contiguity_distance",
+        _contiguity,
+    ),
+)
+
+
+def check_network(
+    network: Network, day: date, parameters: Parameters | None = None
+) -> list[Finding]:
+    """Every requirement check in force on ``day`` for one network."""
+    parameters = parameters or default_parameters()
+    findings: list[Finding] = []
+    for check in CHECKS:
+        switch = parameters.at(check.requirement, day)
+        if switch is None or switch.value is False:
+            continue
+        findings += check.run(network, day, parameters, switch)
+    return findings
+
+
+def check_practices_in_one_network(
+    networks: Sequence[Network], day: date, parameters: Parameters | None = None
+) -> list[Finding]:
+    """A practice may be a member of one network only on any day."""
+    parameters = parameters or default_parameters()
+    flag = parameters.at("requirements.one_network_per_practice", day)
+    if flag is None or not flag.value:
+        return []
+    homes: dict[str, list[Network]] = defaultdict(list)
+    for network in networks:
+        for practice in network.members_on(day):
+            homes[practice.code].append(network)
+    return [
+        Finding(
+            "membership.one_network",
+            BREACH,
+            f"{code} is a member of {len(found)} networks on {day}: "
+            f"{', '.join(n.code for n in found)}",
+            pcn_code=found[0].code,
+            practice_code=code,
+            commissioner_code=found[0].commissioner,
+            evidence={"networks": " ".join(n.code for n in found)},
+            source=str(flag.source),
+        )
+        for code, found in sorted(homes.items())
+        if len(found) > 1
+    ]
+
+
+def check_coverage(
+    commissioner: str,
+    area: Iterable[Practice],
+    networks: Sequence[Network],
+    day: date,
+    parameters: Parameters | None = None,
+) -> list[Finding]:
+    """100 % coverage: every open practice in the commissioner's area in a network.
+
+    ``area`` is the practices the commissioner is responsible for on ``day``.
+    """
+    parameters = parameters or default_parameters()
+    flag = parameters.at("requirements.coverage", day)
+    if flag is None or not flag.value:
+        return []
+    covered = {p.code for n in networks for p in n.members_on(day)}
+    area = list(area)
+    uncovered = sorted((p for p in area if p.code not in covered), key=lambda p: p.code)
+    findings = [
+        Finding(
+            "coverage.all_practices",
+            BREACH,
+            f"{p.code} {p.name} is in no network: its "
+            f"{_patients(p.registered)} patients are not covered",
+            practice_code=p.code,
+            commissioner_code=commissioner,
+            evidence={"registered_patients": _patients(p.registered)},
+            source=str(flag.source),
+        )
+        for p in uncovered
+    ]
+    patients = sum((p.registered or Decimal(0) for p in uncovered), Decimal(0))
+    everyone = sum((p.registered or Decimal(0) for p in area), Decimal(0))
+    share = (100 * (everyone - patients) / everyone) if everyone else Decimal(100)
+    summary = (
+        f"{len(uncovered)} of {len(area)} practices ({patients:,} patients) are in "
+        f"no network: coverage {share:.1f}% of patients"
+        if uncovered
+        else f"all {len(area)} practices are in a network (100% coverage)"
+    )
+    findings.append(
+        Finding(
+            "coverage.all_practices",
+            BREACH if uncovered else MET,
+            summary,
+            commissioner_code=commissioner,
+            evidence={
+                "practices": str(len(area)),
+                "uncovered_practices": str(len(uncovered)),
+                "uncovered_patients": f"{patients:,}",
+            },
+            source=str(flag.source),
+        )
+    )
+    return findings
+
+
+def _patients(value: Decimal | None) -> str:
+    return "an unknown number of" if value is None else f"{value:,}"

@@ -1,0 +1,610 @@
+"""Entitlements: what each network (and, for one payment, each practice) is due,
+month by month, for a contract year.
+
+How every item is worked out (docs/rules.md has the formulas and sources):
+
+* An item reads one or more parameters. In each month of the year the values in
+  force decide whether the item is payable and at what rate. Consecutive months
+  with the same values make a **payable period** of *n* months.
+* The amount for a period is ``rate × population`` rounded to the penny, where a
+  rate given "per year" is scaled by *n*/12 and a rate given "per period" is not.
+  A national sum is shared between networks by population (largest remainder).
+* Month *k* of a period pays instalment *k* of *n* of the amount for the period,
+  computed on the members **on the first day of that month** (the documented rule
+  for mid-year changes: a practice counts from the first month it is a member on
+  the 1st, and lists are those at 1 January before the year). With no change in
+  the year, the instalments add up exactly to the amount for the period.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from pcnhub.rules import money
+from pcnhub.rules.params import Parameters, Value, default_parameters
+from pcnhub.rules.periods import ContractYear, month_label
+from pcnhub.rules.snapshot import Network, Practice
+from pcnhub.rules.trace import Population, Trace
+
+NETWORK = "nominated payee"
+REST = "(networks not in the register)"
+PRACTICE = "practice"
+
+
+@dataclass(frozen=True, slots=True)
+class EntitlementLine:
+    network: str
+    month: date
+    item: str
+    amount: Decimal
+    payee: str
+    paid_to: str
+    trace: Trace
+    instalment: int
+    practice: str = ""
+
+    def row(self) -> dict[str, str]:
+        return {
+            "pcn_code": self.network,
+            "practice_code": self.practice,
+            "month": month_label(self.month),
+            "item": self.item,
+            "amount": str(self.amount),
+            "payee": self.payee or "not recorded",
+            "paid_to": self.paid_to,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Component:
+    """One parameter an item reads and the population it multiplies."""
+
+    parameter: str
+    basis: str
+    pot: bool = False
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    label: str
+    components: tuple[Component, ...]
+    paid_to: str = NETWORK
+    explanation: str = ""
+    #: Extra conditions on the network's facts; returns a reason not to pay, or None.
+    condition: Callable[[Network], str | None] | None = None
+
+
+@dataclass
+class Context:
+    """What a network's figures depend on beyond itself: national sums' shares."""
+
+    pot_shares: dict[tuple[str, date], dict[str, Decimal]] = field(default_factory=dict)
+    pot_bases: dict[tuple, Decimal] = field(default_factory=dict)
+    #: the share left for networks not in the register (see :func:`pot_context`)
+    pot_rest: dict[tuple[str, date], Decimal] = field(default_factory=dict)
+
+
+# --- populations -------------------------------------------------------------
+
+_BASES: dict[str, Callable[[Practice], Decimal | None]] = {
+    "registered": lambda p: p.registered,
+    "weighted": lambda p: p.weighted,
+    "adjusted": lambda p: p.adjusted_or_weighted,
+}
+
+
+def population(members: Sequence[Practice], basis: str) -> Population:
+    """The members' total on ``basis``, naming any member with no figure."""
+    read = _BASES[basis]
+    parts = tuple(sorted((p.code, read(p) or Decimal(0)) for p in members))
+    missing = sorted(p.code for p in members if read(p) is None)
+    notes = []
+    if missing:
+        notes.append(f"no {basis} list for {', '.join(missing)} (counted as 0)")
+    if basis == "adjusted" and any(p.adjusted is None for p in members):
+        notes.append("weighted list used for the adjusted population (not published)")
+    total = sum((v for _, v in parts), Decimal(0))
+    return Population(basis, total, parts, "; ".join(notes))
+
+
+def _role_sets(members: Sequence[Practice], threshold: Value | None) -> Population:
+    registered = population(members, "registered")
+    large = threshold is not None and registered.total >= threshold.value
+    note = (
+        f"registered {registered.total:,} "
+        f"{'≥' if large else '<'} {threshold.value if threshold else '?':,}"
+    )
+    return Population("role sets", Decimal(2 if large else 1), (), note)
+
+
+# --- items -------------------------------------------------------------------
+
+
+def _needs_covid_es(network: Network) -> str | None:
+    if network.facts.covid_vaccination_es:
+        return None
+    return "paid only where a member practice is in the COVID vaccination ES"
+
+
+def _needs_beds(network: Network) -> str | None:
+    return None if network.facts.care_home_beds is not None else "no beds recorded"
+
+
+def _needs_caip(network: Network) -> str | None:
+    return None if network.facts.caip_share is not None else "no CAIP assessment"
+
+
+ITEMS: tuple[Item, ...] = (
+    Item(
+        "core_pcn_funding",
+        "Core PCN funding",
+        (
+            Component("core.registered_rate", "registered"),
+            Component("core.adjusted_rate", "adjusted"),
+        ),
+        explanation="registered list × registered rate, plus (from 2024/25) "
+        "adjusted population × adjusted rate",
+    ),
+    Item(
+        "clinical_director",
+        "Clinical Director payment",
+        (Component("clinical_director.rate", "registered"),),
+        explanation="registered list × rate",
+    ),
+    Item(
+        "clinical_director_covid_top_up",
+        "Clinical Director COVID vaccination top-up",
+        (Component("clinical_director.covid_top_up", "registered"),),
+        explanation="registered list × rate, where a member is in the COVID "
+        "vaccination Enhanced Service",
+        condition=_needs_covid_es,
+    ),
+    Item(
+        "extended_hours_access",
+        "Extended Hours Access",
+        (Component("extended_hours.rate", "registered"),),
+        explanation="registered list × rate",
+    ),
+    Item(
+        "enhanced_access",
+        "Enhanced Access",
+        (Component("enhanced_access.rate", "adjusted"),),
+        explanation="adjusted population × rate",
+    ),
+    Item(
+        "care_home_premium",
+        "Care Home Premium",
+        (Component("care_home_premium.rate", "beds"),),
+        explanation="beds in aligned care homes × rate",
+        condition=_needs_beds,
+    ),
+    Item(
+        "pcn_support_payment",
+        "PCN support payment",
+        (Component("support_payment.rate", "weighted"),),
+        explanation="weighted list × rate",
+    ),
+    Item(
+        "leadership_and_management",
+        "Leadership and Management",
+        (
+            Component("leadership_management.rate", "adjusted"),
+            Component("leadership_management.national_pot", "adjusted", pot=True),
+        ),
+        explanation="adjusted population × rate, or the network's adjusted-population "
+        "share of the national sum",
+    ),
+    Item(
+        "arrs_sum",
+        "ARRS sum (maximum claimable)",
+        (
+            Component("arrs.rate", "weighted"),
+            Component("arrs.national_pot", "weighted", pot=True),
+            Component("arrs.role_set_sum", "role sets"),
+        ),
+        explanation="weighted list × rate, or the weighted-population share of the "
+        "national sum, or (2019/20) one role set per network (two from 100,000 "
+        "patients)",
+    ),
+    Item(
+        "gp_arrs_sum",
+        "GP ARRS sum (maximum claimable)",
+        (Component("arrs.gp_rate", "weighted"),),
+        explanation="weighted list × rate",
+    ),
+    Item(
+        "capacity_and_access_support",
+        "Capacity and Access Support Payment",
+        (
+            Component("capacity_access.support_rate", "adjusted"),
+            Component("capacity_access.support_pot", "adjusted", pot=True),
+        ),
+        explanation="adjusted population × rate, or the adjusted-population share of "
+        "the national sum",
+    ),
+    Item(
+        "capacity_and_access_improvement",
+        "Capacity and Access Improvement Payment",
+        (Component("capacity_access.improvement_rate", "adjusted"),),
+        explanation="adjusted population × maximum rate × share assessed as achieved",
+        condition=_needs_caip,
+    ),
+    Item(
+        "investment_and_impact_fund",
+        "Investment and Impact Fund",
+        (Component("iif.point_value", "points"),),
+        explanation="points achieved × point value × (registered list ÷ average PCN "
+        "list) × prevalence factor, paid in the last month of the IIF year",
+    ),
+    Item(
+        "network_participation_payment",
+        "Network Participation Payment",
+        (Component("network_participation.rate", "weighted"),),
+        paid_to=PRACTICE,
+        explanation="each practice's own weighted list × rate, paid to the practice",
+    ),
+)
+ITEMS_BY_ID = {item.id: item for item in ITEMS}
+
+
+# --- periods -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    start: date
+    end: date
+    months: tuple[date, ...]
+    values: tuple[Value | None, ...]
+
+
+def payable_periods(
+    item: Item, year: ContractYear, parameters: Parameters
+) -> list[Period]:
+    """Runs of months in ``year`` with the same parameter values in force."""
+    periods: list[Period] = []
+    run: list[date] = []
+    key: tuple[Value | None, ...] = ()
+    for month in (*year.months, None):
+        now = (
+            tuple(parameters.at(c.parameter, month) for c in item.components)
+            if month
+            else ()
+        )
+        if run and now != key:
+            end = month or year.end
+            periods.append(Period(run[0], end, tuple(run), key))
+            run = []
+        if month and any(v is not None for v in now):
+            run.append(month)
+        key = now
+    return periods
+
+
+def _factor(value: Value, n: int) -> Decimal:
+    return Decimal(n) / 12 if value.per == "year" else Decimal(1)
+
+
+def _months(n: int) -> str:
+    return f"{n}/12 of a year" if n != 12 else "a year"
+
+
+# --- the computation ---------------------------------------------------------
+
+
+class _NetworkRun:
+    """Computes one network's lines for one year, caching per member set."""
+
+    def __init__(
+        self,
+        network: Network,
+        year: ContractYear,
+        parameters: Parameters,
+        context: Context,
+    ) -> None:
+        self.network = network
+        self.year = year
+        self.parameters = parameters
+        self.context = context
+        self.payee = network.facts.nominated_payee or ""
+        self._populations: dict[tuple[tuple[str, ...], str], Population] = {}
+
+    def members(self, month: date) -> tuple[Practice, ...]:
+        return self.network.members_on(month)
+
+    def population(self, members: tuple[Practice, ...], basis: str) -> Population:
+        key = (tuple(p.code for p in members), basis)
+        found = self._populations.get(key)
+        if found is None:
+            if basis == "role sets":
+                threshold = self.parameters.at(
+                    "arrs.large_network_threshold", self.year.start
+                )
+                found = _role_sets(members, threshold)
+            elif basis == "beds":
+                beds = Decimal(self.network.facts.care_home_beds or 0)
+                found = Population("beds", beds, (), "aligned care-home beds")
+            else:
+                found = population(members, basis)
+            self._populations[key] = found
+        return found
+
+    def lines(self, items: Sequence[Item]) -> list[EntitlementLine]:
+        out: list[EntitlementLine] = []
+        for item in items:
+            if item.condition and item.condition(self.network):
+                continue
+            for period in payable_periods(item, self.year, self.parameters):
+                if item.id == "investment_and_impact_fund":
+                    out += self.iif(item, period)
+                elif item.paid_to == PRACTICE:
+                    out += self.per_practice(item, period)
+                else:
+                    out += self.per_network(item, period)
+        return out
+
+    def per_network(self, item: Item, period: Period) -> list[EntitlementLine]:
+        out = []
+        n = len(period.months)
+        traces: dict[tuple[str, ...], Trace] = {}
+        for k, month in enumerate(period.months, start=1):
+            members = self.members(month)
+            if not members:
+                continue
+            key = tuple(p.code for p in members)
+            trace = traces.get(key)
+            if trace is None:
+                trace = traces[key] = self.network_trace(item, period, members)
+            amount = money.instalment(trace.amount_for_period, k, n)
+            out.append(
+                EntitlementLine(
+                    self.network.code,
+                    month,
+                    item.id,
+                    amount,
+                    self.payee,
+                    NETWORK,
+                    trace,
+                    k,
+                )
+            )
+        return out
+
+    def network_trace(
+        self, item: Item, period: Period, members: tuple[Practice, ...]
+    ) -> Trace:
+        n = len(period.months)
+        total = Decimal(0)
+        pots = Decimal(0)
+        terms, used, pops, inputs, notes = [], [], [], [], []
+        for component, value in zip(item.components, period.values, strict=True):
+            if value is None:
+                continue
+            used.append(value)
+            if component.pot:
+                share, base, whole = self.pot_share(component, value)
+                pots += share
+                terms.append(
+                    f"£{value.value:,} × {base:,} ÷ {whole:,} {component.basis}"
+                )
+                inputs.append((f"national {component.basis} population", f"{whole:,}"))
+                national = self.parameters.at(
+                    "national_population.weighted", value.start
+                )
+                if national is not None:
+                    used.append(national)
+                continue
+            pop = self.population(members, component.basis)
+            pops.append(pop)
+            factor = _factor(value, n)
+            total += pop.total * value.value * factor
+            scale = f" × {n}/12" if value.per == "year" and n != 12 else ""
+            terms.append(f"{pop.total:,} {component.basis} × £{value.value:,}{scale}")
+        if item.id == "capacity_and_access_improvement":
+            share = self.network.facts.caip_share or Decimal(0)
+            total *= share
+            terms = [f"({' + '.join(terms)}) × {share} achieved"]
+            inputs.append(("share assessed as achieved", str(share)))
+        amount = money.penny(total) + pots
+        formula = (
+            f"{item.label} {month_label(period.start)}–"
+            f"{month_label(period.months[-1])}: {' + '.join(terms)} = £{amount:,}"
+        )
+        if any(v.per == "year" for v in used) and n != 12:
+            notes.append(f"payable for {n} months: {_months(n)}")
+        return Trace(
+            item.id,
+            formula,
+            period.start,
+            period.end,
+            amount,
+            n,
+            tuple(pops),
+            tuple(used),
+            tuple(inputs),
+            tuple(notes),
+        )
+
+    def pot_share(
+        self, component: Component, value: Value
+    ) -> tuple[Decimal, Decimal, Decimal]:
+        key = (component.parameter, value.start)
+        if key not in self.context.pot_shares:
+            raise ValueError(
+                f"{component.parameter}: no share of the national sum was worked out "
+                f"for {value.start}; compute the context over every network"
+            )
+        share = self.context.pot_shares[key].get(self.network.code, money.ZERO)
+        base = self.context.pot_bases.get((*key, self.network.code), Decimal(0))
+        return share, base, self.context.pot_bases[key]
+
+    def per_practice(self, item: Item, period: Period) -> list[EntitlementLine]:
+        (value,) = period.values
+        assert value is not None
+        n = len(period.months)
+        factor = _factor(value, n)
+        out = []
+        traces: dict[str, Trace] = {}
+        for k, month in enumerate(period.months, start=1):
+            for practice in self.members(month):
+                trace = traces.get(practice.code)
+                if trace is None:
+                    pop = population((practice,), "weighted")
+                    amount = money.penny(pop.total * value.value * factor)
+                    scale = f" × {n}/12" if n != 12 and value.per == "year" else ""
+                    trace = traces[practice.code] = Trace(
+                        item.id,
+                        f"{item.label} {practice.code}: {pop.total:,} weighted × "
+                        f"£{value.value:,}{scale} = £{amount:,}",
+                        period.start,
+                        period.end,
+                        amount,
+                        n,
+                        (pop,),
+                        (value,),
+                    )
+                out.append(
+                    EntitlementLine(
+                        self.network.code,
+                        month,
+                        item.id,
+                        money.instalment(trace.amount_for_period, k, n),
+                        practice.code,
+                        PRACTICE,
+                        trace,
+                        k,
+                        practice.code,
+                    )
+                )
+        return out
+
+    def iif(self, item: Item, period: Period) -> list[EntitlementLine]:
+        points = self.network.facts.iif_points
+        (value,) = period.values
+        if points is None or value is None:
+            return []
+        maximum = self.parameters.at("iif.maximum_points", period.start)
+        if maximum is not None and points > maximum.value:
+            raise ValueError(
+                f"{self.network.code}: {points} IIF points is more than the "
+                f"{maximum.value} available in {self.year}"
+            )
+        average = self.parameters.at("iif.average_list", period.start)
+        members = self.members(period.start) or self.members(period.months[-1])
+        pop = self.population(members, "registered")
+        prevalence = self.network.facts.iif_prevalence_factor or Decimal(1)
+        assert average is not None
+        amount = money.penny(
+            points * value.value * pop.total / Decimal(average.value) * prevalence
+        )
+        trace = Trace(
+            item.id,
+            f"{item.label} {month_label(period.start)}–"
+            f"{month_label(period.months[-1])}: {points} points × £{value.value} × "
+            f"({pop.total:,} ÷ {average.value:,}) × {prevalence} = £{amount:,}",
+            period.start,
+            period.end,
+            amount,
+            1,
+            (pop,),
+            tuple(v for v in (value, average, maximum) if v is not None),
+            (("points achieved", str(points)), ("prevalence factor", str(prevalence))),
+            ("achievement payment, recorded in the last month of the IIF year",),
+        )
+        return [
+            EntitlementLine(
+                self.network.code,
+                period.months[-1],
+                item.id,
+                amount,
+                self.payee,
+                NETWORK,
+                trace,
+                1,
+            )
+        ]
+
+
+def pot_context(
+    networks: Sequence[Network], year: ContractYear, parameters: Parameters
+) -> Context:
+    """Share each national sum in force in ``year`` between ``networks``.
+
+    Each network's share is fixed by its population on the first day of the
+    sum's period in the year (a network forming later has no share). The
+    denominator is the networks' total or the national population
+    (``national_population.weighted``), whichever is larger; what the networks
+    do not take is left for "networks not in the register". Shares and that
+    rest add up exactly to the sum (largest remainder).
+    """
+    context = Context()
+    for item in ITEMS:
+        for component in item.components:
+            if not component.pot:
+                continue
+            for period in payable_periods(
+                Item(item.id, item.label, (component,)), year, parameters
+            ):
+                (value,) = period.values
+                assert value is not None
+                key = (component.parameter, value.start)
+                if key in context.pot_shares:
+                    continue
+                bases = {
+                    n.code: population(
+                        n.members_on(period.start), component.basis
+                    ).total
+                    for n in networks
+                    if n.members_on(period.start)
+                }
+                amount = value.value * _factor(value, len(period.months))
+                held = sum(bases.values(), Decimal(0))
+                national = parameters.at("national_population.weighted", period.start)
+                whole = max(held, Decimal(national.value) if national else held)
+                shares = money.largest_remainder(
+                    money.penny(amount), {**bases, REST: whole - held}
+                )
+                context.pot_rest[key] = shares.pop(REST)
+                context.pot_shares[key] = shares
+                context.pot_bases[key] = whole
+                for code, base in bases.items():
+                    context.pot_bases[(*key, code)] = base
+    return context
+
+
+def entitlements(
+    networks: Sequence[Network],
+    year: ContractYear,
+    parameters: Parameters | None = None,
+    context: Context | None = None,
+    items: Sequence[str] | None = None,
+) -> list[EntitlementLine]:
+    """Every entitlement line of ``networks`` for ``year``.
+
+    ``context`` carries the shares of national sums; without it they are shared
+    between ``networks`` alone, which is right only when they are every network.
+    """
+    parameters = parameters or default_parameters()
+    if not parameters.covers(year):
+        known = ", ".join(str(y) for y in parameters.years)
+        raise ValueError(f"no parameters for {year}; pcnhub covers {known}")
+    chosen = [ITEMS_BY_ID[i] for i in items] if items else list(ITEMS)
+    if context is None:
+        context = pot_context(networks, year, parameters)
+    lines: list[EntitlementLine] = []
+    for network in networks:
+        lines += _NetworkRun(network, year, parameters, context).lines(chosen)
+    return lines
+
+
+def annual_totals(lines: Sequence[EntitlementLine]) -> dict[tuple[str, str], Decimal]:
+    """(network, item) → the year's total."""
+    totals: dict[tuple[str, str], Decimal] = {}
+    for line in lines:
+        key = (line.network, line.item)
+        totals[key] = totals.get(key, money.ZERO) + line.amount
+    return totals

@@ -1,0 +1,69 @@
+"""What the rules read, checked against the parameter files when they load.
+
+A rule that reads a parameter in the wrong unit, a parameter the rules need in
+every year that has a gap, or an item with two alternative parameters in force at
+once, stops pcnhub from starting rather than paying the wrong amount.
+"""
+
+from __future__ import annotations
+
+from pcnhub.rules.params import ParameterError, Parameters, require
+
+#: basis a component multiplies → the unit its parameter must be in
+BASIS_UNITS = {
+    "registered": "GBP-per-registered-patient",
+    "weighted": "GBP-per-weighted-patient",
+    "adjusted": "GBP-per-adjusted-patient",
+    "beds": "GBP-per-bed",
+    "role sets": "GBP-per-role-set",
+    "points": "GBP-per-point",
+}
+
+#: parameters the rules need in every month of every year covered, and their unit
+ALWAYS: dict[str, str] = {
+    "core.registered_rate": "GBP-per-registered-patient",
+    "network_participation.rate": "GBP-per-weighted-patient",
+    "population.minimum": "patients",
+    "population.typical_maximum": "patients",
+    "geography.contiguity_distance": "km",
+    "requirements.clinical_director": "flag",
+    "requirements.nominated_payee": "flag",
+    "requirements.own_bank_account": "flag",
+    "requirements.network_agreement": "flag",
+    "requirements.data_sharing": "flag",
+    "requirements.one_network_per_practice": "flag",
+    "requirements.core_contract": "flag",
+    "requirements.coverage": "flag",
+}
+
+#: parameters read in some years only
+SOMETIMES: dict[str, str] = {
+    "arrs.large_network_threshold": "patients",
+    "iif.maximum_points": "points",
+    "iif.average_list": "patients",
+    "national_population.weighted": "patients",
+}
+
+
+def check_parameters(parameters: Parameters) -> None:
+    from pcnhub.rules.entitlements import ITEMS, payable_periods
+
+    for name, unit in ALWAYS.items():
+        require(parameters, name, unit, parameters.years)
+    for name, unit in SOMETIMES.items():
+        require(parameters, name, unit, ())
+    for item in ITEMS:
+        for component in item.components:
+            unit = "GBP" if component.pot else BASIS_UNITS[component.basis]
+            require(parameters, component.parameter, unit, ())
+        for year in parameters.years:
+            for period in payable_periods(item, year, parameters):
+                alternatives = [v for v in period.values if v is not None]
+                if item.id != "core_pcn_funding" and len(alternatives) > 1:
+                    names = " and ".join(v.parameter for v in alternatives)
+                    raise ParameterError(
+                        f"{item.id}: {names} are both in force from "
+                        f"{period.start}; they are alternatives, so end one"
+                    )
+    if parameters.at("iif.point_value", parameters.years[0].start) is not None:
+        require(parameters, "iif.average_list", "patients", ())
