@@ -107,6 +107,7 @@ def test_files_are_returned_in_import_order(demo_files: list[DemoFile]) -> None:
         ("registrations", "gp-reg-pat-prac-all-2022-01.csv", None),
         ("weighted-lists", "weighted-lists-2022-01.csv", None),
         ("epcn", "ePCN-2022-05.xlsx", date(2022, 5, 1)),
+        ("postcode-districts", "postcode-district-centroids.csv", None),
     ]
     assert all(f.path.is_file() and f.description for f in demo_files)
 

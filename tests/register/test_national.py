@@ -21,6 +21,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.national]
 QOF = "qof/MAPPING_NHS_GEOGRAPHIES_2021.csv"
 REGISTRATIONS = "registrations/gp-reg-pat-prac-all-2021-01.csv"
 EPCN = "ods/ePCN-2022-05.xlsx"
+CENTROIDS = "geography/postcode-district-centroids.csv"
 JAN_2021 = date(2021, 1, 1)
 
 
@@ -129,3 +130,26 @@ def test_reimporting_a_national_file_changes_nothing(
     totals = load(kind, data / name, as_at).counts["totals"]
     assert (totals["created"], totals["updated"], totals["closed"]) == (0, 0, 0)
     assert register_state() == state
+
+
+def test_every_active_english_practice_has_a_known_outcode() -> None:
+    data = need_shared_data()
+    epraccur = data / "ods/epraccur-2022-04.csv"
+    day = date(2022, 4, 1)
+    load("epraccur", epraccur, day)
+    run = load("postcode-districts", data / CENTROIDS)
+    assert run.counts["by_fact"]["postcode district"]["created"] == 2856
+    with epraccur.open(encoding="latin-1", newline="") as handle:
+        english = {
+            row[0]: row[9].split()[0]
+            for row in csv.reader(handle)
+            # active GP practices (prescribing setting 4), not in Wales (W00)
+            if row[12] == "A" and row[25] == "4" and row[2] != "W00"
+        }
+    assert len(english) > 6500
+    places = queries.practice_places(sorted(english), day)
+    assert set(places) == set(english)
+    assert all(places[code][0] == outcode for code, outcode in english.items())
+    assert places["A81004"][0] == "TS5"
+    totals = load("postcode-districts", data / CENTROIDS).counts["totals"]
+    assert (totals["created"], totals["updated"], totals["unchanged"]) == (0, 0, 2856)

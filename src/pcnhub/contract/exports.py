@@ -98,7 +98,7 @@ def _header(sheet, columns: list[str]) -> None:
     sheet.append(columns)
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
-    sheet.freeze_panes = sheet.cell(row=sheet.max_row + 1, column=1)
+    sheet.freeze_panes = f"A{sheet.max_row + 1}"
 
 
 def _widths(sheet, widths: dict[int, int]) -> None:

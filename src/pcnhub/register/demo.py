@@ -22,8 +22,15 @@ The story the files tell
   registered patients, three are under 30,000 (rural) and one is over 50,000.
 * :data:`MOVED_PRACTICE_CODE` leaves :data:`MOVED_FROM_PCN_CODE` and joins
   :data:`MOVED_TO_PCN_CODE` on :data:`MOVE_DATE` (the ePCN workbook ends the old
-  relationship the day before). It lies in the new network's outcode, so before
-  the move it is its old network's geographic outlier.
+  relationship the day before). It lies in the new network's outcode (Ormston,
+  ``ZZ11``, about 8 km from Ashby), so before the move it is its old network's
+  one member outside Ashby, though within 10 km of the others.
+* Geography: a practice is placed at its postcode district's centroid. Every
+  network's members lie within 10 km of one another (most share one outcode),
+  except :data:`FAR_PRACTICE_CODE` of :data:`FAR_PRACTICE_PCN_CODE`: its village,
+  Fernham (``ZZ13``), is about 25.5 km from the other members in Keston
+  (``ZZ4``). So exactly one network, on every day, is not geographically
+  contiguous at 10 km (nor at 20 km); at 30 km all are.
 * :data:`UNCOVERED_PRACTICE_CODE` is in no network (QOF mapping ``U`` /
   "Unallocated"; no ePCN relationship).
 * :data:`CLOSING_PRACTICE_CODE` closes on :data:`CLOSING_PRACTICE_CLOSE_DATE`
@@ -51,6 +58,15 @@ Files, in the order they must be imported
    ``YYYYMMDD`` strings; in ``PCNDetails`` empty fields are empty strings, in the
    partner sheet an open relationship's end date is an empty cell, and the match
    flag is a boolean, as in the real workbook.
+9. ``postcode-district-centroids.csv`` (kind ``postcode-districts``, reference
+   data, undated): the header of the real centroid file
+   (``postcode,eastings,northings,latitude,longitude,town,region,uk_region,
+   country,country_string``), minimal quoting, LF line endings, sorted by outcode
+   as text; one row per outcode in :data:`DEMO_OUTCODES`, with invented
+   coordinates in the English Midlands laid out by ``_OUTCODE_OFFSETS_KM``
+   (eastings and northings to 100 m, latitude and longitude to 5 decimals,
+   approximately consistent), the outcode's town, the county as ``region`` and the
+   NHS region's name as ``uk_region``.
 
 epraccur columns (0-based positions, following the real extract)
 ----------------------------------------------------------------
@@ -90,6 +106,7 @@ from openpyxl.utils import get_column_letter
 
 __all__ = [
     "ABSORBING_PRACTICE_CODE",
+    "CENTROIDS_HEADER",
     "CLOSING_PRACTICE_CLOSE_DATE",
     "CLOSING_PRACTICE_CODE",
     "DEMO_COMMISSIONERS",
@@ -107,6 +124,8 @@ __all__ = [
     "EPCN_CORE_PARTNER_SHEET",
     "EPCN_DETAILS_HEADERS",
     "EPCN_DETAILS_SHEET",
+    "FAR_PRACTICE_CODE",
+    "FAR_PRACTICE_PCN_CODE",
     "LARGE_PCN_CODES",
     "LONG_CLOSED_PRACTICE_CLOSE_DATE",
     "LONG_CLOSED_PRACTICE_CODE",
@@ -180,11 +199,43 @@ DEMO_OUTCODES: dict[str, str] = {
     "ZZ10": "Ashby",
     "ZZ11": "Ormston",
     "ZZ12": "Thornby",
+    "ZZ13": "Fernham",
 }
+
+#: Outcode -> where its centroid lies, in km east and north of Wendmoor's (ZZ1).
+#: Every network's members are within 10 km of one another except the far
+#: practice's: Fernham (ZZ13) is about 25.5 km from Keston (ZZ4). Ormston (ZZ11)
+#: is about 8 km from Ashby (ZZ10).
+_OUTCODE_OFFSETS_KM: dict[str, tuple[float, float]] = {
+    "ZZ1": (0.0, 0.0),
+    "ZZ2": (1.0, 7.0),
+    "ZZ3": (-6.0, 3.0),
+    "ZZ4": (-8.0, -5.0),
+    "ZZ5": (6.0, -1.0),
+    "ZZ6": (15.0, 9.0),
+    "ZZ7": (21.0, 13.0),
+    "ZZ8": (17.0, 19.0),
+    "ZZ9": (25.0, 5.0),
+    "ZZ10": (-3.0, -16.0),
+    "ZZ11": (4.0, -20.0),
+    "ZZ12": (-12.0, -24.0),
+    "ZZ13": (-26.0, 13.0),
+}
+#: Wendmoor's invented centroid: an Ordnance Survey grid reference in the English
+#: Midlands and (approximately) the same point in latitude and longitude.
+_ORIGIN_GRID = (430_000, 300_000)
+_ORIGIN_DEGREES = (52.59662, -1.55716)
+_KM_PER_DEGREE_LATITUDE = 111.25
+_KM_PER_DEGREE_LONGITUDE_AT_EQUATOR = 111.32
 
 #: First day of every network and of the original memberships (Network Contract
 #: DES go-live). The real ePCN workbook records most relationships from 20191001.
 PCN_START_DATE = date(2019, 7, 1)
+
+#: The deliberately far member: its village is about 25 km from the rest of its
+#: network, which is therefore not geographically contiguous (at 10 or 20 km).
+FAR_PRACTICE_CODE = "Z91031"
+FAR_PRACTICE_PCN_CODE = "U99004"
 
 MOVED_PRACTICE_CODE = "Z93005"
 MOVED_FROM_PCN_CODE = "U99010"
@@ -289,8 +340,8 @@ _PRACTICE_TABLE: tuple[_Practice, ...] = (
        "ZZ3", building="Orchard House", size_hint=0.8),
     _P("Z91030", "Keston Surgery", WENDMOOR, "U99004", "High Street", "ZZ4",
        building="The Surgery", size_hint=1.4),
-    _P("Z91031", "Fernham Village Surgery", WENDMOOR, "U99004", "Fernham", "ZZ4",
-       building="The Surgery", size_hint=0.7),
+    _P("Z91031", "Fernham Village Surgery", WENDMOOR, "U99004", "Village Street",
+       "ZZ13", building="The Surgery", size_hint=0.7),
     _P("Z91032", "Dale Medical Practice", WENDMOOR, "U99004", "Dale Road", "ZZ4"),
     _P("Z91033", "The Old Forge Surgery", WENDMOOR, "U99004", "Forge Lane", "ZZ4",
        opened=_D(1988, 1, 1), size_hint=0.8),
@@ -385,6 +436,10 @@ REGISTRATIONS_HEADER: tuple[str, ...] = (
     "PUBLICATION", "EXTRACT_DATE", "TYPE", "CCG_CODE", "ONS_CCG_CODE", "CODE",
     "POSTCODE", "SEX", "AGE", "NUMBER_OF_PATIENTS",
 )  # fmt: skip
+CENTROIDS_HEADER: tuple[str, ...] = (
+    "postcode", "eastings", "northings", "latitude", "longitude", "town", "region",
+    "uk_region", "country", "country_string",
+)  # fmt: skip
 WEIGHTED_LISTS_HEADER: tuple[str, ...] = (
     "practice_code",
     "effective_date",
@@ -426,7 +481,7 @@ _FIXED_CORE_TIME = "2022-05-01T00:00:00Z"
 class DemoFile:
     """One file of the demo area and how to import it."""
 
-    kind: str  # "qof-mapping", "epraccur", "registrations", "epcn", "weighted-lists"
+    kind: str  # "qof-mapping", "epraccur", "registrations", "epcn", ...
     path: Path
     as_at: date | None  # --as-at for the importer; None when the file carries dates
     description: str
@@ -501,6 +556,17 @@ def write_demo_files(directory: Path, seed: int = 2019) -> list[DemoFile]:
             path,
             _EPCN_AS_AT,
             "ODS ePCN workbook: networks and practice memberships with their dates",
+        )
+    )
+    path = directory / "postcode-district-centroids.csv"
+    _write_centroids(path)
+    files.append(
+        DemoFile(
+            "postcode-districts",
+            path,
+            None,
+            "Postcode district centroids of the demo's ZZ outcodes (where practices"
+            " are placed to check that networks are contiguous)",
         )
     )
     return files
@@ -781,6 +847,42 @@ def _write_registrations(path: Path, on: date, sizes: dict[str, int]) -> None:
 def _write_weighted(path: Path, on: date, weighted: dict[str, Decimal]) -> None:
     rows: list[Sequence[str]] = [WEIGHTED_LISTS_HEADER]
     rows += [(code, on.isoformat(), str(weighted[code])) for code in sorted(weighted)]
+    _write_csv(path, rows, lineterminator="\n")
+
+
+def _centroid(outcode: str) -> tuple[int, int, float, float]:
+    """(eastings, northings, latitude, longitude) of an outcode's centroid."""
+    east, north = _OUTCODE_OFFSETS_KM[outcode]
+    latitude0, longitude0 = _ORIGIN_DEGREES
+    per_degree_east = _KM_PER_DEGREE_LONGITUDE_AT_EQUATOR * math.cos(
+        math.radians(latitude0)
+    )
+    return (
+        _ORIGIN_GRID[0] + round(east * 10) * 100,  # to 100 m, as the real file
+        _ORIGIN_GRID[1] + round(north * 10) * 100,
+        round(latitude0 + north / _KM_PER_DEGREE_LATITUDE, 5),
+        round(longitude0 + east / per_degree_east, 5),
+    )
+
+
+def _write_centroids(path: Path) -> None:
+    rows: list[Sequence[str]] = [CENTROIDS_HEADER]
+    for outcode in sorted(DEMO_OUTCODES):  # sorted as text, as the real file
+        eastings, northings, latitude, longitude = _centroid(outcode)
+        rows.append(
+            (
+                outcode,
+                str(eastings),
+                str(northings),
+                f"{latitude:.5f}",
+                f"{longitude:.5f}",
+                DEMO_OUTCODES[outcode],
+                DEMO_COUNTY,
+                DEMO_REGION_NAME,
+                "ENG",
+                "England",
+            )
+        )
     _write_csv(path, rows, lineterminator="\n")
 
 

@@ -201,3 +201,38 @@ class ListSize(models.Model):
 
     def __str__(self) -> str:
         return f"{self.practice_id} {self.measure} {self.date}: {self.value}"
+
+
+class PostcodeDistrict(models.Model):
+    """Reference data: where a postcode district (outcode, e.g. TS18) lies.
+
+    A practice is placed at its postcode district's centroid (see
+    :func:`pcnhub.register.queries.practice_places`). A corrected centroid
+    supersedes the old row (which is kept), as for :class:`ListSize`; so the
+    outcode is unique among current rows rather than the primary key.
+    """
+
+    outcode = models.CharField(max_length=4)
+    latitude = models.DecimalField(max_digits=8, decimal_places=5)
+    longitude = models.DecimalField(max_digits=8, decimal_places=5)
+    town = models.CharField(max_length=100, blank=True)
+    recorded_by = models.ForeignKey(
+        ImportRun, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    superseded_by = models.ForeignKey(
+        ImportRun, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["outcode", "id"]
+        indexes = [models.Index(fields=["outcode"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["outcode"],
+                condition=models.Q(superseded_by__isnull=True),
+                name="one_current_postcode_district",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.outcode} ({self.latitude}, {self.longitude})"

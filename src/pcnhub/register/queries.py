@@ -15,6 +15,7 @@ from pcnhub.register.models import (
     Organisation,
     OrganisationKind,
     OrganisationVersion,
+    PostcodeDistrict,
     Relationship,
     RelationshipKind,
     Succession,
@@ -404,3 +405,42 @@ def list_size_history(code: str) -> QuerySet:
         .select_related("recorded_by", "superseded_by")
         .order_by("date", "measure", "id")
     )
+
+
+def outcode_of(postcode: str) -> str:
+    """A postcode's outward code: ``TS18 1HU`` → ``TS18`` (``TS181HU`` → ``TS18``)."""
+    parts = postcode.upper().split()
+    if len(parts) > 1:
+        return parts[0]
+    compact = "".join(parts)
+    return compact[:-3] if len(compact) > 3 else ""
+
+
+def practice_places(
+    practices: list[str], day: date
+) -> dict[str, tuple[str, float, float]]:
+    """Each practice's outcode and its centroid ``(outcode, latitude, longitude)``.
+
+    From the postcode on the practice's details holding on ``day``; practices with
+    no details that day, no postcode, or an outcode with no known centroid are
+    left out.
+    """
+    versions = holding_on(
+        OrganisationVersion.objects.filter(organisation_id__in=list(practices)), day
+    ).values_list("organisation_id", "postcode")
+    outcodes = {
+        code: outcode
+        for code, postcode in versions
+        if (outcode := outcode_of(postcode or ""))
+    }
+    centroids = {
+        outcode: (float(latitude), float(longitude))
+        for outcode, latitude, longitude in PostcodeDistrict.objects.filter(
+            superseded_by__isnull=True, outcode__in=set(outcodes.values())
+        ).values_list("outcode", "latitude", "longitude")
+    }
+    return {
+        code: (outcode, *centroids[outcode])
+        for code, outcode in sorted(outcodes.items())
+        if outcode in centroids
+    }

@@ -3,6 +3,7 @@
 from pcnhub.register.importers.base import Importer
 from pcnhub.register.importers.epcn import EpcnImporter
 from pcnhub.register.importers.epraccur import EpraccurImporter
+from pcnhub.register.importers.geography import PostcodeDistrictsImporter
 from pcnhub.register.importers.lists import (
     PaymentsImporter,
     RegistrationsImporter,
@@ -19,5 +20,6 @@ IMPORTERS: dict[str, Importer] = {
         QofMappingImporter(),
         PaymentsImporter(),
         WeightedListsImporter(),
+        PostcodeDistrictsImporter(),
     )
 }
