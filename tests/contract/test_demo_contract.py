@@ -7,7 +7,7 @@ import csv
 import json
 from datetime import date
 from decimal import Decimal
-from io import BytesIO, StringIO
+from io import StringIO
 from pathlib import Path
 
 import openpyxl

@@ -48,7 +48,15 @@ def latest_january(day: date) -> date:
 
 def _lists(practices: list[str], measure: str, on: date) -> tuple[dict, bool]:
     """Lists on or before ``on``; else the earliest later ones (flagged)."""
-    sizes = queries.list_sizes_on(practices, measure, on)
+    # Reading every list and keeping ours is faster than a long IN (...) filter.
+    wanted = set(practices)
+    sizes = {
+        code: value
+        for code, value in queries.list_sizes_on(
+            practices if len(practices) < 500 else None, measure, on
+        ).items()
+        if code in wanted
+    }
     missing = [p for p in practices if p not in sizes]
     later = False
     if missing:
@@ -77,7 +85,8 @@ def _practices(codes: list[str], lists_on: date, day: date | None) -> tuple[dict
             f"the register has no lists on or before {lists_on} for some practices; "
             "their earliest later lists are used"
         )
-    names = queries.names_on(codes, day or lists_on)
+    # Names are for messages: a year's snapshot (day None) needs none.
+    names = queries.names_on(codes, day) if day else {}
     contracts: dict[str, bool | None] = {}
     places: Mapping[str, tuple[str, float, float]] = {}
     if day is not None:

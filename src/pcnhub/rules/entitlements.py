@@ -34,7 +34,7 @@ REST = "(networks not in the register)"
 PRACTICE = "practice"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen init costs a third of a national run
 class EntitlementLine:
     network: str
     month: date
@@ -113,10 +113,12 @@ def population(members: Sequence[Practice], basis: str) -> Population:
 
 def _role_sets(members: Sequence[Practice], threshold: Value | None) -> Population:
     registered = population(members, "registered")
-    large = threshold is not None and registered.total >= threshold.value
+    if threshold is None:
+        note = "one role set: no large-network threshold in force"
+        return Population("role sets", Decimal(1), (), note)
+    large = registered.total >= threshold.value
     note = (
-        f"registered {registered.total:,} "
-        f"{'≥' if large else '<'} {threshold.value if threshold else '?':,}"
+        f"registered {registered.total:,} {'≥' if large else '<'} {threshold.value:,}"
     )
     return Population("role sets", Decimal(2 if large else 1), (), note)
 
@@ -312,9 +314,16 @@ class _NetworkRun:
         self.context = context
         self.payee = network.facts.nominated_payee or ""
         self._populations: dict[tuple[tuple[str, ...], str], Population] = {}
+        self._members: dict[date, tuple[Practice, ...]] = {}
+        if all(m.start is None and m.end is None for m in network.memberships):
+            everyone = tuple(m.practice for m in network.memberships)
+            self._members = dict.fromkeys(year.months, everyone)
 
     def members(self, month: date) -> tuple[Practice, ...]:
-        return self.network.members_on(month)
+        found = self._members.get(month)
+        if found is None:
+            found = self._members[month] = self.network.members_on(month)
+        return found
 
     def population(self, members: tuple[Practice, ...], basis: str) -> Population:
         key = (tuple(p.code for p in members), basis)
@@ -333,12 +342,14 @@ class _NetworkRun:
             self._populations[key] = found
         return found
 
-    def lines(self, items: Sequence[Item]) -> list[EntitlementLine]:
+    def lines(
+        self, items: Sequence[tuple[Item, list[Period]]]
+    ) -> list[EntitlementLine]:
         out: list[EntitlementLine] = []
-        for item in items:
+        for item, periods in items:
             if item.condition and item.condition(self.network):
                 continue
-            for period in payable_periods(item, self.year, self.parameters):
+            for period in periods:
                 if item.id == "investment_and_impact_fund":
                     out += self.iif(item, period)
                 elif item.paid_to == PRACTICE:
@@ -350,16 +361,22 @@ class _NetworkRun:
     def per_network(self, item: Item, period: Period) -> list[EntitlementLine]:
         out = []
         n = len(period.months)
-        traces: dict[tuple[str, ...], Trace] = {}
+        # Keyed by the identity of the month's member tuple, which this run
+        # caches: months with the same members share one tuple, so one trace.
+        traces: dict[int, tuple[Trace, list[Decimal]]] = {}
         for k, month in enumerate(period.months, start=1):
             members = self.members(month)
             if not members:
                 continue
-            key = tuple(p.code for p in members)
-            trace = traces.get(key)
-            if trace is None:
-                trace = traces[key] = self.network_trace(item, period, members)
-            amount = money.instalment(trace.amount_for_period, k, n)
+            found = traces.get(id(members))
+            if found is None:
+                trace = self.network_trace(item, period, members)
+                found = traces[id(members)] = (
+                    trace,
+                    money.instalments(trace.amount_for_period, n),
+                )
+            trace, amounts = found
+            amount = amounts[k - 1]
             out.append(
                 EntitlementLine(
                     self.network.code,
@@ -449,6 +466,7 @@ class _NetworkRun:
         factor = _factor(value, n)
         out = []
         traces: dict[str, Trace] = {}
+        amounts: dict[str, list[Decimal]] = {}
         for k, month in enumerate(period.months, start=1):
             for practice in self.members(month):
                 trace = traces.get(practice.code)
@@ -467,12 +485,13 @@ class _NetworkRun:
                         (pop,),
                         (value,),
                     )
+                    amounts[practice.code] = money.instalments(amount, n)
                 out.append(
                     EntitlementLine(
                         self.network.code,
                         month,
                         item.id,
-                        money.instalment(trace.amount_for_period, k, n),
+                        amounts[practice.code][k - 1],
                         practice.code,
                         PRACTICE,
                         trace,
@@ -585,19 +604,21 @@ def entitlements(
 ) -> list[EntitlementLine]:
     """Every entitlement line of ``networks`` for ``year``.
 
-    ``context`` carries the shares of national sums; without it they are shared
-    between ``networks`` alone, which is right only when they are every network.
+    ``context`` carries the shares of national sums (:func:`pot_context`); without
+    it they are worked out over ``networks``.
     """
     parameters = parameters or default_parameters()
     if not parameters.covers(year):
         known = ", ".join(str(y) for y in parameters.years)
         raise ValueError(f"no parameters for {year}; pcnhub covers {known}")
     chosen = [ITEMS_BY_ID[i] for i in items] if items else list(ITEMS)
+    # The payable periods depend on the year's parameters only: work them out once.
+    periods = [(item, payable_periods(item, year, parameters)) for item in chosen]
     if context is None:
         context = pot_context(networks, year, parameters)
     lines: list[EntitlementLine] = []
     for network in networks:
-        lines += _NetworkRun(network, year, parameters, context).lines(chosen)
+        lines += _NetworkRun(network, year, parameters, context).lines(periods)
     return lines
 
 

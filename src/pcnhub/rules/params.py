@@ -78,7 +78,18 @@ def _mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = False) -> dic
     return loader.construct_mapping(node, deep=deep)
 
 
+def _timestamp(loader: _Loader, node: yaml.Node) -> dt.date:
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError:
+        text = loader.construct_scalar(node)
+        raise ParameterError(
+            f"line {node.start_mark.line + 1}: {text} is not a real date"
+        ) from None
+
+
 _Loader.add_constructor("tag:yaml.org,2002:float", _decimal)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
 
 
@@ -176,12 +187,17 @@ class Parameters:
         return Parameters({**self.by_name, name: new}, self.years, self.year_sources)
 
 
+def _text(value: object) -> str:
+    """Optional text: an empty YAML value is no text, not the word "None"."""
+    return "" if value is None else str(value).strip()
+
+
 def _fail(path: Path, where: str, message: str) -> ParameterError:
     return ParameterError(f"{path.name}: {where}: {message}")
 
 
 def _unknown(path: Path, where: str, got: Iterable, allowed: set[str]) -> None:
-    extra = sorted(set(got) - allowed)
+    extra = sorted((str(k) for k in got if k not in allowed), key=str)
     if extra:
         raise _fail(
             path,
@@ -239,6 +255,8 @@ def _value(
         raise _fail(path, where, "missing 'value'")
     needs_per = UNITS[unit][2]
     per = raw.get("per")
+    if not isinstance(per, str | None):
+        raise _fail(path, where, f"per is year or period, not {per!r}")
     if needs_per and per not in PERS:
         raise _fail(
             path, where, f"a {unit} amount needs per: year or per: period, not {per!r}"
@@ -253,8 +271,8 @@ def _value(
         unit=unit,
         per=per,
         source=_source(path, where, raw.get("source")),
-        note=str(raw.get("note", "")).strip(),
-        conflict=str(raw.get("conflict", "")).strip(),
+        note=_text(raw.get("note")),
+        conflict=_text(raw.get("conflict")),
     )
 
 
@@ -278,13 +296,13 @@ def load_parameter(path: Path, name: str) -> Parameter:
         raise _fail(path, "metadata", "missing (unit and label are required)")
     _unknown(path, "metadata", metadata, METADATA_KEYS)
     unit = metadata.get("unit")
-    if unit not in UNITS:
+    if not isinstance(unit, str) or unit not in UNITS:
         raise _fail(
             path, "metadata.unit", f"unknown unit {unit!r} (known: {', '.join(UNITS)})"
         )
     if not metadata.get("label"):
         raise _fail(path, "metadata.label", "missing")
-    if not str(data.get("description", "")).strip():
+    if not _text(data.get("description")):
         raise _fail(path, "description", "missing")
     raw_values = data.get("values")
     if not isinstance(raw_values, dict) or not raw_values:
@@ -293,8 +311,13 @@ def load_parameter(path: Path, name: str) -> Parameter:
     for start in starts:
         if not isinstance(start, dt.date) or isinstance(start, dt.datetime):
             raise _fail(path, f"values.{start}", "keys are dates written YYYY-MM-DD")
-    if starts != sorted(starts):
-        raise _fail(path, "values", "dates must be in order, earliest first")
+    for before, after in zip(starts, starts[1:], strict=False):
+        if after < before:
+            raise _fail(
+                path,
+                f"values.{after}",
+                f"comes after {before}: dates must be in order, earliest first",
+            )
     values: list[Value] = []
     for i, start in enumerate(starts):
         value = _value(path, name, unit, start, raw_values[start])
@@ -314,11 +337,11 @@ def load_parameter(path: Path, name: str) -> Parameter:
     return Parameter(
         name=name,
         label=str(metadata["label"]),
-        description=str(data["description"]).strip(),
+        description=_text(data["description"]),
         unit=unit,
         file=path,
         values=tuple(values),
-        documentation=str(data.get("documentation", "")).strip(),
+        documentation=_text(data.get("documentation")),
         _starts=tuple(v.start for v in values),
     )
 
@@ -339,7 +362,13 @@ def _years(path: Path) -> tuple[tuple[ContractYear, ...], dict[ContractYear, Sou
             year = ContractYear.parse(str(text))
         except ValueError as exc:
             raise _fail(path, f"years.{text}", str(exc)) from None
-        years[year] = _source(path, f"years.{text}", (entry or {}).get("source"))
+        entry = {} if entry is None else entry
+        if not isinstance(entry, dict):
+            raise _fail(
+                path, f"years.{text}", "give the year's source: document, section"
+            )
+        _unknown(path, f"years.{text}", entry, {"source"})
+        years[year] = _source(path, f"years.{text}", entry.get("source"))
     ordered = tuple(sorted(years))
     if any(
         b.start_year != a.start_year + 1
@@ -355,9 +384,18 @@ def load_parameters(directory: Path = PARAMETERS_DIR) -> Parameters:
     for path in sorted(directory.rglob("*.yaml")):
         if path.name == "index.yaml":
             continue
-        name = ".".join(path.relative_to(directory).with_suffix("").parts)
-        by_name[name] = load_parameter(path, name)
-    years, sources = _years(directory / "index.yaml")
+        relative = path.relative_to(directory)
+        name = ".".join(relative.with_suffix("").parts)
+        try:
+            by_name[name] = load_parameter(path, name)
+        except ParameterError as exc:
+            # Many files share a name (rate.yaml): say which folder.
+            message = str(exc).removeprefix(f"{path.name}: ")
+            raise ParameterError(f"{relative.as_posix()}: {message}") from None
+    index = directory / "index.yaml"
+    if not index.is_file():
+        raise ParameterError(f"index.yaml: missing from {directory}")
+    years, sources = _years(index)
     return Parameters(by_name, years, sources)
 
 

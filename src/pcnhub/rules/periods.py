@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 _YEAR = re.compile(r"^(\d{4})/(\d{2})$")
 
@@ -55,12 +56,15 @@ class ContractYear:
     @property
     def months(self) -> tuple[date, ...]:
         """The first day of each of the year's twelve months, April first."""
-        return tuple(
-            date(self.start_year + (m < 4), m, 1) for m in (*range(4, 13), 1, 2, 3)
-        )
+        return _months(self.start_year)
 
     def __str__(self) -> str:
         return f"{self.start_year}/{(self.start_year + 1) % 100:02d}"
+
+
+@cache
+def _months(start_year: int) -> tuple[date, ...]:
+    return tuple(date(start_year + (m < 4), m, 1) for m in (*range(4, 13), 1, 2, 3))
 
 
 def month_label(month: date) -> str:

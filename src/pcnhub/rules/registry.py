@@ -65,5 +65,17 @@ def check_parameters(parameters: Parameters) -> None:
                         f"{item.id}: {names} are both in force from "
                         f"{period.start}; they are alternatives, so end one"
                     )
-    if parameters.at("iif.point_value", parameters.years[0].start) is not None:
-        require(parameters, "iif.average_list", "patients", ())
+    _needed_alongside(parameters, "iif.point_value", "iif.average_list")
+    _needed_alongside(parameters, "arrs.role_set_sum", "arrs.large_network_threshold")
+
+
+def _needed_alongside(parameters: Parameters, rate: str, companion: str) -> None:
+    """``companion`` must be in force in every month ``rate`` is."""
+    for year in parameters.years:
+        for month in year.months:
+            if parameters.at(rate, month) and parameters.at(companion, month) is None:
+                raise ParameterError(
+                    f"{parameters[companion].file.name}: values: no value in force "
+                    f"for {month:%Y-%m}, when {rate} is; the rules need {companion} "
+                    f"({companion.split('.')[-1]}) to use it"
+                )
