@@ -360,3 +360,29 @@ def test_rules_document_is_up_to_date() -> None:
     assert path.read_text(encoding="utf-8") == generate(), (
         "docs/rules.md is out of date: run `pcnhub rulesdoc --write`"
     )
+
+
+def test_example_files_in_the_docs_work_with_the_demo(demo_area) -> None:
+    examples = Path(__file__).resolve().parents[2] / "docs" / "examples"
+    facts = read_facts(examples / "network-facts-demo.csv")
+    assert facts["U99004"].small_population_reason
+    findings = services.run_checks(JAN_2021, facts=facts).findings
+    six = {f.rule: f.outcome for f in findings if f.pcn_code == "U99006"}
+    # 2020/21: a PCN's own bank account is not yet allowed as the payee.
+    assert six["governance.nominated_payee"] == BREACH
+    rows = list(
+        csv.DictReader(
+            StringIO(
+                run(
+                    "distribution",
+                    "--pcn",
+                    "U99001",
+                    "--year",
+                    "2021/22",
+                    "--schedule",
+                    str(examples / "financial-schedule-demo.yaml"),
+                )
+            )
+        )
+    )
+    assert {r["method"] for r in rows if r["item"] == "arrs_sum"} == {"weighted list"}

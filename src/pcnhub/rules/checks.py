@@ -19,6 +19,7 @@ from decimal import Decimal
 from pcnhub.rules.geography import Place, contiguity
 from pcnhub.rules.params import Parameters, Value, default_parameters
 from pcnhub.rules.snapshot import Network, Practice
+from pcnhub.rules.trace import number
 
 BREACH = "breach"
 APPROVAL = "needs commissioner approval"
@@ -88,7 +89,7 @@ def _population(
     maximum = parameters.at("population.typical_maximum", day)
     assert minimum is not None and maximum is not None
     evidence = {
-        "registered_population": f"{total:,}",
+        "registered_population": f"{number(total)}",
         "practices": len(members),
         "lists_on": network.lists_on or "",
         "normal_band": f"{minimum.value:,}–{maximum.value:,}",
@@ -104,8 +105,8 @@ def _population(
                     network,
                     rule,
                     MET,
-                    f"{total:,} patients is below {minimum.value:,}; the commissioner "
-                    f"approved it ({reason})",
+                    f"{number(total)} patients is below {minimum.value:,}; "
+                    f"the commissioner approved it ({reason})",
                     minimum,
                     evidence=evidence,
                 )
@@ -115,7 +116,7 @@ def _population(
                 network,
                 rule,
                 APPROVAL,
-                f"{total:,} registered patients is below the {minimum.value:,} "
+                f"{number(total)} registered patients is below the {minimum.value:,} "
                 "minimum: the commissioner must approve it with a reason, such as a "
                 "natural community over a large rural or remote area",
                 minimum,
@@ -123,11 +124,11 @@ def _population(
             )
         ]
     above = total > maximum.value
-    message = f"{total:,} registered patients is within the normal band"
+    message = f"{number(total)} registered patients is within the normal band"
     if above:
         message = (
-            f"{total:,} registered patients is above the typical {maximum.value:,}, "
-            "which the contract allows (not a strict limit)"
+            f"{number(total)} registered patients is above the typical "
+            f"{maximum.value:,}, which the contract allows (not a strict limit)"
         )
     return [
         _finding(
@@ -533,8 +534,8 @@ def check_coverage(
     everyone = sum((p.registered or Decimal(0) for p in area), Decimal(0))
     share = (100 * (everyone - patients) / everyone) if everyone else Decimal(100)
     summary = (
-        f"{len(uncovered)} of {len(area)} practices ({patients:,} patients) are in "
-        f"no network: coverage {share:.1f}% of patients"
+        f"{len(uncovered)} of {len(area)} practices ({number(patients)} patients) "
+        f"are in no network: coverage {share:.1f}% of patients"
         if uncovered
         else f"all {len(area)} practices are in a network (100% coverage)"
     )
@@ -547,7 +548,7 @@ def check_coverage(
             evidence={
                 "practices": str(len(area)),
                 "uncovered_practices": str(len(uncovered)),
-                "uncovered_patients": f"{patients:,}",
+                "uncovered_patients": f"{number(patients)}",
             },
             source=str(flag.source),
         )
@@ -556,4 +557,4 @@ def check_coverage(
 
 
 def _patients(value: Decimal | None) -> str:
-    return "an unknown number of" if value is None else f"{value:,}"
+    return "an unknown number of" if value is None else number(value)

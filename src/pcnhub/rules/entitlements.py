@@ -27,7 +27,7 @@ from pcnhub.rules import money
 from pcnhub.rules.params import Parameters, Value, default_parameters
 from pcnhub.rules.periods import ContractYear, month_label
 from pcnhub.rules.snapshot import Network, Practice
-from pcnhub.rules.trace import Population, Trace
+from pcnhub.rules.trace import Population, Trace, number
 
 NETWORK = "nominated payee"
 REST = "(networks not in the register)"
@@ -118,7 +118,8 @@ def _role_sets(members: Sequence[Practice], threshold: Value | None) -> Populati
         return Population("role sets", Decimal(1), (), note)
     large = registered.total >= threshold.value
     note = (
-        f"registered {registered.total:,} {'≥' if large else '<'} {threshold.value:,}"
+        f"registered {number(registered.total)} {'≥' if large else '<'} "
+        f"{threshold.value:,}"
     )
     return Population("role sets", Decimal(2 if large else 1), (), note)
 
@@ -406,9 +407,10 @@ class _NetworkRun:
                 share, base, whole = self.pot_share(component, value)
                 pots += share
                 terms.append(
-                    f"£{value.value:,} × {base:,} ÷ {whole:,} {component.basis}"
+                    f"£{value.value:,} × {number(base)} ÷ {number(whole)} "
+                    f"{component.basis}"
                 )
-                inputs.append((f"national {component.basis} population", f"{whole:,}"))
+                inputs.append((f"national {component.basis} population", number(whole)))
                 national = self.parameters.at(
                     "national_population.weighted", value.start
                 )
@@ -420,7 +422,9 @@ class _NetworkRun:
             factor = _factor(value, n)
             total += pop.total * value.value * factor
             scale = f" × {n}/12" if value.per == "year" and n != 12 else ""
-            terms.append(f"{pop.total:,} {component.basis} × £{value.value:,}{scale}")
+            terms.append(
+                f"{number(pop.total)} {component.basis} × £{value.value:,}{scale}"
+            )
         if item.id == "capacity_and_access_improvement":
             share = self.network.facts.caip_share or Decimal(0)
             total *= share
@@ -476,7 +480,7 @@ class _NetworkRun:
                     scale = f" × {n}/12" if n != 12 and value.per == "year" else ""
                     trace = traces[practice.code] = Trace(
                         item.id,
-                        f"{item.label} {practice.code}: {pop.total:,} weighted × "
+                        f"{item.label} {practice.code}: {number(pop.total)} weighted × "
                         f"£{value.value:,}{scale} = £{amount:,}",
                         period.start,
                         period.end,
@@ -524,7 +528,7 @@ class _NetworkRun:
             item.id,
             f"{item.label} {month_label(period.start)}–"
             f"{month_label(period.months[-1])}: {points} points × £{value.value} × "
-            f"({pop.total:,} ÷ {average.value:,}) × {prevalence} = £{amount:,}",
+            f"({number(pop.total)} ÷ {average.value:,}) × {prevalence} = £{amount:,}",
             period.start,
             period.end,
             amount,

@@ -9,6 +9,13 @@ from decimal import Decimal
 from pcnhub.rules.params import Value
 
 
+def number(value: Decimal | int) -> str:
+    """``41,301`` for a whole number (lists come as 41301.00), else ``62,916.62``."""
+    if isinstance(value, Decimal) and value == value.to_integral_value():
+        value = int(value)
+    return f"{value:,}"
+
+
 @dataclass(frozen=True, slots=True)
 class Population:
     """A population a figure was computed on, and the practices that make it up."""
@@ -19,9 +26,9 @@ class Population:
     note: str = ""
 
     def describe(self) -> str:
-        text = f"{self.basis} = {self.total:,}"
+        text = f"{self.basis} = {number(self.total)}"
         if self.parts:
-            text += " (" + " + ".join(f"{c} {v:,}" for c, v in self.parts) + ")"
+            text += " (" + " + ".join(f"{c} {number(v)}" for c, v in self.parts) + ")"
         return text + (f"; {self.note}" if self.note else "")
 
 
