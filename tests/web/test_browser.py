@@ -166,11 +166,30 @@ def test_sign_in_search_practice_then_its_network(
                 "/org/99Z/",
                 f"/org/{practice}/",
                 "/org/NOSUCH/",
+                "/checks/",
+                "/checks/?outcome=breach",
+                "/checks/?commissioner=99Z&outcome=needs-commissioner-approval",
+                "/checks/?commissioner=NOSUCH",
+                f"/org/{demo.FAR_PRACTICE_PCN_CODE}/",
+                f"/org/{network}/entitlements/?year=2021/22",
+                f"/org/{network}/entitlements/?year=2030/31",
             ):
                 joiner = "&" if "?" in path else "?"
                 page.goto(f"{live_server.url}{path}{joiner}as_at={AS_AT}")
                 assert_accessible(page, axe)
                 assert_fits_phone(page)
+
+            # How a network is paid, every calculation open, on a phone: the
+            # month-by-month tables scroll sideways inside the page.
+            page.goto(f"{live_server.url}/org/{network}/entitlements/?year=2021/22")
+            expect(page.get_by_role("heading", level=1)).to_contain_text(
+                "How this network is paid in 2021/22"
+            )
+            for summary in page.locator("details summary").all():
+                summary.click()
+            expect(page.get_by_text("October 2021 to March 2022").first).to_be_visible()
+            assert_accessible(page, axe)
+            assert_fits_phone(page)
             page.goto(f"{live_server.url}/networks/?as_at=not-a-date")
             expect(page.locator(".nhsuk-error-summary")).to_be_visible()
             assert_accessible(page, axe)

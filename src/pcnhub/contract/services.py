@@ -61,7 +61,8 @@ def run_checks(
     year = year or ContractYear.containing(day)
     # The requirements in force are those of ``year`` (a what-if may pick another).
     when = day if ContractYear.containing(day) == year else year.start
-    register = snapshots.networks_on(day, facts)
+    # One network's checks need only its own snapshot.
+    register = snapshots.networks_on(day, facts, only=pcn)
     networks = _select(register.networks, pcn, commissioner, day)
     findings: list[Finding] = []
     for network in networks:

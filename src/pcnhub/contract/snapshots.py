@@ -142,14 +142,16 @@ def networks_on(
     day: date,
     facts: Mapping[str, NetworkFacts] | None = None,
     lists_on: date | None = None,
+    only: str | None = None,
 ) -> Register:
-    """Every network open on ``day`` as a snapshot for the checks."""
+    """Every network open on ``day`` (or just ``only``) as snapshots for the checks."""
     facts = facts or {}
     lists_on = lists_on or latest_january(day)
     members: dict[str, list[str]] = defaultdict(list)
-    for practice, network in queries.links_on(
-        RelationshipKind.PRACTICE_NETWORK, day
-    ).values_list("child_id", "parent_id"):
+    links = queries.links_on(RelationshipKind.PRACTICE_NETWORK, day)
+    if only:
+        links = links.filter(parent_id=only)
+    for practice, network in links.values_list("child_id", "parent_id"):
         members[network].append(practice)
     codes = set(members)  # a network with no members on the day has nothing to check
     everyone = sorted({p for ps in members.values() for p in ps})

@@ -7,6 +7,7 @@ this module only shapes its answers into the parameter dictionaries the
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -17,6 +18,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from markupsafe import Markup, escape
 
+from pcnhub.contract.services import CheckRun, EntitlementRun
 from pcnhub.register import queries
 from pcnhub.register.models import (
     ImportRun,
@@ -28,6 +30,20 @@ from pcnhub.register.models import (
     RelationshipKind,
     Succession,
 )
+from pcnhub.rules.checks import (
+    APPROVAL,
+    BREACH,
+    CHECKS,
+    MET,
+    OUTCOMES,
+    UNKNOWN,
+    WARNING,
+    Finding,
+)
+from pcnhub.rules.entitlements import ITEMS, PRACTICE, EntitlementLine
+from pcnhub.rules.params import default_parameters
+from pcnhub.rules.periods import ContractYear
+from pcnhub.rules.snapshot import Network
 from pcnhub.web.asat import PARAM, AsAt
 
 Table = dict[str, Any]
@@ -112,6 +128,7 @@ NAVIGATION = (
     ("home", "Home and search"),
     ("networks", "Networks"),
     ("uncovered", "Practices in no network"),
+    ("checks", "Contract checks"),
 )
 
 
@@ -635,3 +652,635 @@ def history(code: str, as_at: AsAt) -> list[Table]:
         relationships_table(down, "child", "Links from members and children", as_at),
     ]
     return [t for t in tables if t["rows"]]
+
+
+# --------------------------------------------------------------------------------
+# Contract checks
+# --------------------------------------------------------------------------------
+
+#: Each outcome's tag colour, most serious first (the order of ``OUTCOMES``).
+OUTCOME_COLOURS: dict[str, str] = {
+    BREACH: "red",
+    APPROVAL: "orange",
+    WARNING: "yellow",
+    UNKNOWN: "grey",
+    MET: "green",
+}
+RULE_LABELS: dict[str, str] = {
+    **{check.id: check.label for check in CHECKS},
+    "membership.one_network": "A practice is in one network only",
+    "coverage.all_practices": "Every practice is in a network",
+}
+
+
+def outcome_tag(outcome: str) -> Markup:
+    return tag(outcome[:1].upper() + outcome[1:], OUTCOME_COLOURS.get(outcome))
+
+
+def parse_outcome(text: str | None) -> str | None:
+    """``breach``, ``needs-commissioner-approval`` … → the outcome; None for all.
+
+    Raises ValueError for a value that is not an outcome.
+    """
+    if text is None or not text.strip():
+        return None
+    outcome = " ".join(text.replace("-", " ").replace("_", " ").lower().split())
+    if outcome not in OUTCOMES:
+        raise ValueError(
+            f"“{text}” is not an outcome: choose "
+            + ", ".join(OUTCOMES[:-1])
+            + f" or {OUTCOMES[-1]}"
+        )
+    return outcome
+
+
+def most_serious_first(findings: Iterable[Finding]) -> list[Finding]:
+    rank = {outcome: i for i, outcome in enumerate(OUTCOMES)}
+    return sorted(findings, key=lambda f: rank.get(f.outcome, len(rank)))
+
+
+def outcome_counts(findings: Sequence[Finding]) -> list[tuple[str, int]]:
+    """(outcome, how many), most serious first, leaving out outcomes with none."""
+    return [
+        (outcome, n)
+        for outcome in OUTCOMES
+        if (n := sum(1 for f in findings if f.outcome == outcome))
+    ]
+
+
+def counts_text(findings: Sequence[Finding]) -> str:
+    counts = ", ".join(f"{n} {outcome}" for outcome, n in outcome_counts(findings))
+    total = f"{len(findings)} finding{'' if len(findings) == 1 else 's'}"
+    return f"{total}: {counts}" if counts else total
+
+
+def _evidence(finding: Finding) -> Markup:
+    items = [
+        Markup("<li>{}: {}</li>").format(key.replace("_", " ").capitalize(), value)
+        for key, value in finding.evidence.items()
+    ]
+    if finding.source:
+        items.append(Markup("<li>Source: {}</li>").format(finding.source))
+    if not items:
+        return Markup("")
+    return Markup('<ul class="nhsuk-list nhsuk-body-s">{}</ul>').format(
+        Markup("").join(items)
+    )
+
+
+def _where(finding: Finding, as_at: AsAt) -> Cell:
+    links = [
+        org_link(as_at, code)
+        for code in (finding.pcn_code, finding.practice_code)
+        if code
+    ]
+    if not links:
+        return {"text": "Whole area"}
+    return {"html": Markup("<br>").join(links)}
+
+
+def findings_table(
+    findings: Sequence[Finding], as_at: AsAt, caption: str, where: bool = True
+) -> Table:
+    """Findings, most serious first; ``where`` adds the network, practice and area."""
+    head = [{"text": "Outcome"}]
+    if where:
+        head += [{"text": "Network or practice"}, {"text": "Commissioner"}]
+    head += [{"text": "Requirement"}, {"text": "Finding"}, {"text": "Evidence"}]
+    rows = []
+    for f in most_serious_first(findings):
+        row: list[Any] = [{"html": outcome_tag(f.outcome)}]
+        if where:
+            row += [
+                _where(f, as_at),
+                (
+                    {"html": org_link(as_at, f.commissioner_code)}
+                    if f.commissioner_code
+                    else ""
+                ),
+            ]
+        row += [
+            RULE_LABELS.get(f.rule, f.rule),
+            f.message[:1].upper() + f.message[1:],
+            {"html": _evidence(f)} if f.evidence or f.source else "",
+        ]
+        rows.append(row)
+    return {
+        "caption": caption,
+        "responsive": True,
+        "classes": "pcnhub-findings",
+        "head": head,
+        "rows": rows,
+    }
+
+
+def outcome_filters(
+    findings: Sequence[Finding], chosen: str | None, as_at: AsAt, **params: str
+) -> list[dict[str, Any]]:
+    """Links to all findings and to each outcome found, with how many."""
+    path = reverse("checks")
+    filters = [
+        {
+            "text": f"All outcomes ({len(findings)})",
+            "href": as_at.link(path, **params),
+            "current": chosen is None,
+        }
+    ]
+    for outcome, n in outcome_counts(findings):
+        filters.append(
+            {
+                "text": f"{outcome[:1].upper()}{outcome[1:]} ({n})",
+                "href": as_at.link(path, **params, outcome=outcome),
+                "current": chosen == outcome,
+                "colour": OUTCOME_COLOURS[outcome],
+            }
+        )
+    return filters
+
+
+def commissioner_options(day: date, chosen: str | None) -> list[dict[str, Any]]:
+    """Items for a select of the commissioners with practices on ``day``."""
+    codes = set(
+        queries.links_on(RelationshipKind.PRACTICE_COMMISSIONER, day).values_list(
+            "parent_id", flat=True
+        )
+    )
+    if chosen:
+        codes.add(chosen)
+    names = queries.names_on(codes, day)
+    return [{"value": "", "text": "Everywhere", "selected": not chosen}] + [
+        {
+            "value": code,
+            "text": code_and_name(code, names),
+            "selected": code == chosen,
+        }
+        for code in sorted(codes)
+    ]
+
+
+@dataclass(frozen=True)
+class NetworkChecks:
+    """The contract checks section of a network's page."""
+
+    table: Table | None
+    summary: str
+    year: str
+    notes: list[str]
+    nothing_to_check: str = ""
+
+
+def network_checks(run: CheckRun | None, code: str, as_at: AsAt) -> NetworkChecks:
+    if run is None:
+        return NetworkChecks(
+            None,
+            "",
+            "",
+            [],
+            f"{code} had no member practices on {fmt_date(as_at.day)}, so there is "
+            "nothing to check.",
+        )
+    if not run.findings:
+        return NetworkChecks(
+            None,
+            "",
+            str(run.year),
+            run.notes,
+            f"No requirement of the contract was in force on {fmt_date(as_at.day)}, "
+            "so there is nothing to check.",
+        )
+    return NetworkChecks(
+        findings_table(run.findings, as_at, counts_text(run.findings), where=False),
+        counts_text(run.findings),
+        str(run.year),
+        run.notes,
+    )
+
+
+def checks_link(as_at: AsAt, commissioner: str) -> str:
+    return as_at.link(reverse("checks"), commissioner=commissioner)
+
+
+def findings_with(findings: Iterable[Finding], outcome: str | None) -> list[Finding]:
+    """The findings with ``outcome`` (all when None), most serious first."""
+    return most_serious_first(
+        f for f in findings if outcome is None or f.outcome == outcome
+    )
+
+
+def checks_page(
+    run: CheckRun | None,
+    shown: Sequence[Finding],
+    as_at: AsAt,
+    commissioner: str,
+    known: bool,
+    outcome: str | None,
+    outcome_error: str,
+) -> dict[str, Any]:
+    """The checks page, listing the findings ``shown``."""
+    findings = run.findings if run else []
+    nothing = ""
+    if not known:
+        nothing = f"No organisation with the ODS code {commissioner} is registered."
+    elif run is None:
+        nothing = (
+            f"{commissioner} had no practices or networks on {fmt_date(as_at.day)}, "
+            "so there is nothing to check."
+        )
+    scope = {"commissioner": commissioner}
+    return {
+        "commissioner": commissioner,
+        "commissioner_options": commissioner_options(
+            as_at.day, commissioner if known else ""
+        ),
+        "outcome": outcome,
+        "outcome_error": outcome_error,
+        "filters": outcome_filters(findings, outcome, as_at, **scope),
+        "table": findings_table(shown, as_at, counts_text(shown), where=True),
+        "year": str(run.year) if run else "",
+        "notes": run.notes if run else [],
+        "nothing": nothing,
+        "csv_url": as_at.link(
+            reverse("checks"), **scope, outcome=outcome or "", format="csv"
+        ),
+    }
+
+
+# --------------------------------------------------------------------------------
+# Entitlements: how a network is paid
+# --------------------------------------------------------------------------------
+
+
+def fmt_money(value: Decimal) -> str:
+    """Pounds and pence with thousands separators: ``£91,239.00``."""
+    return f"£{value:,.2f}"
+
+
+def fmt_month(month: date) -> str:
+    return f"{month:%B %Y}"
+
+
+def covered_years() -> tuple[ContractYear, ...]:
+    return default_parameters().years
+
+
+def default_year(day: date) -> ContractYear:
+    """The contract year containing ``day``, or the nearest covered one."""
+    years = covered_years()
+    year = ContractYear.containing(day)
+    if year in years:
+        return year
+    return years[0] if year < years[0] else years[-1]
+
+
+def parse_year(text: str | None, day: date) -> ContractYear:
+    """``2021/22`` (or ``2021-22``) → a covered contract year; the default if empty.
+
+    Raises ValueError, saying which years are covered, for anything else.
+    """
+    if text is None or not text.strip():
+        return default_year(day)
+    years = covered_years()
+    known = ", ".join(str(y) for y in years)
+    try:
+        year = ContractYear.parse(text.strip().replace("-", "/"))
+    except ValueError:
+        raise ValueError(
+            f"“{text}” is not a contract year: choose one of {known}"
+        ) from None
+    if year not in years:
+        raise ValueError(
+            f"pcnhub has no contract rules for {year}: choose one of {known}"
+        )
+    return year
+
+
+def name_of(code: str, day: date) -> str:
+    """An organisation's name on ``day``, else its latest."""
+    return (
+        queries.names_on([code], day).get(code)
+        or queries.latest_names([code]).get(code)
+        or ""
+    )
+
+
+def entitlements_link(as_at: AsAt, code: str, year: ContractYear) -> str:
+    return as_at.link(reverse("entitlements", args=[code]), year=str(year))
+
+
+def year_options(chosen: ContractYear | None) -> list[dict[str, Any]]:
+    return [
+        {"value": str(y), "text": str(y), "selected": y == chosen}
+        for y in covered_years()
+    ]
+
+
+def _by_month(lines: Iterable[EntitlementLine]) -> dict[date, Decimal]:
+    totals: dict[date, Decimal] = defaultdict(Decimal)
+    for line in lines:
+        totals[line.month] += line.amount
+    return totals
+
+
+#: A month with nothing due: a dash, read out as "nothing".
+NOTHING: Cell = {
+    "html": Markup(
+        '<span aria-hidden="true">—</span>'
+        '<span class="nhsuk-u-visually-hidden">nothing</span>'
+    ),
+    "format": "numeric",
+}
+
+
+def _money_row(
+    label: Cell | str, by_month: dict[date, Decimal], months: Sequence[date]
+) -> list[Any]:
+    return [
+        label,
+        *(
+            numeric(fmt_money(by_month[m])) if m in by_month else NOTHING
+            for m in months
+        ),
+        numeric(fmt_money(sum(by_month.values(), Decimal(0)))),
+    ]
+
+
+def _month_head(first: str, months: Sequence[date]) -> list[dict[str, Any]]:
+    return [
+        {"text": first},
+        *({"text": f"{m:%b %Y}", "format": "numeric"} for m in months),
+        {"text": "Year", "format": "numeric"},
+    ]
+
+
+def _strong(text: str) -> Cell:
+    return {"html": Markup("<strong>{}</strong>").format(text)}
+
+
+def _strong_money(value: Decimal, id: str | None = None) -> Cell:
+    attribute = Markup(' id="{}"').format(id) if id else Markup("")
+    return {
+        "html": Markup("<strong{}>{}</strong>").format(attribute, fmt_money(value)),
+        "format": "numeric",
+    }
+
+
+@dataclass(frozen=True)
+class TraceSection:
+    """One way an item was worked out, and the months it applies to."""
+
+    months: str
+    formula: str
+    details: list[str]
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """How one item (or one practice's payment) was calculated."""
+
+    id: str
+    label: str
+    total: str
+    explanation: str
+    sections: list[TraceSection]
+
+
+def _months_text(months: Sequence[date]) -> str:
+    if len(months) == 1:
+        return fmt_month(months[0])
+    return f"{fmt_month(months[0])} to {fmt_month(months[-1])}"
+
+
+def _sections(lines: Sequence[EntitlementLine]) -> list[TraceSection]:
+    """Runs of months worked out the same way, each from its first month's line.
+
+    ``lines`` are in month order; a run ends where the trace changes (members or
+    rates changed).
+    """
+    runs: list[list[EntitlementLine]] = []
+    for line in lines:
+        if runs and runs[-1][0].trace == line.trace:
+            runs[-1].append(line)
+        else:
+            runs.append([line])
+    sections = []
+    for run in runs:
+        first = run[0]
+        text = first.trace.lines(first.instalment)
+        sections.append(
+            TraceSection(
+                _months_text([x.month for x in run]),
+                text[0],
+                [t.strip() for t in text[1:]],
+            )
+        )
+    return sections
+
+
+def _explanations(
+    lines: Sequence[EntitlementLine], names: dict[str, str]
+) -> list[Explanation]:
+    out = []
+    for item in ITEMS:
+        mine = sorted((x for x in lines if x.item == item.id), key=lambda x: x.month)
+        if not mine:
+            continue
+        if item.paid_to != PRACTICE:
+            out.append(
+                Explanation(
+                    item.id,
+                    item.label,
+                    fmt_money(sum((x.amount for x in mine), Decimal(0))),
+                    item.explanation,
+                    _sections(mine),
+                )
+            )
+            continue
+        for practice in sorted({x.practice for x in mine}):
+            theirs = [x for x in mine if x.practice == practice]
+            out.append(
+                Explanation(
+                    f"{item.id}-{practice}",
+                    f"{item.label} to {code_and_name(practice, names)}",
+                    fmt_money(sum((x.amount for x in theirs), Decimal(0))),
+                    item.explanation,
+                    _sections(theirs),
+                )
+            )
+    return out
+
+
+def membership_changes(network: Network, year: ContractYear) -> list[str]:
+    """Sentences saying which practices joined or left in the year, and when.
+
+    A practice counts from the first month it is a member on the 1st.
+    """
+    changes = []
+    before: set[str] | None = None
+    for month in year.months:
+        now = {p.code for p in network.members_on(month)}
+        if before is not None and now != before:
+            joined, left = sorted(now - before), sorted(before - now)
+            parts = []
+            if joined:
+                parts.append(f"{', '.join(joined)} joined")
+            if left:
+                parts.append(f"{', '.join(left)} left")
+            changes.append(f"From {fmt_month(month)}: {' and '.join(parts)}.")
+        before = now
+    return changes
+
+
+@dataclass(frozen=True)
+class Entitlements:
+    """What the "How this network is paid" page shows."""
+
+    network: Network
+    summary_rows: list[dict[str, Any]]
+    items_table: Table
+    practices_table: Table | None
+    explanations: list[Explanation]
+    changes: list[str]
+    notes: list[str]
+
+
+def entitlements(run: EntitlementRun, as_at: AsAt) -> Entitlements:
+    (network,) = run.networks
+    months = run.year.months
+    names = queries.names_on(
+        {p.code for p in network.practices} | {network.commissioner}, run.year.start
+    )
+    to_payee = [x for x in run.lines if x.paid_to != PRACTICE]
+    to_practices = [x for x in run.lines if x.paid_to == PRACTICE]
+    payee_total = sum((x.amount for x in to_payee), Decimal(0))
+    practices_total = sum((x.amount for x in to_practices), Decimal(0))
+
+    rows = []
+    for item in ITEMS:
+        mine = [x for x in to_payee if x.item == item.id]
+        if mine:
+            rows.append(_money_row(item.label, _by_month(mine), months))
+    payee_by_month = _by_month(to_payee)
+    rows.append(
+        [
+            _strong("Total to the nominated payee"),
+            *(_strong_money(payee_by_month.get(m, Decimal(0))) for m in months),
+            _strong_money(payee_total, "payee-total"),
+        ]
+    )
+    items_table = {
+        "id": "items-by-month",
+        "caption": f"Paid to the nominated payee in {run.year}, by month",
+        "scroll": True,
+        "compact": True,
+        "classes": "pcnhub-money-table",
+        "firstCellIsHeader": True,
+        "head": _month_head("Item", months),
+        "rows": rows,
+    }
+
+    practices_table = None
+    if to_practices:
+        practice_rows = []
+        for code in sorted({x.practice for x in to_practices}):
+            label = {
+                "html": org_link(as_at, code, code_and_name(code, names)),
+            }
+            theirs = [x for x in to_practices if x.practice == code]
+            practice_rows.append(_money_row(label, _by_month(theirs), months))
+        by_month = _by_month(to_practices)
+        practice_rows.append(
+            [
+                _strong("Total to practices"),
+                *(
+                    _strong_money(by_month[m]) if m in by_month else NOTHING
+                    for m in months
+                ),
+                _strong_money(practices_total, "practices-total"),
+            ]
+        )
+        practices_table = {
+            "id": "participation-by-month",
+            "caption": f"Network Participation Payment to each practice in "
+            f"{run.year}, by month",
+            "scroll": True,
+            "compact": True,
+            "classes": "pcnhub-money-table",
+            "firstCellIsHeader": True,
+            "head": _month_head("Practice", months),
+            "rows": practice_rows,
+        }
+
+    payee = network.facts.nominated_payee
+    summary_rows = [
+        {"key": {"text": "Contract year"}, "value": {"text": str(run.year)}},
+        {
+            "key": {"text": "Commissioner"},
+            "value": (
+                {
+                    "html": org_link(
+                        as_at,
+                        network.commissioner,
+                        code_and_name(network.commissioner, names),
+                    )
+                }
+                if network.commissioner
+                else {"text": "Not recorded"}
+            ),
+        },
+        {
+            "key": {"text": "List sizes taken on"},
+            "value": {"text": fmt_date(network.lists_on)},
+        },
+        {
+            "key": {"text": "Nominated payee"},
+            "value": {"text": payee or "Not recorded in pcnhub"},
+        },
+        {
+            "key": {"text": "Total to the nominated payee"},
+            "value": {"text": fmt_money(payee_total)},
+        },
+        {
+            "key": {"text": "Network Participation Payment to practices"},
+            "value": {"text": fmt_money(practices_total)},
+        },
+        {
+            "key": {"text": "Total for the year"},
+            "value": {"text": fmt_money(payee_total + practices_total)},
+        },
+    ]
+    return Entitlements(
+        network,
+        summary_rows,
+        items_table,
+        practices_table,
+        _explanations(run.lines, names),
+        membership_changes(network, run.year),
+        run.notes,
+    )
+
+
+def entitlements_page(
+    run: EntitlementRun | None,
+    as_at: AsAt,
+    code: str,
+    registered: bool,
+    network: bool,
+    year: ContractYear | None,
+    error: str,
+) -> dict[str, Any]:
+    """The "How this network is paid" page, or why it cannot be shown."""
+    page: dict[str, Any] = {
+        "code": code,
+        "name": name_of(code, year.start if year else as_at.day),
+        "org_url": org_url(as_at, code) if registered else "",
+        "is_network": network,
+        "year": str(year) if year else "",
+        "year_options": year_options(year),
+        "error": error,
+        "page": entitlements(run, as_at) if run else None,
+    }
+    if run:
+        link = entitlements_link(as_at, code, run.year)
+        page["csv_url"] = f"{link}&format=csv"
+        page["xlsx_url"] = f"{link}&format=xlsx"
+    return page

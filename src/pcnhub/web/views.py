@@ -10,11 +10,15 @@ from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from pcnhub.contract import exports
+from pcnhub.contract.services import NotFound, run_checks, run_entitlements
 from pcnhub.register import queries
 from pcnhub.register.exports import NETWORK_COLUMNS, UNCOVERED_COLUMNS, write_rows
 from pcnhub.register.models import Organisation, OrganisationKind, RelationshipKind
 from pcnhub.web import presenters
 from pcnhub.web.asat import AsAt, as_at_from
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _page(
@@ -42,6 +46,16 @@ def _csv(rows: list[Any], columns: list[str], name: str, as_at: AsAt) -> HttpRes
     filename = f"{name}-{as_at.day.isoformat()}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def _download(content: str | bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _plain(message: str, status: int) -> HttpResponse:
+    return HttpResponse(message + "\n", status=status, content_type="text/plain")
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -153,15 +167,102 @@ def _children(org: Organisation, as_at: AsAt) -> dict[str, Any]:
             "uncovered": presenters.uncovered_table(uncovered, as_at),
             "predecessors": predecessors,
             "successors": successors,
+            "checks_url": presenters.checks_link(as_at, org.code),
         }
     if org.kind == OrganisationKind.NETWORK:
-        return {"members": presenters.members(org.code, day, as_at)}
+        try:
+            run = run_checks(day, pcn=org.code)
+        except NotFound:
+            run = None
+        year = presenters.default_year(day)
+        return {
+            "members": presenters.members(org.code, day, as_at),
+            "checks": presenters.network_checks(run, org.code, as_at),
+            "entitlements_url": presenters.entitlements_link(as_at, org.code, year),
+            "entitlements_year": str(year),
+        }
     if org.kind == OrganisationKind.PRACTICE:
         return {
             "list_rows": presenters.practice_lists_rows(org.code, day),
             "list_history": presenters.list_sizes_history(org.code),
         }
     return {}
+
+
+def checks(request: HttpRequest) -> HttpResponse:
+    """Every finding as at the date, for a commissioner's area or everywhere."""
+    as_at = as_at_from(request)
+    commissioner = request.GET.get("commissioner", "").strip().upper()
+    want_csv = request.GET.get("format") == "csv"
+    outcome, outcome_error = None, ""
+    try:
+        outcome = presenters.parse_outcome(request.GET.get("outcome"))
+    except ValueError as exc:
+        outcome_error = str(exc)
+    if want_csv and (as_at.error or outcome_error):
+        return _plain(f"as_at: {as_at.error}" if as_at.error else outcome_error, 400)
+    known = not commissioner or queries.find_organisation(commissioner) is not None
+    run = None
+    if known:
+        try:
+            run = run_checks(as_at.day, commissioner=commissioner or None)
+        except NotFound:
+            run = None  # no practices or networks there that day: nothing to check
+    shown = presenters.findings_with(run.findings if run else [], outcome)
+    if want_csv:
+        if not known:
+            return _plain(f"no organisation {commissioner} in the register", 404)
+        out = io.StringIO()
+        exports.write_csv(out, [f.row() for f in shown], exports.FINDING_COLUMNS)
+        where = f"-{commissioner}" if commissioner else ""
+        filename = f"checks{where}-{as_at.day.isoformat()}.csv"
+        return _download(out.getvalue(), "text/csv; charset=utf-8", filename)
+    page = presenters.checks_page(
+        run, shown, as_at, commissioner, known, outcome, outcome_error
+    )
+    status = 400 if as_at.error or outcome_error else None if known else 404
+    return _page(request, "checks.html", as_at, page, "checks", status)
+
+
+def entitlements(request: HttpRequest, code: str) -> HttpResponse:
+    """How a network is paid in a contract year (``?year=2021/22``), or a download."""
+    as_at = as_at_from(request)
+    if as_at.error:  # the page has no date form: the date only picks the default year
+        as_at = AsAt(as_at.day)
+    org = queries.find_organisation(code)
+    code = org.code if org else code.strip().upper()
+    network = org is not None and org.kind == OrganisationKind.NETWORK
+    year, error, run = None, "", None
+    if not network:
+        error = f"{code} is not a primary care network in the register."
+    else:
+        try:
+            year = presenters.parse_year(request.GET.get("year"), as_at.day)
+        except ValueError as exc:
+            error = str(exc)
+    if year is not None:
+        try:
+            run = run_entitlements(year, pcn=code)
+        except NotFound:
+            error = f"{code} had no member practices in {year}, so nothing is due."
+    fmt = request.GET.get("format", "")
+    if fmt in ("csv", "xlsx"):
+        if run is None:
+            return _plain(error, 404)
+        name = f"entitlements-{code}-{str(run.year).replace('/', '-')}"
+        if fmt == "xlsx":
+            binary = io.BytesIO()
+            exports.write_xlsx(binary, run.year, run.networks, run.lines, run.notes)
+            return _download(binary.getvalue(), XLSX, f"{name}.xlsx")
+        text = io.StringIO()
+        exports.write_csv(text, [x.row() for x in run.lines], exports.LINE_COLUMNS)
+        return _download(text.getvalue(), "text/csv; charset=utf-8", f"{name}.csv")
+    page = presenters.entitlements_page(
+        run, as_at, code, org is not None, network, year, error
+    )
+    page["show_date_form"] = False
+    status = 200 if year is not None else 404  # not a network, or no such year
+    return _page(request, "entitlements.html", as_at, page, status=status)
 
 
 class SignInView(LoginView):
