@@ -5,8 +5,6 @@ Columns are stable: scripts and spreadsheets rely on them.
 
 from __future__ import annotations
 
-import csv
-import json
 from collections import defaultdict
 from collections.abc import Sequence
 from decimal import Decimal
@@ -44,12 +42,6 @@ SHARE_COLUMNS = ["pcn_code", "practice_code", "month", "item", "amount", "method
 MONEY = "#,##0.00"
 
 
-def write_csv(out: IO[str], rows: Sequence[dict], columns: list[str]) -> None:
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-
-
 def findings_json(findings: Sequence[Finding]) -> list[dict]:
     return [{**f.row(), "evidence": f.evidence} for f in findings]
 
@@ -62,11 +54,6 @@ def lines_json(lines: Sequence[EntitlementLine], explain: bool) -> list[dict]:
             row["trace"] = line.trace.as_dict(line.instalment)
         out.append(row)
     return out
-
-
-def dump_json(out: IO[str], data: object) -> None:
-    json.dump(data, out, indent=2, ensure_ascii=False)
-    out.write("\n")
 
 
 def explain(out: IO[str], lines: Sequence[EntitlementLine]) -> None:

@@ -6,8 +6,8 @@ the pure rules and return results. Nothing here writes: a run changes no state.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -69,7 +69,8 @@ def run_checks(
         findings += check_network(network, when, parameters)
     if not pcn:
         findings += check_practices_in_one_network(networks, when, parameters)
-        areas = snapshots.area_on(day, commissioner)
+        members = {p.code: p for n in register.networks for p in n.practices}
+        areas = snapshots.area_on(day, commissioner, members)
         if commissioner and commissioner not in areas and not networks:
             raise NotFound(f"no commissioner {commissioner} with practices on {day}")
         for code, practices in sorted(areas.items()):
@@ -208,7 +209,3 @@ def run_distribution(
     schedule = schedule or Schedule()
     shares = distribute(network, run.lines, year, schedule)
     return DistributionRun(network, shares, run.lines, schedule)
-
-
-def with_facts(networks: Sequence[Network], facts: Mapping[str, NetworkFacts]):
-    return [replace(n, facts=facts.get(n.code, n.facts)) for n in networks]

@@ -97,11 +97,7 @@ def _practices(codes: list[str], lists_on: date, day: date | None) -> tuple[dict
             )
         }
         contracts = {
-            c: (
-                queries._is_open_gp_practice(versions[c], day)
-                if c in versions
-                else None
-            )
+            c: queries.is_open_gp_practice(versions[c], day) if c in versions else None
             for c in codes
         }
         places = queries.practice_places(codes, day)
@@ -126,16 +122,6 @@ def _overseers(codes: set[str], day: date) -> dict[str, str]:
         .filter(child_id__in=codes)
         .values_list("child_id", "parent_id")
     )
-
-
-def _choose(
-    codes: set[str], overseen: dict[str, str], pcn: str | None, commissioner: str | None
-) -> set[str]:
-    if pcn:
-        return {pcn} & codes
-    if commissioner:
-        return {c for c in codes if overseen.get(c) == commissioner}
-    return codes
 
 
 def networks_on(
@@ -172,18 +158,22 @@ def networks_on(
     return Register(networks, notes)
 
 
-def area_on(day: date, commissioner: str | None = None) -> dict[str, list[Practice]]:
-    """Open GP practices (with patients) in each commissioner's area on ``day``."""
-    links = queries.links_on(RelationshipKind.PRACTICE_COMMISSIONER, day)
-    if commissioner:
-        links = links.filter(parent_id=commissioner)
-    area = dict(links.values_list("child_id", "parent_id"))
-    candidates = queries._with_patients(sorted(area), day)
-    practices, _ = _practices(candidates, latest_january(day), day)
+def area_on(
+    day: date,
+    commissioner: str | None = None,
+    known: Mapping[str, Practice] | None = None,
+) -> dict[str, list[Practice]]:
+    """Open GP practices (with patients) in each commissioner's area on ``day``.
+
+    ``known`` practices (e.g. the networks' members, already read) are reused.
+    """
+    known = known or {}
+    area = queries.open_practices_in_area(day, commissioner)
+    unread = [c for c in area if c not in known]
+    practices = {**known, **_practices(unread, latest_january(day), day)[0]}
     result: dict[str, list[Practice]] = defaultdict(list)
-    for code in candidates:
-        if practices[code].core_contract is not False:
-            result[area[code]].append(practices[code])
+    for code, owner in area.items():
+        result[owner].append(practices[code])
     return dict(result)
 
 

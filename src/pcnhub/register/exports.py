@@ -33,12 +33,20 @@ UNCOVERED_COLUMNS = [
 
 
 def write_rows(out: IO[str], rows: Sequence[Any], columns: list[str], fmt: str) -> None:
+    """Dataclass rows, their ``columns`` only, as CSV or JSON."""
     records = [{c: _plain(dataclasses.asdict(r)[c]) for c in columns} for r in rows]
+    write_records(out, records, columns, fmt)
+
+
+def write_records(
+    out: IO[str], records: Sequence[dict[str, Any]], columns: list[str], fmt: str
+) -> None:
+    """Records as JSON (whole), or as CSV with ``columns`` (empty for None)."""
     if fmt == "json":
-        json.dump(records, out, indent=2)
+        json.dump(list(records), out, indent=2, ensure_ascii=False)
         out.write("\n")
         return
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     for record in records:
-        writer.writerow({k: "" if v is None else v for k, v in record.items()})
+        writer.writerow({c: "" if record[c] is None else record[c] for c in columns})

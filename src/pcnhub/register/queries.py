@@ -209,7 +209,8 @@ class UncoveredPractice:
     registered_patients: Decimal | None
 
 
-def _is_open_gp_practice(version: OrganisationVersion | None, day: date) -> bool:
+def is_open_gp_practice(version: OrganisationVersion | None, day: date) -> bool:
+    """A GP practice open on ``day``, by its ODS details (status, dates, setting)."""
     if version is None:
         return True  # known only from a mapping or list file: a GP practice
     if version.prescribing_setting not in (None, GP_PRACTICE_SETTING):
@@ -242,25 +243,33 @@ def _with_patients(practices: list[str], day: date) -> list[str]:
     return [p for p in practices if p in listed]
 
 
-def uncovered_on(day: date, commissioner: str | None = None) -> list[UncoveredPractice]:
-    """Open GP practices in a commissioner's area that are in no network on ``day``."""
+def open_practices_in_area(
+    day: date, commissioner: str | None = None
+) -> dict[str, str]:
+    """Open GP practices with patients, each with its commissioner, on ``day``."""
     links = links_on(RelationshipKind.PRACTICE_COMMISSIONER, day)
     if commissioner:
         links = links.filter(parent_id=commissioner)
     area = dict(links.values_list("child_id", "parent_id"))
-    in_network = set(
-        links_on(RelationshipKind.PRACTICE_NETWORK, day)
-        .filter(child_id__in=list(area))
-        .values_list("child_id", flat=True)
-    )
-    candidates = _with_patients([p for p in area if p not in in_network], day)
+    candidates = _with_patients(sorted(area), day)
     versions = {
         v.organisation_id: v
         for v in holding_on(
             OrganisationVersion.objects.filter(organisation_id__in=candidates), day
         )
     }
-    practices = [p for p in candidates if _is_open_gp_practice(versions.get(p), day)]
+    return {p: area[p] for p in candidates if is_open_gp_practice(versions.get(p), day)}
+
+
+def uncovered_on(day: date, commissioner: str | None = None) -> list[UncoveredPractice]:
+    """Open GP practices in a commissioner's area that are in no network on ``day``."""
+    area = open_practices_in_area(day, commissioner)
+    in_network = set(
+        links_on(RelationshipKind.PRACTICE_NETWORK, day)
+        .filter(child_id__in=list(area))
+        .values_list("child_id", flat=True)
+    )
+    practices = [p for p in area if p not in in_network]
     sizes = list_sizes_on(practices, ListMeasure.REGISTERED, day)
     names = names_on(practices, day)
     return [

@@ -76,6 +76,13 @@ class Item:
     explanation: str = ""
     #: Extra conditions on the network's facts; returns a reason not to pay, or None.
     condition: Callable[[Network], str | None] | None = None
+    #: Components are parts that add up (core funding from 2024/25); otherwise
+    #: they are alternatives, and only one may be in force at a time.
+    parts_add_up: bool = False
+    #: A network fact (a share from 0 to 1) the amount is multiplied by.
+    scaled_by: str = ""
+    #: Paid once on achievement, in the last month of its period, not monthly.
+    achievement: bool = False
 
 
 @dataclass
@@ -149,6 +156,7 @@ ITEMS: tuple[Item, ...] = (
             Component("core.registered_rate", "registered"),
             Component("core.adjusted_rate", "adjusted"),
         ),
+        parts_add_up=True,
         explanation="registered list × registered rate, plus (from 2024/25) "
         "adjusted population × adjusted rate",
     ),
@@ -235,6 +243,7 @@ ITEMS: tuple[Item, ...] = (
         (Component("capacity_access.improvement_rate", "adjusted"),),
         explanation="adjusted population × maximum rate × share assessed as achieved",
         condition=_needs_caip,
+        scaled_by="caip_share",
     ),
     Item(
         "investment_and_impact_fund",
@@ -242,6 +251,7 @@ ITEMS: tuple[Item, ...] = (
         (Component("iif.point_value", "points"),),
         explanation="points achieved × point value × (registered list ÷ average PCN "
         "list) × prevalence factor, paid in the last month of the IIF year",
+        achievement=True,
     ),
     Item(
         "network_participation_payment",
@@ -351,7 +361,7 @@ class _NetworkRun:
             if item.condition and item.condition(self.network):
                 continue
             for period in periods:
-                if item.id == "investment_and_impact_fund":
+                if item.achievement:
                     out += self.iif(item, period)
                 elif item.paid_to == PRACTICE:
                     out += self.per_practice(item, period)
@@ -425,8 +435,8 @@ class _NetworkRun:
             terms.append(
                 f"{number(pop.total)} {component.basis} × £{value.value:,}{scale}"
             )
-        if item.id == "capacity_and_access_improvement":
-            share = self.network.facts.caip_share or Decimal(0)
+        if item.scaled_by:
+            share = getattr(self.network.facts, item.scaled_by) or Decimal(0)
             total *= share
             terms = [f"({' + '.join(terms)}) × {share} achieved"]
             inputs.append(("share assessed as achieved", str(share)))

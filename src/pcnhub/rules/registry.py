@@ -59,7 +59,7 @@ def check_parameters(parameters: Parameters) -> None:
         for year in parameters.years:
             for period in payable_periods(item, year, parameters):
                 alternatives = [v for v in period.values if v is not None]
-                if item.id != "core_pcn_funding" and len(alternatives) > 1:
+                if not item.parts_add_up and len(alternatives) > 1:
                     names = " and ".join(v.parameter for v in alternatives)
                     raise ParameterError(
                         f"{item.id}: {names} are both in force from "

@@ -7,7 +7,7 @@ case file by the tests, or edited by a what-if. The rules never read anything el
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -95,9 +95,6 @@ class Network:
         for m in self.memberships:
             seen.setdefault(m.practice.code, m.practice)
         return tuple(seen.values())
-
-    def with_facts(self, **changes: object) -> Network:
-        return replace(self, facts=replace(self.facts, **changes))
 
 
 def whole_period(

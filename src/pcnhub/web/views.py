@@ -13,7 +13,12 @@ from django.shortcuts import render
 from pcnhub.contract import exports
 from pcnhub.contract.services import NotFound, run_checks, run_entitlements
 from pcnhub.register import queries
-from pcnhub.register.exports import NETWORK_COLUMNS, UNCOVERED_COLUMNS, write_rows
+from pcnhub.register.exports import (
+    NETWORK_COLUMNS,
+    UNCOVERED_COLUMNS,
+    write_records,
+    write_rows,
+)
 from pcnhub.register.models import Organisation, OrganisationKind, RelationshipKind
 from pcnhub.web import presenters
 from pcnhub.web.asat import AsAt, as_at_from
@@ -213,7 +218,7 @@ def checks(request: HttpRequest) -> HttpResponse:
         if not known:
             return _plain(f"no organisation {commissioner} in the register", 404)
         out = io.StringIO()
-        exports.write_csv(out, [f.row() for f in shown], exports.FINDING_COLUMNS)
+        write_records(out, [f.row() for f in shown], exports.FINDING_COLUMNS, "csv")
         where = f"-{commissioner}" if commissioner else ""
         filename = f"checks{where}-{as_at.day.isoformat()}.csv"
         return _download(out.getvalue(), "text/csv; charset=utf-8", filename)
@@ -255,7 +260,7 @@ def entitlements(request: HttpRequest, code: str) -> HttpResponse:
             exports.write_xlsx(binary, run.year, run.networks, run.lines, run.notes)
             return _download(binary.getvalue(), XLSX, f"{name}.xlsx")
         text = io.StringIO()
-        exports.write_csv(text, [x.row() for x in run.lines], exports.LINE_COLUMNS)
+        write_records(text, [x.row() for x in run.lines], exports.LINE_COLUMNS, "csv")
         return _download(text.getvalue(), "text/csv; charset=utf-8", f"{name}.csv")
     page = presenters.entitlements_page(
         run, as_at, code, org is not None, network, year, error

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from pcnhub.contract import cli, exports
 from pcnhub.contract.services import NotFound, run_checks
 from pcnhub.core.dates import parse_iso
+from pcnhub.register.exports import write_records
 from pcnhub.rules.checks import OUTCOMES
 
 
@@ -56,9 +57,11 @@ class Command(BaseCommand):
             findings = [f for f in findings if f.outcome in options["outcome"]]
         out = cli.output(options) or self.stdout
         if options["format"] == "json":
-            exports.dump_json(out, exports.findings_json(findings))
+            write_records(out, exports.findings_json(findings), [], "json")
         else:
-            exports.write_csv(out, [f.row() for f in findings], exports.FINDING_COLUMNS)
+            write_records(
+                out, [f.row() for f in findings], exports.FINDING_COLUMNS, "csv"
+            )
         cli.notes(run.notes)
         counts = Counter(f.outcome for f in run.findings)
         summary = ", ".join(f"{counts[o]} {o}" for o in OUTCOMES if counts[o])

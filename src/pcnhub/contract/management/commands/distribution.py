@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from pcnhub.contract import cli, exports
 from pcnhub.contract.services import NotFound, run_distribution
+from pcnhub.register.exports import write_records
 from pcnhub.rules.distribution import Schedule, ScheduleError, parse_schedule
 
 
@@ -62,9 +63,9 @@ class Command(BaseCommand):
         rows = [s.row() for s in run.shares]
         out = cli.output(options) or self.stdout
         if options["format"] == "json":
-            exports.dump_json(out, rows)
+            write_records(out, rows, [], "json")
         else:
-            exports.write_csv(out, rows, exports.SHARE_COLUMNS)
+            write_records(out, rows, exports.SHARE_COLUMNS, "csv")
         total = sum(s.amount for s in run.shares)
         print(
             f"{len(rows)} shares of £{total:,} for {run.network.code} in "

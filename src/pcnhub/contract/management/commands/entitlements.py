@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from pcnhub.contract import cli, exports
 from pcnhub.contract.services import NotFound, run_entitlements
+from pcnhub.register.exports import write_records
 from pcnhub.rules.entitlements import ITEMS
 
 
@@ -65,10 +66,10 @@ class Command(BaseCommand):
             exports.explain(self.stdout, lines)
         elif fmt == "json":
             data = exports.lines_json(lines, options["explain"])
-            exports.dump_json(cli.output(options) or self.stdout, data)
+            write_records(cli.output(options) or self.stdout, data, [], "json")
         else:
             out = cli.output(options) or self.stdout
-            exports.write_csv(out, [x.row() for x in lines], exports.LINE_COLUMNS)
+            write_records(out, [x.row() for x in lines], exports.LINE_COLUMNS, "csv")
         cli.notes(run.notes)
         total = sum(x.amount for x in lines)
         print(
