@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from django.core.management.base import CommandError, CommandParser
 
@@ -90,20 +92,22 @@ def edits(options: dict[str, Any]) -> Edits:
     )
 
 
-def output(options: dict[str, Any], binary: bool = False):
+@contextmanager
+def output(options: dict[str, Any], default: IO, binary: bool = False) -> Iterator[IO]:
+    """The ``--output`` file (closed afterwards), or ``default``."""
     path = options.get("output")
     if path:
-        return open(
-            path,
-            "wb" if binary else "w",
-            encoding=None if binary else "utf-8",
-            newline=None if binary else "",
-        )
+        mode = "wb" if binary else "w"
+        encoding = None if binary else "utf-8"
+        with open(path, mode, encoding=encoding, newline=None if binary else "") as f:
+            yield f
+        return
     if binary:
         if sys.stdout.isatty():
             raise CommandError("an Excel workbook needs --output FILE.xlsx")
-        return sys.stdout.buffer
-    return None
+        yield sys.stdout.buffer
+        return
+    yield default
 
 
 def notes(lines: list[str]) -> None:

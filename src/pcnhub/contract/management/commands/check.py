@@ -55,13 +55,14 @@ class Command(BaseCommand):
         findings = run.findings
         if options["outcome"]:
             findings = [f for f in findings if f.outcome in options["outcome"]]
-        out = cli.output(options) or self.stdout
-        if options["format"] == "json":
-            write_records(out, exports.findings_json(findings), [], "json")
-        else:
-            write_records(
-                out, [f.row() for f in findings], exports.FINDING_COLUMNS, "csv"
-            )
+        fmt = options["format"]
+        records = (
+            exports.findings_json(findings)
+            if fmt == "json"
+            else [f.row() for f in findings]
+        )
+        with cli.output(options, self.stdout) as out:
+            write_records(out, records, exports.FINDING_COLUMNS, fmt)
         cli.notes(run.notes)
         counts = Counter(f.outcome for f in run.findings)
         summary = ", ".join(f"{counts[o]} {o}" for o in OUTCOMES if counts[o])

@@ -61,11 +61,8 @@ class Command(BaseCommand):
         except (NotFound, ValueError) as exc:
             raise CommandError(str(exc)) from None
         rows = [s.row() for s in run.shares]
-        out = cli.output(options) or self.stdout
-        if options["format"] == "json":
-            write_records(out, rows, [], "json")
-        else:
-            write_records(out, rows, exports.SHARE_COLUMNS, "csv")
+        with cli.output(options, self.stdout) as out:
+            write_records(out, rows, exports.SHARE_COLUMNS, options["format"])
         total = sum(s.amount for s in run.shares)
         print(
             f"{len(rows)} shares of £{total:,} for {run.network.code} in "

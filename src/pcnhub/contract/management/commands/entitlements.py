@@ -59,17 +59,18 @@ class Command(BaseCommand):
         if options["item"]:
             lines = [x for x in lines if x.item in options["item"]]
         fmt = options["format"]
-        if fmt == "xlsx":
-            out = cli.output(options, binary=True)
-            exports.write_xlsx(out, run.year, run.networks, lines, run.notes)
-        elif options["explain"] and fmt == "csv" and not options["output"]:
-            exports.explain(self.stdout, lines)
-        elif fmt == "json":
-            data = exports.lines_json(lines, options["explain"])
-            write_records(cli.output(options) or self.stdout, data, [], "json")
-        else:
-            out = cli.output(options) or self.stdout
-            write_records(out, [x.row() for x in lines], exports.LINE_COLUMNS, "csv")
+        with cli.output(options, self.stdout, binary=fmt == "xlsx") as out:
+            if fmt == "xlsx":
+                exports.write_xlsx(out, run.year, run.networks, lines, run.notes)
+            elif options["explain"] and fmt == "csv":
+                exports.explain(out, lines)
+            else:
+                records = (
+                    exports.lines_json(lines, options["explain"])
+                    if fmt == "json"
+                    else [x.row() for x in lines]
+                )
+                write_records(out, records, exports.LINE_COLUMNS, fmt)
         cli.notes(run.notes)
         total = sum(x.amount for x in lines)
         print(
