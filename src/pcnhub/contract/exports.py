@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import IO, BinaryIO
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -40,6 +41,8 @@ LINE_COLUMNS = [
 ]
 SHARE_COLUMNS = ["pcn_code", "practice_code", "month", "item", "amount", "method"]
 MONEY = "#,##0.00"
+BOLD = Font(bold=True)
+TITLE = Font(bold=True, size=14)
 
 
 def findings_json(findings: Sequence[Finding]) -> list[dict]:
@@ -69,6 +72,8 @@ def explain(out: IO[str], lines: Sequence[EntitlementLine]) -> None:
 
 
 # --- Excel ---------------------------------------------------------------------
+# Written in openpyxl's write-only mode: a national year is 1,250 sheets and
+# 150,000 lines, which the normal mode holds in memory cell by cell.
 
 
 def _sheet_title(text: str, used: set[str]) -> str:
@@ -81,16 +86,38 @@ def _sheet_title(text: str, used: set[str]) -> str:
     return title
 
 
-def _header(sheet, columns: list[str]) -> None:
-    sheet.append(columns)
-    for cell in sheet[sheet.max_row]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = f"A{sheet.max_row + 1}"
+class _Sheet:
+    """A write-only sheet: bold headings, money formats, frozen heading row."""
 
+    def __init__(self, book: Workbook, title: str, widths: dict[int, int]) -> None:
+        self.sheet = book.create_sheet(title)
+        for column, width in widths.items():
+            self.sheet.column_dimensions[get_column_letter(column)].width = width
 
-def _widths(sheet, widths: dict[int, int]) -> None:
-    for column, width in widths.items():
-        sheet.column_dimensions[get_column_letter(column)].width = width
+    def cell(self, value: object, font: Font | None = None) -> WriteOnlyCell:
+        cell = WriteOnlyCell(self.sheet, value=value)
+        if font:
+            cell.font = font
+        if isinstance(value, Decimal):
+            cell.number_format = MONEY
+        return cell
+
+    def title(self, *values: object) -> None:
+        self.sheet.append([self.cell(values[0], TITLE), *values[1:]])
+
+    def bold(self, *values: object) -> None:
+        self.sheet.append([self.cell(v, BOLD) for v in values])
+
+    def row(self, *values: object) -> None:
+        # Only money needs a styled cell; plain values are cheaper written as is.
+        self.sheet.append(
+            [self.cell(v) if isinstance(v, Decimal) else v for v in values]
+        )
+
+    def header(self, columns: list[str], row: int) -> None:
+        """Headings on ``row`` (1-based); the rows above must be written already."""
+        self.sheet.freeze_panes = f"A{row + 1}"
+        self.bold(*columns)
 
 
 def write_xlsx(
@@ -106,56 +133,41 @@ def write_xlsx(
     year's total. Then one summary sheet per network (its items by month, its
     payee, and its practices' participation payments), and "Lines", every line.
     """
-    book = Workbook()
-    months = year.months
+    book = Workbook(write_only=True)
+    months = [month_label(m) for m in year.months]
     by_network: dict[str, list[EntitlementLine]] = defaultdict(list)
     for line in lines:
         by_network[line.network].append(line)
-    sheet = book.active
-    sheet.title = "All networks"
-    sheet.append([f"Network Contract DES entitlements {year}"])
-    sheet["A1"].font = Font(bold=True, size=14)
+    sheet = _Sheet(book, "All networks", {1: 10, 2: 40, 3: 12, 4: 34})
+    sheet.title(f"Network Contract DES entitlements {year}")
     for note in notes:
-        sheet.append([note])
-    sheet.append([])
-    _header(
-        sheet,
-        [
-            "pcn_code",
-            "pcn_name",
-            "commissioner_code",
-            "item",
-            *(month_label(m) for m in months),
-            "total",
-        ],
+        sheet.row(note)
+    sheet.row()
+    sheet.header(
+        ["pcn_code", "pcn_name", "commissioner_code", "item", *months, "total"],
+        row=len(notes) + 3,
     )
     for network in networks:
-        for row in _item_rows(by_network[network.code], months):
-            sheet.append([network.code, network.name, network.commissioner, *row])
-    _money(sheet, first_column=5)
-    _widths(sheet, {1: 10, 2: 40, 3: 12, 4: 34})
-    used = {sheet.title, "Lines"}
+        for row in _item_rows(by_network[network.code], year.months):
+            sheet.row(network.code, network.name, network.commissioner, *row)
+    used = {"All networks", "Lines"}
     for network in networks:
         _network_sheet(
-            book,
+            _Sheet(book, _sheet_title(network.code, used), {1: 34}),
             network,
             by_network[network.code],
             year,
-            _sheet_title(network.code, used),
         )
-    detail = book.create_sheet("Lines")
-    _header(detail, LINE_COLUMNS)
+    detail = _Sheet(book, "Lines", {})
+    detail.header(LINE_COLUMNS, row=1)
     for line in lines:
         row = line.row()
-        detail.append(
-            [
-                *(row[c] for c in LINE_COLUMNS[:4]),
-                line.amount,
-                row["payee"],
-                row["paid_to"],
-            ]
+        detail.row(
+            *(row[c] for c in LINE_COLUMNS[:4]),
+            line.amount,
+            row["payee"],
+            row["paid_to"],
         )
-    _money(detail, first_column=5, last_column=5)
     book.save(out)
 
 
@@ -172,47 +184,35 @@ def _item_rows(lines: Sequence[EntitlementLine], months) -> list[list]:
     return rows
 
 
-def _network_sheet(book, network, lines, year, title) -> None:
-    sheet = book.create_sheet(title)
-    sheet.append(
-        [f"{network.code} {network.name}", f"commissioner {network.commissioner}"]
+def _network_sheet(
+    sheet: _Sheet, network: Network, lines: list[EntitlementLine], year: ContractYear
+) -> None:
+    sheet.title(
+        f"{network.code} {network.name}", f"commissioner {network.commissioner}"
     )
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append(
-        [
-            f"Nominated payee: {network.facts.nominated_payee or 'not recorded'}",
-            f"lists on {network.lists_on}",
-        ]
+    sheet.row(
+        f"Nominated payee: {network.facts.nominated_payee or 'not recorded'}",
+        f"lists on {network.lists_on}",
     )
-    sheet.append([])
-    _header(sheet, ["item", *(month_label(m) for m in year.months), "total"])
+    sheet.row()
+    sheet.header(["item", *(month_label(m) for m in year.months), "total"], row=4)
     rows = _item_rows([x for x in lines if not x.practice], year.months)
     for row in rows:
-        sheet.append(row)
+        sheet.row(*row)
     if rows:
-        sheet.append(
+        totals = [sum(r[i] for r in rows) for i in range(1, 14)]
+        sheet.sheet.append(
             [
-                "Total to the nominated payee",
-                *(sum(r[i] for r in rows) for i in range(1, 14)),
+                sheet.cell("Total to the nominated payee", BOLD),
+                *(sheet.cell(t) for t in totals),
             ]
         )
-        sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
-    sheet.append([])
-    sheet.append(["Network Participation Payment to practices"])
-    sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
+    sheet.row()
+    sheet.bold("Network Participation Payment to practices")
     practice_lines: dict[str, dict] = defaultdict(lambda: defaultdict(Decimal))
     for line in lines:
         if line.practice:
             practice_lines[line.practice][line.month] += line.amount
     for code, by_month in sorted(practice_lines.items()):
         values = [by_month.get(m, Decimal(0)) for m in year.months]
-        sheet.append([code, *values, sum(values)])
-    _money(sheet, first_column=2)
-    _widths(sheet, {1: 34})
-
-
-def _money(sheet, first_column: int, last_column: int | None = None) -> None:
-    for row in sheet.iter_rows(min_col=first_column, max_col=last_column):
-        for cell in row:
-            if isinstance(cell.value, Decimal | int | float):
-                cell.number_format = MONEY
+        sheet.row(code, *values, sum(values))

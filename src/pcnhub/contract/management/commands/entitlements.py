@@ -36,7 +36,10 @@ class Command(BaseCommand):
             help="only these items",
         )
         parser.add_argument(
-            "--explain", action="store_true", help="show how each figure was worked out"
+            "--explain",
+            action="store_true",
+            help="show how each figure was worked out: readable text instead of "
+            "the CSV table, or a trace with each JSON line",
         )
         parser.add_argument("--format", choices=["csv", "json", "xlsx"], default="csv")
         parser.add_argument("--output", help="write to this file instead of stdout")
