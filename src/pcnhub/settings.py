@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PRODUCTION = os.environ.get("PCNHUB_ENV", "development") == "production"
@@ -56,11 +57,25 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "rules.apps.RulesConfig",
+    "axes",
+    "ninja",
     "pcnhub.core",
     "pcnhub.audit",
     "pcnhub.register",
+    "pcnhub.access",
     "pcnhub.contract",
+    "pcnhub.governance",
+    "pcnhub.workflow",
     "pcnhub.web",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # Login throttling first: a locked-out user is refused before the password.
+    "axes.backends.AxesStandaloneBackend",
+    # Every permission in pcnhub is a django-rules predicate (pcnhub.access).
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 MIDDLEWARE = [
@@ -70,9 +85,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "pcnhub.core.middleware.PagesNeedSignIn",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a lockout into its response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "pcnhub.urls"
@@ -119,7 +137,39 @@ STATIC_ROOT = Path.cwd() / "staticfiles"
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
 
+# Uploaded governance documents: outside the static files, served only through a
+# view that checks the user may see them (never by URL alone).
+MEDIA_ROOT = Path(os.environ.get("PCNHUB_MEDIA_ROOT", Path.cwd() / "pcnhub-documents"))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# Login throttling (django-axes): 5 failures for a username from one address lock
+# that pair out for 30 minutes; every attempt is logged in the database.
+AXES_FAILURE_LIMIT = int(os.environ.get("PCNHUB_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = 0.5  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+# Content security policy (django-csp): only our own scripts, styles and images.
+# Inline scripts (the NHS.UK template's "js-enabled" switch, our module loader)
+# carry the request's nonce.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
+
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = 8 * 60 * 60  # a working day
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -34,3 +34,38 @@ class AuditEntry(models.Model):
     def __str__(self) -> str:
         who = self.actor.get_username() if self.actor else self.system_actor
         return f"{self.at:%Y-%m-%d %H:%M} {who} {self.action} {self.entity_key}"
+
+    @property
+    def who(self) -> str:
+        return self.actor.get_username() if self.actor_id else self.system_actor
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if not self._state.adding:
+            raise AppendOnly("audit entries cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AppendOnly("audit entries cannot be deleted")
+
+
+class AppendOnly(PermissionError):
+    """Raised when the application is asked to change or delete an audit entry."""
+
+
+class AuditSubject(models.Model):
+    """An organisation an entry concerns: who may see it follows from these."""
+
+    entry = models.ForeignKey(
+        AuditEntry, on_delete=models.PROTECT, related_name="subjects"
+    )
+    code = models.CharField(max_length=12)
+
+    class Meta:
+        ordering = ["entry", "code"]
+        indexes = [models.Index(fields=["code", "entry"])]
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "code"], name="unique_subject")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id} concerns {self.code}"

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +18,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
 from django.utils import timezone
 
-from pcnhub.audit.models import AuditEntry
+from pcnhub.audit.models import AuditEntry, AuditSubject
 
 GENESIS = "0" * 64
 
@@ -39,7 +41,7 @@ class Actor:
         return self.user.get_username() if self.user is not None else self.system
 
 
-def _digest(entry: AuditEntry) -> str:
+def _digest(entry: AuditEntry, subjects: list[str]) -> str:
     content = {
         "at": entry.at.isoformat(),
         "actor": entry.actor_id,
@@ -52,6 +54,9 @@ def _digest(entry: AuditEntry) -> str:
         "reason": entry.reason,
         "previous_hash": entry.previous_hash,
     }
+    if subjects:
+        # Only entries that name subjects hash them, so older chains still verify.
+        content["subjects"] = subjects
     encoded = json.dumps(content, sort_keys=True, default=str).encode()
     return hashlib.sha256(encoded).hexdigest()
 
@@ -72,7 +77,14 @@ def record(
     before: Any = None,
     after: Any = None,
     reason: str = "",
+    subjects: Iterable[str] = (),
 ) -> AuditEntry:
+    """Append one entry: who acted, what, on what, before and after, and why.
+
+    ``subjects`` are the organisation codes the entry concerns; they decide who
+    may see it in the audit trail.
+    """
+    codes = sorted({code for code in subjects if code})
     with transaction.atomic():
         _lock_chain()
         last = AuditEntry.objects.order_by("-id").only("entry_hash").first()
@@ -88,8 +100,11 @@ def record(
             reason=reason,
             previous_hash=last.entry_hash if last else GENESIS,
         )
-        entry.entry_hash = _digest(entry)
+        entry.entry_hash = _digest(entry, codes)
         entry.save(force_insert=True)
+        AuditSubject.objects.bulk_create(
+            AuditSubject(entry=entry, code=code) for code in codes
+        )
         return entry
 
 
@@ -112,10 +127,15 @@ def verify() -> VerifyResult:
     """Walk the chain from the start; report the first entry that does not fit."""
     previous = GENESIS
     checked = 0
+    subjects: dict[int, list[str]] = defaultdict(list)
+    for entry_id, code in AuditSubject.objects.order_by("entry_id", "code").values_list(
+        "entry_id", "code"
+    ):
+        subjects[entry_id].append(code)
     for entry in AuditEntry.objects.order_by("id").iterator(chunk_size=2000):
         if entry.previous_hash != previous:
             return VerifyResult(checked, entry.id, "does not follow the entry before")
-        if _digest(entry) != entry.entry_hash:
+        if _digest(entry, subjects.get(entry.id, [])) != entry.entry_hash:
             return VerifyResult(checked, entry.id, "content does not match its hash")
         previous = entry.entry_hash
         checked += 1

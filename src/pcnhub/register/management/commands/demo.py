@@ -1,4 +1,4 @@
-"""``pcnhub demo``: load the synthetic demo area and a demo user.
+"""``pcnhub demo``: load the synthetic demo area and a demo user for each role.
 
 The area's files are written in the real NHS formats and go through the same
 importers as real downloads, so the demo exercises the real path. Running it
@@ -11,15 +11,12 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandParser
 
-from pcnhub.audit.services import Actor, record
+from pcnhub.access.demo import DEMO_PASSWORD, create_demo_users
+from pcnhub.audit.services import Actor
 from pcnhub.register.demo import write_demo_files
 from pcnhub.register.imports import run_import
-
-DEMO_USERNAME = "demo"
-DEMO_PASSWORD = "pcnhub-demo"  # noqa: S105 - a documented demo credential
 
 
 class Command(BaseCommand):
@@ -41,16 +38,9 @@ class Command(BaseCommand):
                     f"created {totals['created']}, updated {totals['updated']}, "
                     f"closed {totals['closed']}, unchanged {totals['unchanged']}"
                 )
-        self._demo_user(actor)
-
-    def _demo_user(self, actor: Actor) -> None:
-        users = get_user_model()
-        if users.objects.filter(username=DEMO_USERNAME).exists():
-            return
-        user = users.objects.create_user(
-            DEMO_USERNAME, password=DEMO_PASSWORD, first_name="Demo", last_name="User"
-        )
-        record(actor, "create", "user", user.get_username(), reason="demo user")
-        self.stdout.write(
-            f"Created demo user {DEMO_USERNAME!r} (password {DEMO_PASSWORD!r})."
-        )
+        created = create_demo_users(actor)
+        if created:
+            self.stdout.write(
+                f"Created demo users {', '.join(created)} "
+                f"(password {DEMO_PASSWORD!r}; see README)."
+            )

@@ -1,0 +1,37 @@
+"""How pages, API routes and commands ask for a permission."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, TypeVar
+
+from django.core.exceptions import PermissionDenied
+
+from pcnhub.access.scope import scope_of
+
+T = TypeVar("T")
+
+
+def require(user: Any, permission: str, obj: Any = None) -> None:
+    """Refuse (403) unless ``user`` holds ``permission`` (on ``obj``)."""
+    if not user.has_perm(permission, obj):
+        raise PermissionDenied(f"you do not have access to this ({permission})")
+
+
+def visible_codes(user: Any, codes: Iterable[str]) -> list[str]:
+    scope = scope_of(user)
+    return [code for code in codes if scope.sees(code)]
+
+
+def visible_rows(user: Any, rows: Iterable[T], *fields: str) -> list[T]:
+    """Rows whose organisation (any of ``fields``) the user sees."""
+    scope = scope_of(user)
+    if scope.country_wide:
+        return list(rows)
+    return [
+        row for row in rows if any(scope.sees(_get(row, field)) for field in fields)
+    ]
+
+
+def _get(row: Any, field: str) -> Any:
+    return row.get(field) if isinstance(row, dict) else getattr(row, field, None)

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class WorkflowConfig(AppConfig):
+    name = "pcnhub.workflow"
+    label = "workflow"
+    verbose_name = "Applications: forming and changing networks"
