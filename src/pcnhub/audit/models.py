@@ -35,10 +35,6 @@ class AuditEntry(models.Model):
         who = self.actor.get_username() if self.actor else self.system_actor
         return f"{self.at:%Y-%m-%d %H:%M} {who} {self.action} {self.entity_key}"
 
-    @property
-    def who(self) -> str:
-        return self.actor.get_username() if self.actor_id else self.system_actor
-
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         if not self._state.adding:
             raise AppendOnly("audit entries cannot be changed")
@@ -46,6 +42,10 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         raise AppendOnly("audit entries cannot be deleted")
+
+    @property
+    def who(self) -> str:
+        return self.actor.get_username() if self.actor_id else self.system_actor
 
 
 class AppendOnly(PermissionError):
