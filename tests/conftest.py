@@ -23,3 +23,33 @@ def need_shared_data() -> Path:
 @pytest.fixture
 def shared_data() -> Path:
     return need_shared_data()
+
+
+@pytest.fixture
+def make_user(db: None):  # type: ignore[no-untyped-def]
+    """Create a user holding ``role`` (for ``organisation``) from 2019-04-01.
+
+    ``make_user("commissioner", "99Z")``; roles are :class:`pcnhub.access.roles.Role`
+    values. The organisation must be in the register (load the demo first).
+    """
+    from datetime import date
+
+    from django.contrib.auth import get_user_model
+
+    from pcnhub.access.roles import Role
+    from pcnhub.access.services import grant
+    from pcnhub.audit.services import Actor
+
+    def make(role: str, organisation: str | None = None, username: str = ""):  # type: ignore[no-untyped-def]
+        name = username or f"{role}-{organisation or 'all'}".lower()
+        user = get_user_model().objects.create_user(name, password="pw-" + name)
+        grant(
+            Actor(system="tests"),
+            user,
+            Role(role),
+            organisation,
+            valid_from=date(2019, 4, 1),
+        )
+        return user
+
+    return make

@@ -6,5 +6,8 @@ from pcnhub.api import api
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("", include("pcnhub.workflow.urls")),
+    path("", include("pcnhub.governance.urls")),
+    path("", include("pcnhub.audit.urls")),
     path("", include("pcnhub.web.urls")),
 ]
