@@ -42,6 +42,7 @@ SOMETIMES: dict[str, str] = {
     "iif.maximum_points": "points",
     "iif.average_list": "patients",
     "national_population.weighted": "patients",
+    "participation.leave_notice": "months",
 }
 
 

@@ -1,0 +1,759 @@
+"""The application workflow: the one way to create, submit, confirm, decide,
+withdraw and appeal. Every step checks the user's permission, writes an
+:class:`ApplicationEvent` and an audit entry, and runs in one transaction.
+
+States::
+
+    draft ──submit──► submitted ──decide──► approved | approved with conditions
+      ▲                  │  │                  └─► (register and governance written)
+      └────── change ────┘  └──decide──► rejected ──change+submit──► submitted
+                                             └──appeal──► appealed ──uphold──► approved
+                                                                  └─dismiss──► rejected
+    draft | submitted ──withdraw──► withdrawn
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from pcnhub.access.checks import require
+from pcnhub.access.roles import NETWORK_ROLES, Role
+from pcnhub.access.scope import forget_scope, scope_of
+from pcnhub.access.services import grant
+from pcnhub.audit.services import Actor, record
+from pcnhub.register import queries
+from pcnhub.register.models import Organisation, OrganisationKind
+from pcnhub.workflow import effects, proposals
+from pcnhub.workflow.models import (
+    APPROVED_STATES,
+    Appeal,
+    Application,
+    ApplicationEvent,
+    ApplicationPractice,
+    ApplicationVersion,
+    Change,
+    CheckRun,
+    Decision,
+    Kind,
+    State,
+)
+
+NETWORK_CODE = re.compile(r"^U\d{5}$")
+
+
+class WorkflowError(ValueError):
+    """A step that cannot be taken, with a message for the person taking it."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class Conflict(WorkflowError):
+    """Someone else changed or decided the application first."""
+
+
+@dataclass
+class Proposal:
+    """What an application asks for (the form's or API body's content)."""
+
+    kind: str
+    commissioner: str
+    effective_from: date
+    network: str = ""
+    notice_given_on: date | None = None
+    reason: str = ""
+    details: dict[str, Any] = field(default_factory=dict)
+    practices: list[tuple[str, str]] = field(default_factory=list)
+
+
+# --- helpers ---------------------------------------------------------------------
+
+
+def _actor(user: Any) -> Actor:
+    return Actor(user=user)
+
+
+def _event(application: Application, user: Any, action: str, text: str = "") -> None:
+    ApplicationVersion.objects.get_or_create(
+        application=application,
+        version=application.version,
+        defaults={
+            "content": _jsonable(summary(application)),
+            "at": timezone.now(),
+            "by": user,
+        },
+    )
+    ApplicationEvent.objects.create(
+        application=application,
+        at=timezone.now(),
+        by=user,
+        action=action,
+        state=application.state,
+        round=application.round,
+        text=text,
+    )
+
+
+def _subjects(application: Application) -> list[str]:
+    codes = [application.commissioner_id, application.network_id or ""]
+    codes += application.practice_codes()
+    absorbed = (application.details or {}).get("absorbed_network")
+    return [c for c in codes + [absorbed or ""] if c]
+
+
+def _audit(
+    user: Any,
+    application: Application,
+    action: str,
+    reason: str = "",
+    before: Any = None,
+) -> None:
+    record(
+        _actor(user),
+        action,
+        "application",
+        application.reference,
+        before=before,
+        after=summary(application),
+        reason=reason,
+        subjects=_subjects(application),
+    )
+
+
+def summary(application: Application) -> dict[str, Any]:
+    return {
+        "kind": application.kind,
+        "state": application.state,
+        "round": application.round,
+        "version": application.version,
+        "commissioner": application.commissioner_id,
+        "network": application.network_id,
+        "effective_from": application.effective_from,
+        "notice_given_on": application.notice_given_on,
+        "practices": [
+            [p.practice_id, p.change, bool(p.confirmed_at)]
+            for p in application.practices.all()
+        ],
+        "details": application.details,
+        "reason": application.reason,
+    }
+
+
+def _locked(
+    application: Application, expected_version: int | None = None
+) -> Application:
+    """The application's row, locked for this transaction (PostgreSQL)."""
+    fresh = Application.objects.select_for_update().get(pk=application.pk)
+    if expected_version is not None and fresh.version != expected_version:
+        raise Conflict(
+            "This application was changed by someone else since you opened it "
+            f"(it is now at version {fresh.version}). Reload the page and check "
+            "the changes before you try again."
+        )
+    return fresh
+
+
+# --- validation ------------------------------------------------------------------
+
+
+def _organisation(code: str, kind: str, field: str) -> Organisation:
+    org = queries.find_organisation(code) if code else None
+    if org is None or org.kind != kind:
+        raise WorkflowError(
+            f"{code or '(blank)'} is not a {kind} in the register", field
+        )
+    return org
+
+
+def _validate(proposal: Proposal) -> None:
+    kind = proposal.kind
+    if kind not in Kind.values:
+        raise WorkflowError(f"unknown kind of application {kind!r}", "kind")
+    _organisation(proposal.commissioner, OrganisationKind.COMMISSIONER, "commissioner")
+    if kind != Kind.REGISTRATION:
+        _organisation(proposal.network, OrganisationKind.NETWORK, "network")
+    seen: set[str] = set()
+    for code, change in proposal.practices:
+        _organisation(code, OrganisationKind.PRACTICE, "practices")
+        if change not in Change.values:
+            raise WorkflowError(f"unknown change {change!r} for {code}", "practices")
+        if code in seen:
+            raise WorkflowError(f"{code} is named twice", "practices")
+        seen.add(code)
+    needs_practices = {
+        Kind.REGISTRATION,
+        Kind.PRACTICE_JOIN,
+        Kind.PRACTICE_LEAVE,
+        Kind.SPLIT,
+        Kind.OPT_OUT,
+        Kind.OPT_IN,
+        Kind.ASSIGNMENT,
+    }
+    if kind in needs_practices and not proposal.practices:
+        raise WorkflowError("name at least one practice", "practices")
+    if kind == Kind.REGISTRATION and not proposal.details.get("network_name"):
+        raise WorkflowError("give the network's name", "network_name")
+    if kind == Kind.MERGER:
+        absorbed = proposal.details.get("absorbed_network", "")
+        _organisation(absorbed, OrganisationKind.NETWORK, "absorbed_network")
+        if absorbed == proposal.network:
+            raise WorkflowError(
+                "a network cannot merge with itself", "absorbed_network"
+            )
+    if kind == Kind.SPLIT and not proposal.details.get("new_network_name"):
+        raise WorkflowError("give the new network's name", "new_network_name")
+    if kind == Kind.ASSIGNMENT and not proposal.reason.strip():
+        raise WorkflowError("say why the practice is assigned", "reason")
+    notice = proposal.notice_given_on
+    leaving = kind in (Kind.PRACTICE_LEAVE, Kind.OPT_OUT)
+    if leaving and notice and notice > proposal.effective_from:
+        raise WorkflowError(
+            "notice must be given before the practice leaves", "notice_given_on"
+        )
+
+
+def _practices_of(proposal: Proposal) -> list[tuple[str, str]]:
+    return [(code.strip().upper(), change) for code, change in proposal.practices]
+
+
+# --- steps -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create(user: Any, proposal: Proposal) -> Application:
+    """Start an application (a draft) for a network or a new one."""
+    require(user, "workflow.start_application")
+    proposal.practices = _practices_of(proposal)
+    _validate(proposal)
+    _may_speak_for(user, proposal)
+    now = timezone.now()
+    application = Application.objects.create(
+        reference=f"tmp-{uuid.uuid4().hex[:12]}",
+        kind=proposal.kind,
+        commissioner_id=proposal.commissioner,
+        network_id=proposal.network or None,
+        effective_from=proposal.effective_from,
+        notice_given_on=proposal.notice_given_on,
+        details=_jsonable(proposal.details),
+        reason=proposal.reason,
+        submitted_by=user,
+        created_at=now,
+        updated_at=now,
+    )
+    application.reference = f"APP-{application.pk:05d}"
+    application.save(update_fields=["reference"])
+    _set_practices(application, proposal.practices)
+    _event(application, user, "created")
+    _audit(user, application, "create application", proposal.reason)
+    return application
+
+
+def _may_speak_for(user: Any, proposal: Proposal) -> None:
+    """Changes to an existing network come from that network (or its overseer)."""
+    scope = scope_of(user)
+    if proposal.kind == Kind.REGISTRATION:
+        return  # anyone forming a network; the practices confirm
+    if proposal.kind in (
+        Kind.OPT_OUT,
+        Kind.OPT_IN,
+        Kind.PRACTICE_LEAVE,
+        Kind.PRACTICE_JOIN,
+    ):
+        mine = scope.held_for(Role.PRACTICE_MANAGER)
+        if mine & {code for code, _ in proposal.practices}:
+            return  # a practice speaks for itself
+    if proposal.network in scope.acts_for_networks or scope.oversees(proposal.network):
+        return
+    raise WorkflowError(
+        f"you do not act for {proposal.network}: ask its clinical director or "
+        "PCN manager, or its commissioner",
+        "network",
+    )
+
+
+def _set_practices(application: Application, practices: list[tuple[str, str]]) -> None:
+    ApplicationPractice.objects.bulk_create(
+        ApplicationPractice(application=application, practice_id=code, change=change)
+        for code, change in practices
+    )
+    application._practice_codes = None
+
+
+def _jsonable(value: Any) -> Any:
+    import json
+
+    return json.loads(json.dumps(value, default=str))
+
+
+@transaction.atomic
+def change(
+    user: Any, application: Application, proposal: Proposal, expected_version: int
+) -> Application:
+    """Change a draft, a submitted (back to draft) or a rejected application."""
+    require(user, "workflow.change_application", application)
+    application = _locked(application, expected_version)
+    if application.state not in (State.DRAFT, State.SUBMITTED, State.REJECTED):
+        raise WorkflowError(
+            f"a {application.get_state_display().lower()} application cannot be changed"
+        )
+    if proposal.kind != application.kind:
+        raise WorkflowError(
+            "the kind of an application cannot change; start a new one", "kind"
+        )
+    proposal.practices = _practices_of(proposal)
+    _validate(proposal)
+    before = summary(application)
+    confirmed = {
+        p.practice_id: p for p in application.practices.all() if p.confirmed_at
+    }
+    application.commissioner_id = proposal.commissioner
+    application.network_id = proposal.network or None
+    application.effective_from = proposal.effective_from
+    application.notice_given_on = proposal.notice_given_on
+    application.details = _jsonable(proposal.details)
+    application.reason = proposal.reason
+    application.version += 1
+    application.updated_at = timezone.now()
+    was = application.state
+    application.state = State.DRAFT
+    application.save()
+    # Confirmations stand for practices still named with the same change.
+    application.practices.all().delete()
+    _set_practices(application, proposal.practices)
+    for row in application.practices.all():
+        old = confirmed.get(row.practice_id)
+        if old and old.change == row.change:
+            row.confirmed_at, row.confirmed_by = old.confirmed_at, old.confirmed_by
+            row.confirmation_note = old.confirmation_note
+            row.save()
+    text = (
+        "changed" if was == State.DRAFT else f"changed after it was {was}: submit again"
+    )
+    _event(application, user, "changed", text)
+    _audit(user, application, "change application", proposal.reason, before=before)
+    return application
+
+
+def preview(application: Application) -> list[dict[str, str]]:
+    """The checks on the application as it stands (nothing stored)."""
+    return [f.row() for f in proposals.check(application)]
+
+
+@transaction.atomic
+def submit(user: Any, application: Application, expected_version: int) -> CheckRun:
+    """Send it to the commissioner; the contract checks run and are kept."""
+    require(user, "workflow.change_application", application)
+    application = _locked(application, expected_version)
+    if application.state != State.DRAFT:
+        raise WorkflowError(
+            f"only a draft can be submitted (this one is {application.state})"
+        )
+    application.round += 1
+    application.state = State.SUBMITTED
+    application.updated_at = timezone.now()
+    application.save()
+    run = CheckRun.objects.create(
+        application=application,
+        round=application.round,
+        version=application.version,
+        ran_at=timezone.now(),
+        as_at=application.effective_from,
+        findings=preview(application),
+    )
+    counts = _counts(run.findings)
+    _event(application, user, "submitted", f"checks: {counts}")
+    _audit(
+        user,
+        application,
+        "submit application",
+        f"round {application.round}; checks: {counts}",
+    )
+    return run
+
+
+def _counts(findings: list[dict[str, str]]) -> str:
+    tally: dict[str, int] = {}
+    for finding in findings:
+        tally[finding["outcome"]] = tally.get(finding["outcome"], 0) + 1
+    return ", ".join(f"{n} {outcome}" for outcome, n in tally.items()) or "none"
+
+
+@transaction.atomic
+def confirm(
+    user: Any, application: Application, practice: str, note: str = ""
+) -> ApplicationPractice:
+    """A named practice confirms it agrees (its manager, or the overseeing commissioner
+    recording a confirmation received another way, with a note)."""
+    scope = scope_of(user)
+    row = application.practices.filter(practice_id=practice).first()
+    if row is None:
+        raise WorkflowError(f"{practice} is not named in {application.reference}")
+    own = practice in scope.held_for(Role.PRACTICE_MANAGER)
+    on_behalf = not own and user.has_perm("workflow.decide_application", application)
+    if not own and not on_behalf:
+        require(user, "workflow.confirm_membership", application)
+        raise WorkflowError(f"only {practice}'s practice manager can confirm for it")
+    if on_behalf and not note.strip():
+        raise WorkflowError(
+            "say how the practice confirmed (e.g. a signed letter of 3 May)", "note"
+        )
+    application = _locked(application)
+    if not application.is_open:
+        raise WorkflowError("this application is no longer open")
+    row = application.practices.select_for_update().get(practice_id=practice)
+    if row.confirmed_at:
+        raise WorkflowError(f"{practice} has already confirmed")
+    row.confirmed_at, row.confirmed_by, row.confirmation_note = (
+        timezone.now(),
+        user,
+        note,
+    )
+    row.save()
+    text = f"{practice} confirmed" + (
+        f" (recorded by the commissioner: {note})" if on_behalf else ""
+    )
+    _event(application, user, "confirmed", text)
+    _audit(user, application, "confirm practice", text)
+    return row
+
+
+def unconfirmed(application: Application) -> list[str]:
+    return [p.practice_id for p in application.practices.all() if not p.confirmed_at]
+
+
+def latest_checks(application: Application) -> CheckRun | None:
+    return application.check_runs.order_by("-round", "-ran_at", "-id").first()
+
+
+def decide(
+    user: Any,
+    application: Application,
+    *,
+    outcome: str,
+    reasons: str = "",
+    conditions: str = "",
+    network_code: str = "",
+    expected_version: int,
+) -> Decision:
+    """Record the commissioner's decision. Exactly one decision per round: a second
+    reviewer deciding at the same moment gets :class:`Conflict`."""
+    require(user, "workflow.decide_application", application)
+    try:
+        with transaction.atomic():
+            return _decide(
+                user,
+                application,
+                outcome,
+                reasons,
+                conditions,
+                network_code,
+                expected_version,
+            )
+    except IntegrityError as exc:
+        raise Conflict(_already_decided(application)) from exc
+
+
+def _already_decided(application: Application) -> str:
+    latest = (
+        application.decisions.order_by("-round").select_related("decided_by").first()
+    )
+    if latest is None:
+        return (
+            "Someone else decided this application at the same time. Reload the page."
+        )
+    return (
+        f"This application was already decided by {latest.decided_by.get_username()} "
+        f"at {timezone.localtime(latest.decided_at):%H:%M on %-d %B %Y} "
+        f"({latest.get_outcome_display().lower()}). Your decision was not recorded."
+    )
+
+
+def _decide(
+    user: Any,
+    application: Application,
+    outcome: str,
+    reasons: str,
+    conditions: str,
+    network_code: str,
+    expected_version: int,
+) -> Decision:
+    application = _locked(application)
+    if application.state != State.SUBMITTED:
+        if application.decisions.filter(round=application.round).exists():
+            raise Conflict(_already_decided(application))
+        raise WorkflowError(
+            "only a submitted application can be decided "
+            f"(this one is {application.state})"
+        )
+    if application.version != expected_version:
+        raise Conflict(
+            "The application changed since you opened it. Reload the page and "
+            "check the changes before you decide."
+        )
+    if outcome not in Decision.Outcome.values:
+        raise WorkflowError(
+            "choose approve, approve with conditions or reject", "outcome"
+        )
+    approving = outcome != Decision.Outcome.REJECTED
+    _check_decision(application, outcome, reasons, conditions, approving)
+    network_code = _network_code(application, network_code) if approving else ""
+    decision = Decision.objects.create(
+        application=application,
+        round=application.round,
+        outcome=outcome,
+        reasons=reasons,
+        conditions=conditions,
+        network_code=network_code,
+        decided_by=user,
+        decided_at=timezone.now(),
+    )
+    application.state = outcome
+    application.updated_at = timezone.now()
+    if approving:
+        _approve(user, application, decision)
+    application.save()
+    text = reasons if not conditions else f"{reasons}\nConditions: {conditions}".strip()
+    _event(application, user, f"decided: {outcome}", text)
+    _audit(user, application, f"decide application: {outcome}", text)
+    return decision
+
+
+def _check_decision(
+    application: Application,
+    outcome: str,
+    reasons: str,
+    conditions: str,
+    approving: bool,
+) -> None:
+    if outcome == Decision.Outcome.REJECTED and not reasons.strip():
+        raise WorkflowError("give the reasons for rejecting the application", "reasons")
+    if outcome == Decision.Outcome.APPROVED_WITH_CONDITIONS and not conditions.strip():
+        raise WorkflowError("say what the conditions are", "conditions")
+    if not approving:
+        return
+    waiting = unconfirmed(application)
+    if waiting:
+        raise WorkflowError(
+            "every named practice must confirm before approval; waiting for "
+            + ", ".join(waiting),
+            "outcome",
+        )
+    run = latest_checks(application)
+    breaches = [f for f in (run.findings if run else []) if f["outcome"] == "breach"]
+    if breaches:
+        raise WorkflowError(
+            "the checks found a breach, so the application cannot be approved as it "
+            "stands: " + breaches[0]["message"] + " — reject it with reasons, or ask "
+            "the applicants to change it",
+            "outcome",
+        )
+
+
+def _network_code(application: Application, code: str) -> str:
+    if application.kind not in (Kind.REGISTRATION, Kind.SPLIT):
+        return ""
+    code = code.strip().upper()
+    if not NETWORK_CODE.match(code):
+        raise WorkflowError(
+            "give the ODS code issued for the new network (U and five digits)",
+            "network_code",
+        )
+    if queries.find_organisation(code) is not None:
+        raise WorkflowError(f"{code} is already in the register", "network_code")
+    return code
+
+
+def _approve(user: Any, application: Application, decision: Decision) -> None:
+    actor = _actor(user)
+    run = effects.apply(application, actor, decision.network_code)
+    decision.register_run = run
+    decision.save(update_fields=["register_run"])
+    if application.kind == Kind.REGISTRATION:
+        application.network_id = decision.network_code
+        _welcome(actor, application, decision.network_code)
+
+
+def _welcome(actor: Actor, application: Application, network: str) -> None:
+    """The applicant acts for the network they formed (if they act for networks)."""
+    applicant = application.submitted_by
+    roles = scope_of(applicant).roles & NETWORK_ROLES
+    for role in sorted(roles):
+        grant(
+            actor,
+            applicant,
+            Role(role),
+            network,
+            valid_from=timezone.localdate(),
+            reason=f"formed {network} (application {application.reference})",
+        )
+    forget_scope(applicant)
+
+
+@transaction.atomic
+def withdraw(user: Any, application: Application, reason: str) -> Application:
+    require(user, "workflow.change_application", application)
+    application = _locked(application)
+    if not application.is_open:
+        raise WorkflowError("only a draft or submitted application can be withdrawn")
+    application.state = State.WITHDRAWN
+    application.updated_at = timezone.now()
+    application.save()
+    _event(application, user, "withdrawn", reason)
+    _audit(user, application, "withdraw application", reason)
+    return application
+
+
+@transaction.atomic
+def lodge_appeal(user: Any, application: Application, grounds: str) -> Appeal:
+    require(user, "workflow.change_application", application)
+    application = _locked(application)
+    if application.state != State.REJECTED:
+        raise WorkflowError("only a rejected application can be appealed")
+    if not grounds.strip():
+        raise WorkflowError("give the grounds of the appeal", "grounds")
+    appeal = Appeal.objects.create(
+        application=application,
+        round=application.round,
+        grounds=grounds,
+        lodged_by=user,
+        lodged_at=timezone.now(),
+    )
+    application.state = State.APPEALED
+    application.save()
+    _event(application, user, "appeal lodged", grounds)
+    _audit(user, application, "lodge appeal", grounds)
+    return appeal
+
+
+@transaction.atomic
+def decide_appeal(
+    user: Any,
+    application: Application,
+    *,
+    upheld: bool,
+    reasons: str,
+    network_code: str = "",
+) -> Appeal:
+    """Record the appeal's outcome; an upheld appeal approves the application."""
+    require(user, "workflow.decide_application", application)
+    application = _locked(application)
+    appeal = (
+        application.appeals.select_for_update().filter(round=application.round).first()
+    )
+    if application.state != State.APPEALED or appeal is None or appeal.outcome:
+        raise Conflict("this appeal has already been decided, or there is none open")
+    if not reasons.strip():
+        raise WorkflowError("give the reasons for the appeal's outcome", "reasons")
+    appeal.outcome = Appeal.Outcome.UPHELD if upheld else Appeal.Outcome.DISMISSED
+    appeal.outcome_reasons, appeal.decided_by, appeal.decided_at = (
+        reasons,
+        user,
+        timezone.now(),
+    )
+    appeal.save()
+    if upheld:
+        code = _network_code(application, network_code)
+        decision = application.decisions.get(round=application.round)
+        decision.network_code = code
+        decision.save(update_fields=["network_code"])
+        application.state = State.APPROVED
+        _approve(user, application, decision)
+    else:
+        application.state = State.REJECTED
+    application.save()
+    _event(application, user, f"appeal {appeal.outcome}", reasons)
+    _audit(user, application, f"decide appeal: {appeal.outcome}", reasons)
+    return appeal
+
+
+def assign_practice(
+    user: Any,
+    *,
+    practice: str,
+    network: str,
+    commissioner: str,
+    effective_from: date,
+    reason: str,
+) -> Application:
+    """The commissioner assigns a practice in no network to one: recorded as an
+    application of kind ``assignment``, decided by the commissioner at once."""
+    scope = scope_of(user)
+    if not (scope.oversees(commissioner) and scope.oversees(network)):
+        raise PermissionDenied(
+            "only the commissioner overseeing the network can assign a practice to it"
+        )
+    current = queries.network_of(practice, effective_from)
+    if current:
+        raise WorkflowError(
+            f"{practice} is in {current} on {effective_from}: it is not unassigned",
+            "practice",
+        )
+    proposal = Proposal(
+        kind=Kind.ASSIGNMENT,
+        commissioner=commissioner,
+        network=network,
+        effective_from=effective_from,
+        reason=reason,
+        practices=[(practice, Change.JOINS)],
+    )
+    proposal.practices = _practices_of(proposal)
+    _validate(proposal)
+    with transaction.atomic():
+        now = timezone.now()
+        application = Application.objects.create(
+            reference=f"tmp-{uuid.uuid4().hex[:12]}",
+            kind=Kind.ASSIGNMENT,
+            commissioner_id=commissioner,
+            network_id=network,
+            effective_from=effective_from,
+            reason=reason,
+            submitted_by=user,
+            created_at=now,
+            updated_at=now,
+            round=1,
+            state=State.SUBMITTED,
+        )
+        application.reference = f"APP-{application.pk:05d}"
+        application.save(update_fields=["reference"])
+        _set_practices(application, proposal.practices)
+        # The commissioner's assignment needs no practice confirmation.
+        application.practices.update(
+            confirmed_at=now,
+            confirmed_by=user,
+            confirmation_note="assigned by the commissioner",
+        )
+        CheckRun.objects.create(
+            application=application,
+            round=1,
+            version=1,
+            ran_at=now,
+            as_at=effective_from,
+            findings=preview(application),
+        )
+        decision = Decision.objects.create(
+            application=application,
+            round=1,
+            outcome=Decision.Outcome.APPROVED,
+            reasons=reason,
+            decided_by=user,
+            decided_at=now,
+        )
+        application.state = State.APPROVED
+        _approve(user, application, decision)
+        application.save()
+        _event(application, user, "assigned", reason)
+        _audit(user, application, "assign practice", reason)
+    return application
+
+
+def is_approved(application: Application) -> bool:
+    return application.state in APPROVED_STATES

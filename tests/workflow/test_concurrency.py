@@ -1,0 +1,74 @@
+"""Two reviewers deciding one application at the same moment (PostgreSQL).
+
+Each reviewer decides in its own thread, with its own database connection, and
+both start together (a barrier). Exactly one decision is recorded; the other
+reviewer is told who decided first.
+"""
+
+from __future__ import annotations
+
+import threading
+from types import SimpleNamespace
+
+import pytest
+from django.db import connection
+
+from pcnhub.workflow import services
+from pcnhub.workflow.models import Application, Decision
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _postgresql_only() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "needs PostgreSQL row locks between connections: runs in the "
+            "PostgreSQL pass (PCNHUB_TEST_DATABASE_URL)"
+        )
+
+
+def test_two_reviewers_at_once_record_exactly_one_decision(
+    people: SimpleNamespace, submitted: Application, make_user
+) -> None:  # type: ignore[no-untyped-def]
+    second = make_user("commissioner", "99Z", "commissioner2")
+    start = threading.Barrier(2)
+    results: dict[str, object] = {}
+
+    def decide(name: str, user, outcome: str) -> None:  # type: ignore[no-untyped-def]
+        try:
+            application = Application.objects.get(pk=submitted.pk)
+            start.wait(timeout=10)
+            results[name] = services.decide(
+                user,
+                application,
+                outcome=outcome,
+                reasons=f"{name} decided",
+                conditions="",
+                network_code="U99013",
+                expected_version=application.version,
+            )
+        except Exception as exc:  # noqa: BLE001 - the loser's error is the result
+            results[name] = exc
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(
+            target=decide, args=("first", people.commissioner, "approved")
+        ),
+        threading.Thread(target=decide, args=("second", second, "rejected")),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    decisions = list(Decision.objects.filter(application=submitted))
+    assert len(decisions) == 1
+    winners = [r for r in results.values() if isinstance(r, Decision)]
+    losers = [r for r in results.values() if isinstance(r, services.Conflict)]
+    assert len(winners) == 1 and len(losers) == 1, results
+    assert "already decided by" in str(losers[0])
+    submitted.refresh_from_db()
+    assert submitted.state == decisions[0].outcome
