@@ -11,6 +11,12 @@ Two kinds of snapshot:
 
 A practice's list is its latest on or before the list date. When the register has
 no list that early, the earliest later list is used and each network says so.
+
+A network's facts (clinical directors, nominated payee, agreements, data sharing)
+come from its governance record (:func:`pcnhub.governance.services.facts_on`)
+and from a network facts file when one is given. The file wins field by field: a
+value it gives (even "no") stands; a field it leaves empty, or a network it does
+not list, takes the recorded governance; with neither, the field is "not known".
 """
 
 from __future__ import annotations
@@ -22,6 +28,8 @@ from datetime import date
 
 from django.db.models import F, Q
 
+from pcnhub.governance.services import facts_on as governance_facts_on
+from pcnhub.governance.services import merged
 from pcnhub.register import queries
 from pcnhub.register.models import (
     ListMeasure,
@@ -124,13 +132,36 @@ def _overseers(codes: set[str], day: date) -> dict[str, str]:
     )
 
 
+def _with_governance(
+    codes: set[str], facts: Mapping[str, NetworkFacts], days: tuple[date, ...]
+) -> dict[str, NetworkFacts]:
+    """Each network's facts: the file's, then governance recorded on ``days``.
+
+    Several days (in order of preference) let a year's snapshot take a network's
+    governance from the year's start, or from its last month when the network
+    formed during the year.
+    """
+    combined: dict[str, NetworkFacts] = {
+        code: facts[code] for code in codes if code in facts
+    }
+    for day in days:
+        recorded = governance_facts_on(codes, day)
+        for code, found in recorded.items():
+            combined[code] = merged(combined.get(code), found)
+    return combined
+
+
 def networks_on(
     day: date,
     facts: Mapping[str, NetworkFacts] | None = None,
     lists_on: date | None = None,
     only: str | None = None,
 ) -> Register:
-    """Every network open on ``day`` (or just ``only``) as snapshots for the checks."""
+    """Every network open on ``day`` (or just ``only``) as snapshots for the checks.
+
+    Each network's facts are the facts file's, completed by its governance
+    record on ``day``.
+    """
     facts = facts or {}
     lists_on = lists_on or latest_january(day)
     members: dict[str, list[str]] = defaultdict(list)
@@ -144,13 +175,14 @@ def networks_on(
     practices, notes = _practices(everyone, lists_on, day)
     overseen = _overseers(codes, day)
     names = queries.names_on(codes, day)
+    known = _with_governance(codes, facts, (day,))
     networks = [
         Network(
             code=code,
             name=names.get(code, ""),
             commissioner=overseen.get(code, ""),
             memberships=tuple(Membership(practices[p]) for p in sorted(members[code])),
-            facts=facts.get(code, NetworkFacts()),
+            facts=known.get(code, NetworkFacts()),
             lists_on=lists_on,
         )
         for code in sorted(codes)
@@ -186,6 +218,10 @@ def networks_for_year(
 
     With ``register_as_at``, the register is frozen on that day instead: its
     members and lists then hold for the whole year (a what-if).
+
+    Facts are the file's, completed by the governance recorded on the year's
+    first day, or else on the first day of its last month (a network formed
+    during the year).
     """
     facts = facts or {}
     if register_as_at is not None:
@@ -218,6 +254,7 @@ def networks_for_year(
     # A network forming mid-year has no commissioner link on 1 April yet.
     overseen = {**_overseers(codes, year.months[-1]), **_overseers(codes, year.start)}
     names = queries.names_on(codes, year.start)
+    known = _with_governance(codes, facts, (year.start, year.months[-1]))
     networks = [
         Network(
             code=code,
@@ -227,7 +264,7 @@ def networks_for_year(
                 Membership(practices[p], start, end)
                 for p, start, end in sorted(spans[code], key=_by_practice)
             ),
-            facts=facts.get(code, NetworkFacts()),
+            facts=known.get(code, NetworkFacts()),
             lists_on=year.population_date,
         )
         for code in sorted(codes)
@@ -245,3 +282,12 @@ def practice(code: str, lists_on: date) -> Practice | None:
         return None
     practices, _ = _practices([code], lists_on, None)
     return practices[code]
+
+
+def practices_on(codes: list[str], day: date) -> dict[str, Practice]:
+    """Practices as the checks see them on ``day`` (lists at the latest 1 January).
+
+    For proposals (applications): practices that are not yet members of the
+    network being checked.
+    """
+    return _practices(codes, latest_january(day), day)[0]

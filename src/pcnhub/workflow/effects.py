@@ -197,7 +197,7 @@ def _governance(
             actor,
             network,
             model=model["model"],
-            contract_holder=model.get("contract_holder", ""),
+            contract_holder=model.get("contract_holder") or "each member practice",
             **common,
         )
 

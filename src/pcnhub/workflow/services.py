@@ -211,6 +211,9 @@ def _validate(proposal: Proposal) -> None:
             )
     if kind == Kind.SPLIT and not proposal.details.get("new_network_name"):
         raise WorkflowError("give the new network's name", "new_network_name")
+    payee = proposal.details.get("payee") or {}
+    if payee.get("kind") == "member_practice" and not payee.get("code"):
+        raise WorkflowError("give the member practice's ODS code as payee", "payee")
     if kind == Kind.ASSIGNMENT and not proposal.reason.strip():
         raise WorkflowError("say why the practice is assigned", "reason")
     notice = proposal.notice_given_on

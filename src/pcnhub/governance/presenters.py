@@ -1,0 +1,481 @@
+"""Shaping governance records into what the NHS.UK macros display.
+
+People's names (clinical directors, who recorded what) are shown only to those
+holding ``governance.view_personal``; others see :data:`WITHHELD` instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django import forms
+from django.urls import reverse
+from django.utils import timezone
+from markupsafe import Markup
+
+from pcnhub.governance.forms import ChangeForm
+from pcnhub.governance.models import (
+    AgreementStatus,
+    ClinicalDirectorAppointment,
+    DataSharingAgreement,
+    DocumentKind,
+    GovernanceDocument,
+    NetworkAgreement,
+    NominatedPayee,
+    OperatingModel,
+    OperatingModelKind,
+    PayeeKind,
+    Profession,
+)
+from pcnhub.governance.services import (
+    ALLOWED_TYPES,
+    WITHHELD,
+    Governance,
+    HistoryEntry,
+)
+from pcnhub.web.asat import AsAt
+from pcnhub.web.presenters import fmt_date, period_text, tag
+
+Row = dict[str, Any]
+Table = dict[str, Any]
+
+STATUS_LABELS = dict(AgreementStatus.choices)
+PROFESSION_LABELS = dict(Profession.choices)
+PAYEE_LABELS = dict(PayeeKind.choices)
+MODEL_LABELS = dict(OperatingModelKind.choices)
+DOCUMENT_LABELS = dict(DocumentKind.choices)
+STATUS_COLOURS = {"draft": "yellow", "signed": "green", "terminated": "red"}
+ONE_DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Access:
+    """What the viewer may see and do on a network's governance page."""
+
+    personal: bool
+    documents: bool
+    change: bool
+
+
+def _row(key: str, value: str | Markup) -> Row:
+    if isinstance(value, Markup):
+        return {"key": {"text": key}, "value": {"html": value}}
+    return {"key": {"text": key}, "value": {"text": value}}
+
+
+def fmt_when(moment: datetime | None) -> str:
+    """A moment in local time: ``1 June 2021, 14:05``."""
+    if moment is None:
+        return ""
+    local = timezone.localtime(moment)
+    return f"{fmt_date(local.date())}, {local:%H:%M}"
+
+
+def fmt_size(size: int) -> str:
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def status_tag(status: str) -> Markup:
+    return tag(STATUS_LABELS.get(status, status), STATUS_COLOURS.get(status))
+
+
+def who(label: str, access: Access) -> str:
+    if not label:
+        return "—"
+    return label if access.personal else WITHHELD
+
+
+def director_name(appointment: ClinicalDirectorAppointment, access: Access) -> str:
+    return appointment.name if access.personal else WITHHELD
+
+
+def agreement_rows(agreement: NetworkAgreement) -> list[Row]:
+    return [
+        _row("Status", status_tag(agreement.status)),
+        _row("Signed on", fmt_date(agreement.signed_on) or "Not recorded"),
+        _row(
+            "Schedules",
+            "Completed" if agreement.schedules_complete else "Not completed",
+        ),
+        _row("Holds", period_text(agreement.valid_from, agreement.valid_to)),
+        *([_row("Notes", agreement.notes)] if agreement.notes else []),
+    ]
+
+
+def data_sharing_rows(dsa: DataSharingAgreement) -> list[Row]:
+    return [
+        _row("Status", status_tag(dsa.status)),
+        _row("Signed on", fmt_date(dsa.signed_on) or "Not recorded"),
+        _row("Holds", period_text(dsa.valid_from, dsa.valid_to)),
+    ]
+
+
+def payee_rows(payee: NominatedPayee) -> list[Row]:
+    return [
+        _row("Who is paid", PAYEE_LABELS.get(payee.kind, payee.kind)),
+        _row("ODS code", payee.payee_code or "—"),
+        _row("Name", payee.payee_name or "—"),
+        _row("Holds", period_text(payee.valid_from, payee.valid_to)),
+    ]
+
+
+def model_rows(model: OperatingModel) -> list[Row]:
+    return [
+        _row("Operating model", MODEL_LABELS.get(model.model, model.model)),
+        _row("Contract holder", model.contract_holder),
+        _row("Holds", period_text(model.valid_from, model.valid_to)),
+    ]
+
+
+def directors_table(
+    directors: Sequence[ClinicalDirectorAppointment],
+    access: Access,
+    code: str,
+) -> Table:
+    head = ["Name", "Profession", "WTE", "From", "To (last day)"]
+    if access.change:
+        head.append("Change")
+    rows = []
+    for appointment in directors:
+        row: list[Any] = [
+            director_name(appointment, access),
+            PROFESSION_LABELS.get(appointment.profession, appointment.profession),
+            {"text": f"{appointment.wte}", "format": "numeric"},
+            fmt_date(appointment.valid_from),
+            fmt_date(appointment.valid_to - ONE_DAY)
+            if appointment.valid_to
+            else "Still in post",
+        ]
+        if access.change:
+            row.append(
+                {
+                    "html": Markup(
+                        '<a class="nhsuk-link" href="{}">End appointment'
+                        '<span class="nhsuk-u-visually-hidden"> {}</span></a>'
+                    ).format(
+                        reverse("governance_cd_end", args=[code, appointment.pk]),
+                        director_name(appointment, access),
+                    )
+                }
+                if appointment.valid_to is None
+                else "—"
+            )
+        rows.append(row)
+    return {
+        "caption": "Clinical directors",
+        "responsive": True,
+        "head": [{"text": h} for h in head],
+        "rows": rows,
+    }
+
+
+def documents_table(documents: Sequence[GovernanceDocument], access: Access) -> Table:
+    rows = []
+    for document in documents:
+        link = Markup('<a class="nhsuk-link" href="{}">{}</a>').format(
+            reverse("governance_document", args=[document.network_id, document.pk]),
+            document.title,
+        )
+        kind = ALLOWED_TYPES.get(document.content_type, document.content_type)
+        rows.append(
+            [
+                {"html": link},
+                DOCUMENT_LABELS.get(document.kind, document.kind),
+                f"{document.original_name} ({kind}, {fmt_size(document.size)})",
+                f"{fmt_when(document.uploaded_at)} by "
+                f"{who(document.uploaded_by_label, access)}",
+                {
+                    "html": tag("Superseded", "grey")
+                    if document.superseded
+                    else tag("Current", "green")
+                },
+            ]
+        )
+    return {
+        "caption": "Documents",
+        "responsive": True,
+        "head": [
+            {"text": "Title"},
+            {"text": "Kind"},
+            {"text": "File"},
+            {"text": "Uploaded"},
+            {"text": "Status"},
+        ],
+        "rows": rows,
+    }
+
+
+def summary(entry: HistoryEntry, access: Access) -> str:
+    """What a history record says, in words (names withheld where needed)."""
+    item = entry.item
+    if isinstance(item, NetworkAgreement):
+        signed = f", signed on {fmt_date(item.signed_on)}" if item.signed_on else ""
+        schedules = (
+            "schedules completed"
+            if item.schedules_complete
+            else ("schedules not completed")
+        )
+        return f"{STATUS_LABELS[item.status]}{signed}; {schedules}"
+    if isinstance(item, DataSharingAgreement):
+        signed = f", signed on {fmt_date(item.signed_on)}" if item.signed_on else ""
+        return f"{STATUS_LABELS[item.status]}{signed}"
+    if isinstance(item, ClinicalDirectorAppointment):
+        profession = PROFESSION_LABELS.get(item.profession, item.profession)
+        return f"{director_name(item, access)} ({profession}, {item.wte} WTE)"
+    if isinstance(item, NominatedPayee):
+        named = " ".join(x for x in (item.payee_code, item.payee_name) if x)
+        return f"{PAYEE_LABELS[item.kind]}: {named or '—'}"
+    if isinstance(item, OperatingModel):
+        return f"{MODEL_LABELS[item.model]}; contract held by {item.contract_holder}"
+    if isinstance(item, GovernanceDocument):
+        superseded = " (superseded)" if item.superseded else ""
+        return f"{DOCUMENT_LABELS[item.kind]}: {item.title}{superseded}"
+    return str(item)
+
+
+def _held(entry: HistoryEntry) -> str | Markup:
+    if entry.valid_from is None:
+        return "—"
+    if entry.never_held:
+        return Markup("{}<br>{}").format(
+            tag("Superseded", "grey"),
+            f"recorded for {fmt_date(entry.valid_from)} but replaced before it held",
+        )
+    if entry.valid_to is None:
+        return f"From {fmt_date(entry.valid_from)}"
+    last = fmt_date(entry.valid_to - ONE_DAY)
+    return f"{fmt_date(entry.valid_from)} to {last}"
+
+
+def _why(entry: HistoryEntry, access: Access) -> Markup:
+    parts = [Markup("{}").format(entry.reason or "No reason given")]
+    if entry.application_ref:
+        parts.append(Markup("Application {}").format(entry.application_ref))
+    if entry.closed_at is not None:
+        parts.append(
+            Markup("Ended {} by {}{}").format(
+                fmt_when(entry.closed_at),
+                who(entry.closed_by, access),
+                f": {entry.close_reason}" if entry.close_reason else "",
+            )
+        )
+    return Markup("<br>").join(parts)
+
+
+def history_table(entries: Sequence[HistoryEntry], access: Access) -> Table:
+    """Every record, newest first: when and by whom recorded, what, held, why."""
+    shown = [e for e in entries if e.kind != "document" or access.documents]
+    return {
+        "caption": "Every governance record, newest first",
+        "responsive": True,
+        "head": [
+            {"text": "Recorded"},
+            {"text": "Record"},
+            {"text": "What"},
+            {"text": "Held"},
+            {"text": "By"},
+            {"text": "Why"},
+        ],
+        "rows": [
+            [
+                fmt_when(e.recorded_at),
+                e.kind_label,
+                summary(e, access),
+                {"html": Markup("{}").format(_held(e))},
+                who(e.recorded_by, access),
+                {"html": _why(e, access)},
+            ]
+            for e in shown
+        ],
+    }
+
+
+#: The changes that can be recorded: kind in the URL, and the link's words.
+CHANGE_LINKS: tuple[tuple[str, str], ...] = (
+    ("network-agreement", "Record the network agreement"),
+    ("data-sharing", "Record the data-sharing agreement"),
+    ("clinical-director", "Appoint a clinical director"),
+    ("nominated-payee", "Set the nominated payee"),
+    ("operating-model", "Set the operating model and contract holder"),
+)
+
+
+def change_links(code: str, as_at: AsAt, access: Access) -> list[dict[str, str]]:
+    if not access.change:
+        return []
+    links = [
+        {
+            "text": text,
+            "href": as_at.link(reverse("governance_change", args=[code, kind])),
+        }
+        for kind, text in CHANGE_LINKS
+    ]
+    if access.documents:
+        links.append(
+            {
+                "text": "Upload a document",
+                "href": as_at.link(reverse("governance_document_new", args=[code])),
+            }
+        )
+    return links
+
+
+def page(
+    governance: Governance,
+    entries: Sequence[HistoryEntry],
+    access: Access,
+    as_at: AsAt,
+) -> dict[str, Any]:
+    """The context of the governance page (beyond the frame)."""
+    code = governance.network
+    return {
+        "code": code,
+        "access": access,
+        "withheld": WITHHELD,
+        "agreement_rows": agreement_rows(governance.agreement)
+        if governance.agreement
+        else [],
+        "data_sharing_rows": data_sharing_rows(governance.data_sharing)
+        if governance.data_sharing
+        else [],
+        "directors": directors_table(governance.clinical_directors, access, code)
+        if governance.clinical_directors
+        else None,
+        "directors_known": governance.directors_known,
+        "payee_rows": payee_rows(governance.payee) if governance.payee else [],
+        "model_rows": model_rows(governance.operating_model)
+        if governance.operating_model
+        else [],
+        "documents": documents_table(governance.documents, access)
+        if access.documents and governance.documents
+        else None,
+        "history": history_table(entries, access),
+        "change_links": change_links(code, as_at, access),
+    }
+
+
+# Forms --------------------------------------------------------------------------
+
+
+def _value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def form_fields(form: ChangeForm) -> list[dict[str, Any]]:
+    """Each field as the NHS.UK macro that shows it and that macro's parameters.
+
+    Every field's first input has the field's name as its id, so the error
+    summary's links (``#name``) land on it.
+    """
+    specs = []
+    for name, field in form.fields.items():
+        bound = form[name]
+        value = bound.value()
+        error = (
+            {"errorMessage": {"text": " ".join(bound.errors)}} if bound.errors else {}
+        )
+        hint = {"hint": {"text": str(field.help_text)}} if field.help_text else {}
+        label = str(field.label)
+        if name in form.radios:
+            specs.append(
+                {
+                    "macro": "radios",
+                    "params": {
+                        "idPrefix": name,
+                        "name": name,
+                        "fieldset": {"legend": {"text": label, "size": "s"}},
+                        "items": [
+                            {"value": v, "text": t, "checked": _value(value) == str(v)}
+                            for v, t in field.choices
+                        ],
+                    }
+                    | hint
+                    | error,
+                }
+            )
+        elif isinstance(field, forms.BooleanField):
+            specs.append(
+                {
+                    "macro": "checkboxes",
+                    "params": {
+                        "idPrefix": name,
+                        "name": name,
+                        "items": [
+                            {"value": "on", "text": label, "checked": bool(value)}
+                        ],
+                    }
+                    | hint
+                    | error,
+                }
+            )
+        elif isinstance(field, forms.FileField):
+            specs.append(
+                {
+                    "macro": "file",
+                    "params": {"id": name, "name": name, "label": {"text": label}}
+                    | hint
+                    | error,
+                }
+            )
+        elif isinstance(field, forms.ChoiceField):
+            specs.append(
+                {
+                    "macro": "select",
+                    "params": {
+                        "id": name,
+                        "name": name,
+                        "label": {"text": label},
+                        "items": [
+                            {"value": v, "text": t, "selected": _value(value) == str(v)}
+                            for v, t in field.choices
+                        ],
+                    }
+                    | hint
+                    | error,
+                }
+            )
+        elif isinstance(field.widget, forms.Textarea):
+            specs.append(
+                {
+                    "macro": "textarea",
+                    "params": {
+                        "id": name,
+                        "name": name,
+                        "label": {"text": label},
+                        "value": _value(value),
+                        "rows": 3,
+                    }
+                    | hint
+                    | error,
+                }
+            )
+        else:
+            params: dict[str, Any] = {
+                "id": name,
+                "name": name,
+                "label": {"text": label},
+                "value": _value(value),
+            }
+            if isinstance(field, forms.DateField):
+                params |= {"type": "date", "classes": "nhsuk-input--width-10"}
+            elif isinstance(field, forms.DecimalField):
+                params |= {
+                    "inputmode": "decimal",
+                    "classes": "nhsuk-input--width-4",
+                    "spellcheck": False,
+                }
+            else:
+                params["spellcheck"] = False
+            specs.append({"macro": "input", "params": params | hint | error})
+    return specs

@@ -1,0 +1,361 @@
+"""The governance pages: a network's record on a date, the forms that change it,
+and document upload and download.
+
+Views check the permission first (``pcnhub.access``), parse the input with a
+form, and call :mod:`pcnhub.governance.services`; they hold no rules of their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from pcnhub.access.checks import require
+from pcnhub.audit.services import Actor
+from pcnhub.core.codes import normalise
+from pcnhub.governance import services
+from pcnhub.governance.forms import (
+    ChangeForm,
+    ClinicalDirectorForm,
+    DataSharingForm,
+    DocumentForm,
+    EndClinicalDirectorForm,
+    NetworkAgreementForm,
+    NominatedPayeeForm,
+    OperatingModelForm,
+)
+from pcnhub.governance.models import ClinicalDirectorAppointment, GovernanceDocument
+from pcnhub.governance.presenters import Access, form_fields, page
+from pcnhub.register import queries
+from pcnhub.register.models import Organisation, OrganisationKind
+from pcnhub.web import presenters as web
+from pcnhub.web.asat import AsAt, as_at_from
+
+
+def _render(
+    request: HttpRequest,
+    template: str,
+    as_at: AsAt,
+    context: dict[str, Any],
+    status: int | None = None,
+) -> HttpResponse:
+    full = web.frame(request, as_at) | context
+    if status is None:
+        status = 400 if as_at.error else 200
+    return render(request, template, full, status=status)
+
+
+def _network(request: HttpRequest, code: str, permission: str) -> Organisation:
+    """The network, once the user is allowed ``permission`` on it (else 403/404)."""
+    code = normalise(code)
+    require(request.user, permission, code)
+    org = queries.find_organisation(code)
+    if org is None or org.kind != OrganisationKind.NETWORK:
+        raise Http404(f"{code} is not a primary care network in the register")
+    return org
+
+
+def _access(request: HttpRequest, code: str) -> Access:
+    user = request.user
+    return Access(
+        personal=user.has_perm("governance.view_personal", code),
+        documents=user.has_perm("governance.view_documents", code),
+        change=user.has_perm("governance.change_network", code),
+    )
+
+
+def _name(code: str, as_at: AsAt) -> str:
+    return queries.names_on([code], as_at.day).get(code, "")
+
+
+def _back(code: str, as_at: AsAt) -> str:
+    return as_at.link(reverse("governance", args=[code]))
+
+
+def governance(request: HttpRequest, code: str) -> HttpResponse:
+    """A network's governance on the page's date, and its whole history."""
+    as_at = as_at_from(request)
+    org = _network(request, code, "governance.view_network")
+    access = _access(request, org.code)
+    context = page(
+        services.governance_on(org.code, as_at.day),
+        services.history(org.code),
+        access,
+        as_at,
+    )
+    name = _name(org.code, as_at)
+    context |= {
+        "name": name,
+        "org_url": web.org_url(as_at, org.code),
+        "breadcrumb": {
+            "items": [
+                {"text": "Home", "href": as_at.link(reverse("home"))},
+                {
+                    "text": f"{name or org.code} ({org.code})",
+                    "href": web.org_url(as_at, org.code),
+                },
+            ]
+        },
+        "notices": [str(m) for m in messages.get_messages(request)],
+    }
+    return _render(request, "governance/governance.html", as_at, context)
+
+
+# Changes ------------------------------------------------------------------------
+
+Save = Callable[[Actor, str, dict[str, Any]], Any]
+
+
+def _cd(actor: Actor, code: str, data: dict[str, Any]) -> Any:
+    return services.appoint_clinical_director(
+        actor,
+        code,
+        name=data["name"],
+        profession=data["profession"],
+        wte=data["wte"],
+        start=data["start"],
+        reason=data["reason"],
+    )
+
+
+def _payee(actor: Actor, code: str, data: dict[str, Any]) -> Any:
+    return services.set_nominated_payee(
+        actor,
+        code,
+        payee_code=data["payee_code"],
+        payee_name=data["payee_name"],
+        kind=data["kind"],
+        start=data["start"],
+        reason=data["reason"],
+    )
+
+
+def _agreement(actor: Actor, code: str, data: dict[str, Any]) -> Any:
+    return services.record_network_agreement(
+        actor,
+        code,
+        status=data["status"],
+        signed_on=data["signed_on"],
+        schedules_complete=data["schedules_complete"],
+        notes=data["notes"],
+        start=data["start"],
+        reason=data["reason"],
+    )
+
+
+def _data_sharing(actor: Actor, code: str, data: dict[str, Any]) -> Any:
+    return services.record_data_sharing(
+        actor,
+        code,
+        status=data["status"],
+        signed_on=data["signed_on"],
+        start=data["start"],
+        reason=data["reason"],
+    )
+
+
+def _model(actor: Actor, code: str, data: dict[str, Any]) -> Any:
+    return services.set_operating_model(
+        actor,
+        code,
+        model=data["model"],
+        contract_holder=data["contract_holder"],
+        start=data["start"],
+        reason=data["reason"],
+    )
+
+
+#: Each kind of change: its form, the page's heading, what it saves, and the
+#: message shown after.
+CHANGES: dict[str, tuple[type[ChangeForm], str, Save, str]] = {
+    "clinical-director": (
+        ClinicalDirectorForm,
+        "Appoint a clinical director",
+        _cd,
+        "Clinical director appointed",
+    ),
+    "nominated-payee": (
+        NominatedPayeeForm,
+        "Set the nominated payee",
+        _payee,
+        "Nominated payee recorded",
+    ),
+    "network-agreement": (
+        NetworkAgreementForm,
+        "Record the network agreement",
+        _agreement,
+        "Network agreement recorded",
+    ),
+    "data-sharing": (
+        DataSharingForm,
+        "Record the data-sharing agreement",
+        _data_sharing,
+        "Data-sharing agreement recorded",
+    ),
+    "operating-model": (
+        OperatingModelForm,
+        "Set the operating model and contract holder",
+        _model,
+        "Operating model recorded",
+    ),
+}
+
+
+def _form_page(
+    request: HttpRequest,
+    org: Organisation,
+    as_at: AsAt,
+    form: ChangeForm,
+    heading: str,
+    multipart: bool = False,
+    intro: str = "",
+) -> HttpResponse:
+    context = {
+        "code": org.code,
+        "name": _name(org.code, as_at),
+        "heading": heading,
+        "intro": intro,
+        "form_errors": web.form_errors(form),
+        "fields": form_fields(form),
+        "multipart": multipart,
+        "back_url": _back(org.code, as_at),
+        "show_date_form": False,
+    }
+    status = 400 if form.is_bound and form.errors else 200
+    return _render(request, "governance/change.html", as_at, context, status)
+
+
+def _attempt(form: ChangeForm, save: Callable[[], Any]) -> bool:
+    """Call the service; on its ValidationError, show the errors on the form."""
+    try:
+        save()
+    except ValidationError as exc:
+        form.attach(exc)
+        return False
+    return True
+
+
+def change(request: HttpRequest, code: str, kind: str) -> HttpResponse:
+    """Record one kind of change (GET: the form; POST: record it)."""
+    if kind not in CHANGES:
+        raise Http404(f"no governance change called {kind!r}")
+    as_at = as_at_from(request)
+    org = _network(request, code, "governance.change_network")
+    form_class, heading, save, done = CHANGES[kind]
+    if request.method != "POST":
+        return _form_page(request, org, as_at, form_class(), heading)
+    form = form_class(request.POST)
+    actor = Actor(user=request.user)
+    if form.is_valid() and _attempt(
+        form, lambda: save(actor, org.code, form.cleaned_data)
+    ):
+        messages.success(request, done)
+        return redirect(_back(org.code, as_at))
+    return _form_page(request, org, as_at, form, heading)
+
+
+def end_director(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """End a clinical director's appointment."""
+    as_at = as_at_from(request)
+    org = _network(request, code, "governance.change_network")
+    appointment = ClinicalDirectorAppointment.objects.filter(
+        pk=pk, network=org, valid_to__isnull=True
+    ).first()
+    if appointment is None:
+        raise Http404("no current appointment with that number for this network")
+    who = (
+        appointment.name
+        if request.user.has_perm("governance.view_personal", org.code)
+        else services.WITHHELD
+    )
+    heading = "End a clinical director's appointment"
+    intro = f"{who}, in post since {web.fmt_date(appointment.valid_from)}."
+    if request.method != "POST":
+        return _form_page(
+            request, org, as_at, EndClinicalDirectorForm(), heading, intro=intro
+        )
+    form = EndClinicalDirectorForm(request.POST)
+    actor = Actor(user=request.user)
+    if form.is_valid() and _attempt(
+        form,
+        lambda: services.end_clinical_director(
+            actor,
+            appointment,
+            on=form.cleaned_data["on"],
+            reason=form.cleaned_data["reason"],
+        ),
+    ):
+        messages.success(request, "Clinical director's appointment ended")
+        return redirect(_back(org.code, as_at))
+    return _form_page(request, org, as_at, form, heading, intro=intro)
+
+
+# Documents ----------------------------------------------------------------------
+
+
+def _current_documents(code: str) -> list[tuple[int, str]]:
+    return [
+        (d.pk, f"{d.title} ({d.original_name}, {web.fmt_date(d.uploaded_at.date())})")
+        for d in GovernanceDocument.objects.filter(
+            network_id=code, superseded_by__isnull=True
+        ).order_by("-uploaded_at", "-id")
+    ]
+
+
+def document_new(request: HttpRequest, code: str) -> HttpResponse:
+    """Upload a document (multipart form)."""
+    as_at = as_at_from(request)
+    org = _network(request, code, "governance.change_network")
+    require(request.user, "governance.view_documents", org.code)
+    documents = _current_documents(org.code)
+    heading = "Upload a document"
+    if request.method != "POST":
+        form = DocumentForm(documents=documents)
+        return _form_page(request, org, as_at, form, heading, multipart=True)
+    form = DocumentForm(request.POST, request.FILES, documents=documents)
+    actor = Actor(user=request.user)
+    if form.is_valid() and _attempt(
+        form,
+        lambda: services.store_document(
+            actor,
+            org.code,
+            kind=form.cleaned_data["kind"],
+            title=form.cleaned_data["title"],
+            upload=form.cleaned_data["upload"],
+            reason=form.cleaned_data["reason"],
+            supersedes=form.cleaned_data["supersedes"],
+        ),
+    ):
+        messages.success(request, "Document uploaded")
+        return redirect(_back(org.code, as_at))
+    return _form_page(request, org, as_at, form, heading, multipart=True)
+
+
+def document(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """Download a stored document, to those who may see the network's documents.
+
+    Always as an attachment, with the type found when it was stored and
+    ``nosniff``, so that a browser never renders it as a page of this site.
+    """
+    org = _network(request, code, "governance.view_documents")
+    found = GovernanceDocument.objects.filter(pk=pk, network=org).first()
+    if found is None:
+        raise Http404("no such document for this network")
+    path = services.document_path(found)
+    if not path.is_file():
+        raise Http404("the stored file is missing")
+    response = FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=found.original_name,
+        content_type=found.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
