@@ -1,7 +1,340 @@
-"""API routes of pcnhub.workflow (mounted by pcnhub.api)."""
+"""API routes of pcnhub.workflow (mounted by pcnhub.api at /api/applications/).
+
+The same steps as the pages, through the same services and permissions. A step
+the services refuse answers 400 (``{"detail", "field"}``); someone else's
+change or decision first answers 409.
+"""
 
 from __future__ import annotations
 
-from ninja import Router
+from datetime import date
+from typing import Any
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema, Status
+
+from pcnhub.access.checks import require
+from pcnhub.workflow import forms as wf_forms
+from pcnhub.workflow import presenters, services
+from pcnhub.workflow.models import Application, State
 
 router = Router(tags=["workflow"])
+
+
+# --- bodies --------------------------------------------------------------------------
+
+
+class PracticeIn(Schema):
+    code: str
+    #: ``joins``, ``leaves``, ``moves`` or ``member``; by default what the kind does.
+    change: str = ""
+
+
+class ProposalIn(Schema):
+    kind: str
+    #: Left blank: the network's commissioner in the register on the effective date.
+    commissioner: str = ""
+    network: str = ""
+    effective_from: date
+    notice_given_on: date | None = None
+    reason: str = ""
+    details: dict[str, Any] = {}
+    practices: list[PracticeIn] = []
+
+
+class ChangeIn(ProposalIn):
+    version: int
+
+
+class VersionIn(Schema):
+    version: int
+
+
+class ConfirmIn(Schema):
+    practice: str
+    note: str = ""
+
+
+class DecisionIn(Schema):
+    outcome: str
+    reasons: str = ""
+    conditions: str = ""
+    network_code: str = ""
+    version: int
+
+
+class WithdrawIn(Schema):
+    reason: str = ""
+
+
+class AppealIn(Schema):
+    grounds: str
+
+
+class AppealDecisionIn(Schema):
+    #: ``upheld`` or ``dismissed``.
+    outcome: str
+    reasons: str
+    network_code: str = ""
+
+
+class ErrorOut(Schema):
+    detail: str
+    field: str = ""
+
+
+Answer = dict[int, Any]
+ERRORS: Answer = {400: ErrorOut, 409: ErrorOut}
+
+
+# --- helpers ------------------------------------------------------------------------
+
+
+def _refused(exc: services.WorkflowError) -> Status:
+    status = 409 if isinstance(exc, services.Conflict) else 400
+    return Status(status, {"detail": presenters.sentence(str(exc)), "field": exc.field})
+
+
+def _find(request: HttpRequest, ref: str, permission: str) -> Application:
+    application = get_object_or_404(Application, reference=ref.strip().upper())
+    require(request.user, "workflow.view_application", application)
+    if permission != "workflow.view_application":
+        require(request.user, permission, application)
+    return application
+
+
+def _proposal(body: ProposalIn) -> services.Proposal:
+    change = wf_forms.PRACTICE_CHANGE.get(body.kind, "joins")
+    network = body.network.strip().upper()
+    commissioner = body.commissioner.strip().upper() or (
+        wf_forms.network_commissioner(network, body.effective_from) if network else ""
+    )
+    return services.Proposal(
+        kind=body.kind,
+        commissioner=commissioner,
+        network=network,
+        effective_from=body.effective_from,
+        notice_given_on=body.notice_given_on,
+        reason=body.reason,
+        details=dict(body.details),
+        practices=[(p.code, p.change or change) for p in body.practices],
+    )
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def summary(application: Application) -> dict[str, Any]:
+    run = presenters.latest_run(application)
+    return {
+        "reference": application.reference,
+        "kind": application.kind,
+        "kind_label": application.get_kind_display(),
+        "state": application.state,
+        "state_label": application.get_state_display(),
+        "commissioner": application.commissioner_id,
+        "network": application.network_id,
+        "effective_from": _iso(application.effective_from),
+        "notice_given_on": _iso(application.notice_given_on),
+        "round": application.round,
+        "version": application.version,
+        "created_at": _iso(application.created_at),
+        "updated_at": _iso(application.updated_at),
+        "submitted_at": _iso(getattr(application, "submitted_at", None)),
+        "practices": [
+            {
+                "code": row.practice_id,
+                "change": row.change,
+                "confirmed": row.confirmed_at is not None,
+                "confirmed_at": _iso(row.confirmed_at),
+            }
+            for row in application.practices.all()
+        ],
+        "worst_check": presenters.worst_outcome(run.findings) if run else "",
+        "waiting_for": presenters.waiting_for(application),
+    }
+
+
+def detail(application: Application, show_who: bool) -> dict[str, Any]:
+    application = Application.objects.get(pk=application.pk)
+    out = summary(application)
+    run = services.latest_checks(application)
+    out |= {
+        "details": application.details,
+        "reason": application.reason,
+        "latest_checks": (
+            {
+                "round": run.round,
+                "version": run.version,
+                "ran_at": _iso(run.ran_at),
+                "as_at": _iso(run.as_at),
+                "findings": run.findings,
+            }
+            if run
+            else None
+        ),
+        "preview": (
+            services.preview(application) if application.state == State.DRAFT else None
+        ),
+        "events": [
+            {
+                "at": _iso(e.at),
+                "by": e.by.get_username() if show_who else None,
+                "action": e.action,
+                "state": e.state,
+                "round": e.round,
+                "text": e.text,
+            }
+            for e in application.events.select_related("by").order_by("at", "id")
+        ],
+        "decisions": [
+            {
+                "round": d.round,
+                "outcome": d.outcome,
+                "reasons": d.reasons,
+                "conditions": d.conditions,
+                "network_code": d.network_code,
+                "decided_by": d.decided_by.get_username() if show_who else None,
+                "decided_at": _iso(d.decided_at),
+            }
+            for d in application.decisions.select_related("decided_by")
+        ],
+        "appeals": [
+            {
+                "round": a.round,
+                "grounds": a.grounds,
+                "lodged_at": _iso(a.lodged_at),
+                "outcome": a.outcome,
+                "outcome_reasons": a.outcome_reasons,
+                "decided_at": _iso(a.decided_at),
+            }
+            for a in application.appeals.all()
+        ],
+    }
+    return out
+
+
+def _detail(request: HttpRequest, application: Application) -> dict[str, Any]:
+    return detail(application, request.user.has_perm("governance.view_personal"))
+
+
+# --- routes ---------------------------------------------------------------------------
+
+
+@router.get("/", response=list[dict[str, Any]])
+def list_applications(request: HttpRequest, state: str = "") -> Any:
+    """What the user may see (the review queue and their own), oldest first."""
+    require(request.user, "workflow.review_queue")
+    rows = presenters.visible(request.user).order_by("created_at")
+    if state:
+        rows = rows.filter(state=state)
+    return [summary(a) for a in rows]
+
+
+@router.post("/", response={201: dict[str, Any], **ERRORS})
+def create_application(request: HttpRequest, body: ProposalIn) -> Any:
+    require(request.user, "workflow.start_application")
+    try:
+        application = services.create(request.user, _proposal(body))
+    except services.WorkflowError as exc:
+        return _refused(exc)
+    return Status(201, _detail(request, application))
+
+
+@router.get("/{ref}", response=dict[str, Any])
+def get_application(request: HttpRequest, ref: str) -> Any:
+    return _detail(request, _find(request, ref, "workflow.view_application"))
+
+
+@router.put("/{ref}", response={200: dict[str, Any], **ERRORS})
+def change_application(request: HttpRequest, ref: str, body: ChangeIn) -> Any:
+    application = _find(request, ref, "workflow.change_application")
+    try:
+        application = services.change(
+            request.user, application, _proposal(body), expected_version=body.version
+        )
+    except services.WorkflowError as exc:
+        return _refused(exc)
+    return _detail(request, application)
+
+
+@router.post("/{ref}/submit", response={200: dict[str, Any], **ERRORS})
+def submit_application(request: HttpRequest, ref: str, body: VersionIn) -> Any:
+    application = _find(request, ref, "workflow.change_application")
+    try:
+        services.submit(request.user, application, expected_version=body.version)
+    except services.WorkflowError as exc:
+        return _refused(exc)
+    return _detail(request, application)
+
+
+@router.post("/{ref}/confirm", response={200: dict[str, Any], **ERRORS})
+def confirm_practice(request: HttpRequest, ref: str, body: ConfirmIn) -> Any:
+    application = _find(request, ref, "workflow.view_application")
+    try:
+        services.confirm(
+            request.user, application, body.practice.strip().upper(), body.note
+        )
+    except services.WorkflowError as exc:
+        return _refused(exc)
+    return _detail(request, application)
+
+
+@router.post("/{ref}/decision", response={200: dict[str, Any], **ERRORS})
+def decide_application(request: HttpRequest, ref: str, body: DecisionIn) -> Any:
+    application = _find(request, ref, "workflow.decide_application")
+    try:
+        services.decide(
+            request.user,
+            application,
+            outcome=body.outcome,
+            reasons=body.reasons,
+            conditions=body.conditions,
+            network_code=body.network_code,
+            expected_version=body.version,
+        )
+    except services.WorkflowError as exc:
+        return _refused(exc)
+    return _detail(request, application)
+
+
+@router.post("/{ref}/withdraw", response={200: dict[str, Any], **ERRORS})
+def withdraw_application(request: HttpRequest, ref: str, body: WithdrawIn) -> Any:
+    application = _find(request, ref, "workflow.change_application")
+    try:
+        services.withdraw(request.user, application, body.reason)
+    except services.WorkflowError as exc:
+        return _refused(exc)
+    return _detail(request, application)
+
+
+@router.post("/{ref}/appeal", response={200: dict[str, Any], **ERRORS})
+def lodge_appeal(request: HttpRequest, ref: str, body: AppealIn) -> Any:
+    application = _find(request, ref, "workflow.change_application")
+    try:
+        services.lodge_appeal(request.user, application, body.grounds)
+    except services.WorkflowError as exc:
+        return _refused(exc)
+    return _detail(request, application)
+
+
+@router.post("/{ref}/appeal/decision", response={200: dict[str, Any], **ERRORS})
+def decide_appeal(request: HttpRequest, ref: str, body: AppealDecisionIn) -> Any:
+    application = _find(request, ref, "workflow.decide_application")
+    if body.outcome not in ("upheld", "dismissed"):
+        return Status(
+            400, {"detail": "Outcome must be upheld or dismissed", "field": "outcome"}
+        )
+    try:
+        services.decide_appeal(
+            request.user,
+            application,
+            upheld=body.outcome == "upheld",
+            reasons=body.reasons,
+            network_code=body.network_code,
+        )
+    except services.WorkflowError as exc:
+        return _refused(exc)
+    return _detail(request, application)

@@ -410,7 +410,7 @@ def confirm(
             "say how the practice confirmed (e.g. a signed letter of 3 May)", "note"
         )
     application = _locked(application)
-    if not application.is_open:
+    if not (application.is_open or application.state == State.APPEALED):
         raise WorkflowError("this application is no longer open")
     row = application.practices.select_for_update().get(practice_id=practice)
     if row.confirmed_at:
@@ -664,6 +664,8 @@ def decide_appeal(
     )
     appeal.save()
     if upheld:
+        # Upholding approves: the same conditions as any approval.
+        _check_decision(application, Decision.Outcome.APPROVED, reasons, "", True)
         code = _network_code(application, network_code)
         decision = application.decisions.get(round=application.round)
         decision.network_code = code
