@@ -15,3 +15,14 @@ DATABASES = {
 }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 WHITENOISE_AUTOREFRESH = True
+
+# Sign-in throttling stays on in tests; the test client's ``client.login`` has no
+# request, so it goes through a backend that counts it as from 127.0.0.1.
+AUTHENTICATION_BACKENDS = [
+    "pcnhub.access.lockout.RequestlessSignInThrottle",
+    *(
+        backend
+        for backend in AUTHENTICATION_BACKENDS  # noqa: F405
+        if backend != "axes.backends.AxesStandaloneBackend"
+    ),
+]

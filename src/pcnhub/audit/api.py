@@ -1,7 +1,104 @@
-"""API routes of pcnhub.audit (mounted by pcnhub.api)."""
+"""API routes of pcnhub.audit (mounted by pcnhub.api at ``/api/audit/``).
+
+- ``GET /api/audit/``: the entries the user may see, newest first, 50 a page
+  (``?page=``), with the page's filters (``organisation``, ``entity_type``,
+  ``action``, ``who``, ``date_from``, ``date_to``) and the total;
+- ``GET /api/audit/verify``: whether the hash chain is intact (national
+  analysts and administrators only).
+
+The same permissions as the page (:mod:`pcnhub.audit.trail`).
+"""
 
 from __future__ import annotations
 
-from ninja import Router
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+
+from pcnhub.access.checks import require
+from pcnhub.audit import trail
+from pcnhub.audit.services import verify
 
 router = Router(tags=["audit"])
+
+
+class TrailQuery(Schema):
+    organisation: str = ""
+    entity_type: str = ""
+    action: str = ""
+    who: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    page: int = 1
+
+
+class EntryOut(Schema):
+    id: int
+    at: str
+    who: str
+    action: str
+    entity_type: str
+    entity_key: str
+    subjects: list[str]
+    reason: str
+    before: Any = None
+    after: Any = None
+    previous_hash: str
+    entry_hash: str
+
+
+class TrailOut(Schema):
+    total: int
+    page: int
+    pages: int
+    page_size: int
+    entries: list[EntryOut]
+
+
+class VerifyOut(Schema):
+    ok: bool
+    checked: int
+    first_bad_id: int | None = None
+    problem: str = ""
+
+
+@router.get("/", response=TrailOut, summary="Audit entries (newest first)")
+def list_entries(request: HttpRequest, query: Query[TrailQuery]) -> dict[str, Any]:
+    filters = trail.Filters(
+        organisation=query.organisation.strip().upper(),
+        entity_type=query.entity_type.strip(),
+        action=query.action.strip(),
+        who=query.who.strip(),
+        date_from=query.date_from,
+        date_to=query.date_to,
+    )
+    entries = trail.entries(request.user, filters)  # 403 before any other answer
+    if query.page < 1:
+        raise ValidationError({"page": ["pages are numbered from 1"]})
+    if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
+        raise ValidationError({"date_to": ["must be on or after date_from"]})
+    total = entries.count()
+    start = (query.page - 1) * trail.PAGE_SIZE
+    shown = trail.with_details(entries)[start : start + trail.PAGE_SIZE]
+    return {
+        "total": total,
+        "page": query.page,
+        "pages": max(1, -(-total // trail.PAGE_SIZE)),
+        "page_size": trail.PAGE_SIZE,
+        "entries": [trail.Record.of(entry).as_dict() for entry in shown],
+    }
+
+
+@router.get("/verify", response=VerifyOut, summary="Check the hash chain")
+def verify_chain(request: HttpRequest) -> dict[str, Any]:
+    require(request.user, "audit.view_whole_trail")
+    result = verify()
+    return {
+        "ok": result.ok,
+        "checked": result.checked,
+        "first_bad_id": result.first_bad_id,
+        "problem": result.problem,
+    }

@@ -1,25 +1,138 @@
-"""``pcnhub audit verify``: check the audit trail's hash chain."""
+"""``pcnhub audit verify`` and ``pcnhub audit export``.
+
+- ``verify`` walks the hash chain and exits non-zero naming the first entry that
+  does not fit (changed, or following a deleted or replaced entry);
+- ``export [--organisation CODE] [--user USERNAME] [--output FILE]`` writes the
+  trail as CSV (the page's columns); with ``--user``, only what that user may
+  see on the page, and an error if they may not see the trail at all.
+"""
 
 from __future__ import annotations
 
+import sys
+from datetime import date
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from pcnhub.audit.services import verify
+from pcnhub.audit import trail
+from pcnhub.audit.models import AuditEntry
+from pcnhub.audit.services import VerifyResult, verify
+from pcnhub.core.dates import parse_iso
 
 
 class Command(BaseCommand):
-    help = "Audit trail tools. 'verify' checks that no entry was changed."
+    help = (
+        "Audit trail tools. 'verify' checks that no entry was changed or removed; "
+        "'export' writes the trail as CSV."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("action", choices=["verify"])
+        actions = parser.add_subparsers(dest="action", required=True)
+        actions.add_parser(
+            "verify",
+            help="check the hash chain; exit 1 naming the first bad entry",
+        )
+        export = actions.add_parser(
+            "export", help="write the trail (or part of it) as CSV"
+        )
+        export.add_argument(
+            "--organisation", default="", help="only entries concerning this ODS code"
+        )
+        export.add_argument(
+            "--user",
+            default="",
+            help="only what this user may see on the audit page (refused if nothing)",
+        )
+        export.add_argument("--entity-type", default="", help="only this entity type")
+        export.add_argument("--action", dest="entry_action", default="")
+        export.add_argument("--who", default="", help="only entries by this username")
+        export.add_argument("--from", dest="date_from", type=parse_iso, default=None)
+        export.add_argument("--to", dest="date_to", type=parse_iso, default=None)
+        export.add_argument("--output", help="write to this file instead of stdout")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "export":
+            self.export(options)
+            return
         result = verify()
         if not result.ok:
-            raise CommandError(
-                f"audit trail broken at entry {result.first_bad_id}: {result.problem} "
-                f"({result.checked} entries before it are intact)"
+            raise CommandError(describe_break(result))
+        last = AuditEntry.objects.order_by("-id").only("id", "entry_hash").first()
+        tail = f"; last entry {last.id}, hash {last.entry_hash}" if last else ""
+        self.stdout.write(f"audit trail intact: {result.checked} entries checked{tail}")
+
+    def export(self, options: dict[str, Any]) -> None:
+        date_from: date | None = options["date_from"]
+        date_to: date | None = options["date_to"]
+        if date_from and date_to and date_from > date_to:
+            raise CommandError("--to must be on or after --from")
+        filters = trail.Filters(
+            organisation=options["organisation"].strip().upper(),
+            entity_type=options["entity_type"].strip(),
+            action=options["entry_action"].strip(),
+            who=options["who"].strip(),
+            date_from=date_from,
+            date_to=date_to,
+        )
+        if options["user"]:
+            user = (
+                get_user_model()
+                .objects.filter(**{get_user_model().USERNAME_FIELD: options["user"]})
+                .first()
             )
-        self.stdout.write(f"audit trail intact: {result.checked} entries checked")
+            if user is None:
+                raise CommandError(f"no user {options['user']!r}")
+            if not user.is_active:
+                raise CommandError(f"user {options['user']!r} is not active")
+            try:
+                entries = trail.entries(user, filters)
+            except PermissionDenied as exc:
+                where = f" of {filters.organisation}" if filters.organisation else ""
+                raise CommandError(
+                    f"user {options['user']!r} may not see the audit trail{where} "
+                    f"({exc})"
+                ) from None
+        else:
+            entries = trail.everything(filters)
+        if options["output"]:
+            with open(options["output"], "w", encoding="utf-8", newline="") as out:
+                count = trail.write_csv(out, entries)
+            print(
+                f"wrote {count} audit entries to {options['output']}", file=sys.stderr
+            )
+        else:
+            count = 0
+            for count, line in enumerate(trail.csv_lines(entries)):  # noqa: B007
+                self.stdout.write(line, ending="")
+            print(f"{count} audit entries", file=sys.stderr)
+
+
+def describe_break(result: VerifyResult) -> str:
+    """Which entry is the first that does not fit, and what is wrong with it."""
+    bad = result.first_bad_id
+    problem = result.problem
+    if problem.startswith("does not follow"):
+        before = (
+            AuditEntry.objects.filter(id__lt=bad).order_by("-id").only("id").first()
+        )
+        expected = before.id + 1 if before else 1
+        if bad > expected:
+            absent = (
+                f"id {expected} is"
+                if bad - expected == 1
+                else f"ids {expected} to {bad - 1} are"
+            )
+            problem += f": the entry it follows is missing ({absent} absent: deleted?)"
+        elif before is not None:
+            problem += (
+                f": entry {before.id} was rewritten, or this entry's link to it changed"
+            )
+        else:
+            problem += ": it should start the chain"
+    return (
+        f"audit trail broken at entry {bad}: {problem} "
+        f"({result.checked} entries before it are intact)"
+    )

@@ -1,4 +1,8 @@
-"""``pcnhub check [--pcn CODE | --commissioner CODE] --as-at DATE --format csv|json``"""
+"""``pcnhub check [--pcn CODE | --commissioner CODE] --as-at DATE --format csv|json``
+
+This command's name shadows Django's system ``check``: ``pcnhub check --deploy``
+(production settings) and ``pcnhub check --system`` run Django's own checks.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from collections import Counter
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.commands.check import Command as SystemCheck
 
 from pcnhub.contract import cli, exports
 from pcnhub.contract.services import NotFound, run_checks
@@ -18,8 +23,15 @@ from pcnhub.rules.checks import OUTCOMES
 class Command(BaseCommand):
     help = (
         "Check networks against the Network Contract DES requirements on a date: "
-        "one row per finding."
+        "one row per finding. With --deploy or --system, Django's system checks "
+        "instead (pcnhub check --system --help)."
     )
+
+    def run_from_argv(self, argv: list[str]) -> None:
+        if "--deploy" in argv or "--system" in argv:
+            SystemCheck().run_from_argv([arg for arg in argv if arg != "--system"])
+            return
+        super().run_from_argv(argv)
 
     def add_arguments(self, parser: CommandParser) -> None:
         scope = parser.add_mutually_exclusive_group()
