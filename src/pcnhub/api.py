@@ -6,6 +6,7 @@ on writes) and asks the same permissions as the pages (:mod:`pcnhub.access`).
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
@@ -26,6 +27,8 @@ api = NinjaAPI(
     ),
     auth=django_auth,
     urls_namespace="api",
+    # The schema and its docs page need a signed-in user with a role, like the rest.
+    docs_decorator=permission_required("register.use", raise_exception=True),
 )
 api.add_router("/register/", register_router)
 api.add_router("/applications/", workflow_router)

@@ -11,3 +11,5 @@ urlpatterns = [
     path("", include("pcnhub.audit.urls")),
     path("", include("pcnhub.web.urls")),
 ]
+
+handler403 = "pcnhub.web.views.permission_denied"

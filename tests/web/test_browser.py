@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
-from tests.web.conftest import PASSWORD, load_demo
+from tests.web.conftest import PASSWORD, give_national_role, load_demo
 
 from pcnhub.register import demo
 
@@ -90,7 +90,9 @@ def test_sign_in_search_practice_then_its_network(
     from playwright.sync_api import expect, sync_playwright
 
     load_demo(tmp_path / "demo")
-    get_user_model().objects.create_user(username="alice", password=PASSWORD)
+    give_national_role(
+        get_user_model().objects.create_user(username="alice", password=PASSWORD)
+    )
     axe = Axe()
     practice = demo.MOVED_PRACTICE_CODE
     network = demo.MOVED_TO_PCN_CODE

@@ -1,7 +1,360 @@
-"""API routes of pcnhub.register (mounted by pcnhub.api)."""
+"""API routes of pcnhub.register (mounted at /api/register/ by pcnhub.api).
+
+The same answers as the pages, the CSV downloads and the CLI, from the same
+services (:mod:`pcnhub.register.queries`, :mod:`pcnhub.contract.services` and
+the exports), limited by the same permissions (:mod:`pcnhub.access`):
+
+* every route needs a signed-in session (401 otherwise) and a role (403);
+* an organisation named in the path or query must be one the user may see: an
+  unknown code is a 404, a known one outside the user's scope a 403;
+* lists hold only the rows the user may see (networks by network or
+  commissioner, practices by practice or commissioner, findings by network,
+  practice or commissioner).
+
+Rows and columns are those of ``pcnhub networks``, ``pcnhub uncovered``,
+``pcnhub check`` and ``pcnhub entitlements`` with ``--format json``.
+"""
 
 from __future__ import annotations
 
-from ninja import Router
+import io
+import json
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from ninja import Router, Schema
+
+from pcnhub.access.checks import require, visible_rows
+from pcnhub.access.scope import scope_of
+from pcnhub.contract import exports as contract_exports
+from pcnhub.contract.services import NotFound, run_checks, run_entitlements
+from pcnhub.register import queries
+from pcnhub.register.exports import NETWORK_COLUMNS, UNCOVERED_COLUMNS, write_rows
+from pcnhub.register.models import (
+    Organisation,
+    OrganisationKind,
+    OrganisationVersion,
+    Relationship,
+)
+from pcnhub.web import presenters
 
 router = Router(tags=["register"])
+
+
+# --- schemas ---------------------------------------------------------------------
+
+
+class Details(Schema):
+    """An organisation's details holding on the date (ODS)."""
+
+    name: str
+    subtype: str
+    address: str
+    postcode: str
+    status: str
+    open_date: date | None
+    close_date: date | None
+    valid_from: date
+    valid_to: date | None
+
+
+class Parent(Schema):
+    """An organisation above: named even when the user may not open it."""
+
+    code: str
+    kind: str
+    name: str
+    visible: bool
+
+
+class Child(Schema):
+    code: str
+    kind: str
+    name: str
+    relationship: str
+
+
+class Succeeded(Schema):
+    code: str
+    name: str
+    effective: date
+    reason: str
+
+
+class OrganisationOut(Schema):
+    code: str
+    kind: str
+    name: str
+    as_at: date
+    details: Details | None
+    parents: list[Parent]
+    children: list[Child]
+    predecessors: list[Succeeded]
+    successors: list[Succeeded]
+
+
+class NetworkRow(Schema):
+    """A row of ``pcnhub networks``."""
+
+    pcn_code: str
+    pcn_name: str
+    commissioner_code: str
+    practices: int
+    registered_population: int | float
+    weighted_population: int | float
+
+
+class UncoveredRow(Schema):
+    """A row of ``pcnhub uncovered``."""
+
+    practice_code: str
+    practice_name: str
+    commissioner_code: str
+    registered_patients: int | float | None
+
+
+class FindingOut(Schema):
+    """A finding of ``pcnhub check --format json``."""
+
+    pcn_code: str
+    practice_code: str
+    commissioner_code: str
+    rule: str
+    outcome: str
+    message: str
+    evidence: dict[str, Any]
+    source: str
+
+
+class LineOut(Schema):
+    """A line of ``pcnhub entitlements --format json`` (with ``trace`` when
+    ``explain``)."""
+
+    pcn_code: str
+    practice_code: str | None
+    month: str
+    item: str
+    amount: str
+    payee: str
+    paid_to: str
+    trace: dict[str, Any] | None = None
+
+
+# --- helpers ----------------------------------------------------------------------
+
+
+def _day(as_at: date | None) -> date:
+    return as_at or timezone.localdate()
+
+
+def _organisation(request: HttpRequest, code: str) -> Organisation:
+    """The organisation the user asked for: 404 if unknown, 403 if not theirs."""
+    org = queries.find_organisation(code)
+    if org is None:
+        raise Http404(f"no organisation {code.strip().upper()} in the register")
+    require(request.user, "register.view_organisation", org.code)
+    return org
+
+
+def _details(version: OrganisationVersion) -> dict[str, Any]:
+    return {field: getattr(version, field) for field in Details.model_fields}
+
+
+def _exported(rows: list[Any], columns: list[str]) -> list[dict[str, Any]]:
+    """Rows exactly as the CLI and CSV exports write them (``--format json``)."""
+    out = io.StringIO()
+    write_rows(out, rows, columns, "json")
+    return json.loads(out.getvalue())
+
+
+# --- routes -----------------------------------------------------------------------
+
+
+@router.get(
+    "/organisations/{code}",
+    response=OrganisationOut,
+    url_name="register_organisation",
+    summary="An organisation as at a date",
+)
+def organisation(
+    request: HttpRequest, code: str, as_at: date | None = None
+) -> dict[str, Any]:
+    """Its details on the date, everything above it (named, and whether the user
+    may open it), the organisations linked beneath it on the date that the user may
+    see, and, for a commissioner, its predecessors and successors."""
+    require(request.user, "register.use")
+    org = _organisation(request, code)
+    day = _day(as_at)
+    scope = scope_of(request.user)
+    version = queries.details_on(org.code, day)
+    rungs = queries.hierarchy(org.code, day)
+    links = queries.holding_on(Relationship.objects.filter(parent_id=org.code), day)
+    children = sorted(
+        (child, kind)
+        for child, kind in links.values_list("child_id", "kind")
+        if scope.sees(child)
+    )
+    kinds = dict(
+        Organisation.objects.filter(code__in=[c for c, _ in children]).values_list(
+            "code", "kind"
+        )
+    )
+    before, after = queries.successions_of(org.code)
+    others = {s.predecessor_id for s in before} | {s.successor_id for s in after}
+    names = queries.names_on({c for c, _ in children} | others, day)
+    return {
+        "code": org.code,
+        "kind": org.kind,
+        "name": presenters.name_of(org.code, day),
+        "as_at": day,
+        "details": _details(version) if version else None,
+        "parents": [
+            {
+                "code": rung.code,
+                "kind": rung.kind,
+                "name": rung.name,
+                "visible": scope.sees(rung.code),
+            }
+            for rung in rungs[1:]
+        ],
+        "children": [
+            {
+                "code": child,
+                "kind": kinds.get(child, ""),
+                "name": names.get(child, ""),
+                "relationship": kind,
+            }
+            for child, kind in children
+        ],
+        "predecessors": [
+            {
+                "code": s.predecessor_id,
+                "name": names.get(s.predecessor_id, ""),
+                "effective": s.effective,
+                "reason": s.reason,
+            }
+            for s in before
+            if scope.sees(s.predecessor_id)
+        ],
+        "successors": [
+            {
+                "code": s.successor_id,
+                "name": names.get(s.successor_id, ""),
+                "effective": s.effective,
+                "reason": s.reason,
+            }
+            for s in after
+            if scope.sees(s.successor_id)
+        ],
+    }
+
+
+@router.get(
+    "/networks",
+    response=list[NetworkRow],
+    url_name="register_networks",
+    summary="Networks open on a date",
+)
+def networks(
+    request: HttpRequest,
+    as_at: date | None = None,
+    commissioner: str | None = None,
+    lists_at: date | None = None,
+) -> list[dict[str, Any]]:
+    """The networks open on the date that the user may see, with their members and
+    populations (as ``pcnhub networks --format json`` and the /networks/ CSV).
+    ``lists_at`` takes list sizes on another date (default: ``as_at``)."""
+    require(request.user, "register.use")
+    code = _organisation(request, commissioner).code if commissioner else None
+    rows = queries.networks_on(_day(as_at), code, lists_at)
+    rows = visible_rows(request.user, rows, "pcn_code", "commissioner_code")
+    return _exported(rows, NETWORK_COLUMNS)
+
+
+@router.get(
+    "/uncovered",
+    response=list[UncoveredRow],
+    url_name="register_uncovered",
+    summary="Practices in no network on a date",
+)
+def uncovered(
+    request: HttpRequest, as_at: date | None = None, commissioner: str | None = None
+) -> list[dict[str, Any]]:
+    """Open GP practices in no network on the date that the user may see (as
+    ``pcnhub uncovered --format json`` and the /uncovered/ CSV)."""
+    require(request.user, "register.use")
+    code = _organisation(request, commissioner).code if commissioner else None
+    rows = queries.uncovered_on(_day(as_at), code)
+    rows = visible_rows(request.user, rows, "practice_code", "commissioner_code")
+    return _exported(rows, UNCOVERED_COLUMNS)
+
+
+@router.get(
+    "/checks",
+    response=list[FindingOut],
+    url_name="register_checks",
+    summary="Contract checks on a date",
+)
+def checks(
+    request: HttpRequest,
+    as_at: date | None = None,
+    commissioner: str | None = None,
+    pcn: str | None = None,
+    outcome: str | None = None,
+) -> list[dict[str, Any]]:
+    """Findings of the Network Contract DES checks on the date (as ``pcnhub check
+    --format json``): for one network (``pcn``), one commissioner's area, or,
+    without either, everything the user may see (the whole country for national
+    analysts, evaluators and administrators). ``outcome`` keeps one outcome
+    (``breach``, ``needs-commissioner-approval``, ``warning``, ``not-known``,
+    ``met``)."""
+    require(request.user, "register.use")
+    if pcn and commissioner:
+        raise ValidationError("give pcn or commissioner, not both")
+    try:
+        wanted = presenters.parse_outcome(outcome)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from None
+    pcn_code = _organisation(request, pcn).code if pcn else None
+    area = _organisation(request, commissioner).code if commissioner else None
+    try:
+        run = run_checks(_day(as_at), pcn=pcn_code, commissioner=area)
+    except NotFound:
+        return []  # nothing there to check on that day
+    findings = visible_rows(
+        request.user, run.findings, "pcn_code", "practice_code", "commissioner_code"
+    )
+    if wanted is not None:
+        findings = [f for f in findings if f.outcome == wanted]
+    return contract_exports.findings_json(findings)
+
+
+@router.get(
+    "/networks/{code}/entitlements",
+    response=list[LineOut],
+    url_name="register_entitlements",
+    exclude_unset=True,
+    summary="How a network is paid in a contract year",
+)
+def entitlements(
+    request: HttpRequest, code: str, year: str | None = None, explain: bool = False
+) -> list[dict[str, Any]]:
+    """Every entitlement line of the network in the contract year (``2021/22``;
+    default: the year containing today), as ``pcnhub entitlements --pcn CODE
+    --format json``; ``explain`` adds each line's trace."""
+    require(request.user, "register.use")
+    org = _organisation(request, code)
+    if org.kind != OrganisationKind.NETWORK:
+        raise Http404(f"{org.code} is not a primary care network")
+    try:
+        contract_year = presenters.parse_year(year, timezone.localdate())
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from None
+    try:
+        run = run_entitlements(contract_year, pcn=org.code)
+    except NotFound as exc:
+        raise Http404(str(exc)) from None
+    return contract_exports.lines_json(run.lines, explain)

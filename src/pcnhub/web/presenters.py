@@ -3,10 +3,15 @@
 Every question about the register is answered by :mod:`pcnhub.register.queries`;
 this module only shapes its answers into the parameter dictionaries the
 ``nhsuk_frontend_jinja`` macros take.
+
+What the user may see is decided by the views (:mod:`pcnhub.access`); presenters
+are given the user's :class:`~pcnhub.access.scope.Scope` so that an organisation
+outside it appears as its name and code only, never as a link or with figures.
 """
 
 from __future__ import annotations
 
+import sys
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -15,9 +20,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from markupsafe import Markup, escape
 
+from pcnhub.access.roles import OVERSIGHT_ROLES, Role
+from pcnhub.access.scope import Scope, scope_of
 from pcnhub.contract.services import CheckRun, EntitlementRun
 from pcnhub.register import queries
 from pcnhub.register.models import (
@@ -120,6 +127,28 @@ def org_link(as_at: AsAt, code: str, text: str | None = None) -> Markup:
     )
 
 
+def org_ref(as_at: AsAt, scope: Scope, code: str, text: str | None = None) -> Markup:
+    """A link to an organisation the user may see; otherwise its text, unlinked."""
+    if scope.sees(code):
+        return org_link(as_at, code, text)
+    return escape(text or code)
+
+
+def code_cell(as_at: AsAt, scope: Scope, code: str) -> Cell:
+    """A table cell with an organisation's code, linked when the user may see it."""
+    if scope.sees(code):
+        return {"text": code, "href": org_url(as_at, code)}
+    return {"text": code}
+
+
+def optional_url(name: str, *args: str) -> str | None:
+    """The path of a page that may not exist (yet); None when it does not."""
+    try:
+        return reverse(name, args=list(args))
+    except NoReverseMatch:
+        return None
+
+
 # --------------------------------------------------------------------------------
 # The page frame: header, date form
 # --------------------------------------------------------------------------------
@@ -129,7 +158,67 @@ NAVIGATION = (
     ("networks", "Networks"),
     ("uncovered", "Practices in no network"),
     ("checks", "Contract checks"),
+    ("applications", "Applications"),
+    ("audit", "Audit trail"),
 )
+
+#: Roles as the header names them, beside the user's name.
+SHORT_ROLE_LABELS: dict[Role, str] = {
+    Role.NATIONAL: "National",
+    Role.REGIONAL: "Regional team",
+    Role.COMMISSIONER: "Commissioner",
+    Role.CLINICAL_DIRECTOR: "Clinical director",
+    Role.NETWORK_MANAGER: "PCN manager",
+    Role.PRACTICE_MANAGER: "Practice manager",
+    Role.EVALUATOR: "Evaluator",
+    Role.ADMIN: "Administrator",
+}
+
+
+def roles_text(scope: Scope) -> str:
+    """The roles a user holds today: ``Commissioner 99Z, PCN manager U99001``."""
+    held = sorted(
+        scope.held, key=lambda pair: (list(Role).index(pair[0]), pair[1] or "")
+    )
+    return ", ".join(
+        f"{SHORT_ROLE_LABELS[role]} {org}" if org else SHORT_ROLE_LABELS[role]
+        for role, org in held
+    )
+
+
+def user_text(user: Any) -> str:
+    """The user's name (or username) and their roles, for the header."""
+    name = user.get_full_name().strip() or user.get_username()
+    roles = roles_text(scope_of(user))
+    return f"{name} ({roles})" if roles else name
+
+
+def shows_in_navigation(user: Any, name: str) -> bool:
+    """Whether the header links to page ``name`` for ``user``."""
+    if name == "applications":
+        return user.has_perm("workflow.review_queue")
+    if name == "audit":
+        return user.has_perm("audit.view_whole_trail") or scope_of(user).has(
+            *OVERSIGHT_ROLES
+        )
+    return user.has_perm("register.use")
+
+
+def navigation_items(
+    request: HttpRequest, as_at: AsAt, current: str | None
+) -> list[dict[str, Any]]:
+    """The header's links: the pages the user may open that exist."""
+    items = []
+    for name, text in NAVIGATION:
+        if not shows_in_navigation(request.user, name):
+            continue
+        path = optional_url(name)
+        if path is None:
+            continue
+        items.append(
+            {"text": text, "href": as_at.link(path), "current": name == current}
+        )
+    return items
 
 
 def header(request: HttpRequest, as_at: AsAt, current: str | None) -> dict[str, Any]:
@@ -137,15 +226,17 @@ def header(request: HttpRequest, as_at: AsAt, current: str | None) -> dict[str, 
     params: dict[str, Any] = {
         "service": {"text": SERVICE_NAME, "href": as_at.link(reverse("home"))},
     }
-    if not request.user.is_authenticated:
+    user = request.user
+    if not user.is_authenticated:
         return params
-    params["search"] = {
-        "action": reverse("home"),
-        "name": "q",
-        "placeholder": "ODS code or name",
-        "visuallyHiddenLabel": "Search organisations by ODS code or name",
-        "visuallyHiddenButton": "Search",
-    }
+    if user.has_perm("register.use"):
+        params["search"] = {
+            "action": reverse("home"),
+            "name": "q",
+            "placeholder": "ODS code or name",
+            "visuallyHiddenLabel": "Search organisations by ODS code or name",
+            "visuallyHiddenButton": "Search",
+        }
     # The header macro's own account form has no CSRF token, so the sign-out
     # form is given as HTML (with the header's own classes).
     sign_out = Markup(
@@ -154,20 +245,13 @@ def header(request: HttpRequest, as_at: AsAt, current: str | None) -> dict[str, 
     ).format(reverse("logout"), csrf_input(request))
     params["account"] = {
         "items": [
-            {"text": request.user.get_username(), "icon": True},
+            {"text": user_text(user), "icon": True},
             {"html": sign_out},
         ]
     }
-    params["navigation"] = {
-        "items": [
-            {
-                "text": text,
-                "href": as_at.link(reverse(name)),
-                "current": name == current,
-            }
-            for name, text in NAVIGATION
-        ]
-    }
+    items = navigation_items(request, as_at, current)
+    if items:
+        params["navigation"] = {"items": items}
     return params
 
 
@@ -247,10 +331,20 @@ class SearchResult:
     exact: bool
 
 
-def search(text: str) -> list[SearchResult]:
+def search(text: str, scope: Scope) -> list[SearchResult]:
+    """Organisations matching ``text`` that the user may see, best first.
+
+    For a user who sees part of the register, every match is ranked and those
+    outside their scope dropped before the list is cut to its usual length.
+    """
+    if scope.country_wide:
+        matches = queries.search(text)
+    else:
+        every = queries.search(text, limit=sys.maxsize)
+        matches = [m for m in every if scope.sees(m.code)][: queries.SEARCH_LIMIT]
     return [
         SearchResult(m.code, m.kind, kind_label(m.kind), m.name, m.exact)
-        for m in queries.search(text)
+        for m in matches
     ]
 
 
@@ -277,10 +371,14 @@ def search_table(results: Sequence[SearchResult], as_at: AsAt) -> Table:
 # --------------------------------------------------------------------------------
 
 
-def breadcrumb(rungs: Sequence[queries.Rung], as_at: AsAt) -> dict[str, Any]:
-    """Home, then everything above the organisation, furthest first."""
+def breadcrumb(
+    rungs: Sequence[queries.Rung], as_at: AsAt, scope: Scope
+) -> dict[str, Any]:
+    """Home, then everything above the organisation the user may see, furthest first."""
     items = [{"text": "Home", "href": as_at.link(reverse("home"))}]
     for rung in reversed(rungs[1:]):
+        if not scope.sees(rung.code):
+            continue
         items.append(
             {
                 "text": f"{rung.name or rung.code} ({rung.code})",
@@ -339,12 +437,17 @@ def period_text(start: date, end: date | None) -> str:
     return f"From {fmt_date(start)} to {fmt_date(end - ONE_DAY)}"
 
 
-def hierarchy_rows(rungs: Sequence[queries.Rung], as_at: AsAt) -> list[dict[str, Any]]:
-    """Summary list rows naming what the organisation sits under on the date."""
+def hierarchy_rows(
+    rungs: Sequence[queries.Rung], as_at: AsAt, scope: Scope
+) -> list[dict[str, Any]]:
+    """Summary list rows naming what the organisation sits under on the date.
+
+    Parents the user may not see are named, not linked.
+    """
     return [
         {
             "key": {"text": SHORT_KIND_LABELS.get(rung.kind, rung.kind)},
-            "value": {"html": org_link(as_at, rung.code, rung_text(rung))},
+            "value": {"html": org_ref(as_at, scope, rung.code, rung_text(rung))},
         }
         for rung in rungs[1:]
     ]
@@ -354,11 +457,31 @@ def rung_text(rung: queries.Rung) -> str:
     return f"{rung.name} ({rung.code})" if rung.name else rung.code
 
 
+#: Pages about a network kept by other parts of pcnhub: (URL name, link text,
+#: the permission that shows the link).
+NETWORK_PAGES = (
+    ("governance", "Governance", "governance.view_network"),
+    ("org_audit", "Audit trail", "audit.view_trail"),
+)
+
+
+def network_links(user: Any, code: str, as_at: AsAt) -> list[dict[str, str]]:
+    """Links from a network's page to its other pages the user may open."""
+    links = []
+    for name, text, permission in NETWORK_PAGES:
+        if not user.has_perm(permission, code):
+            continue
+        path = optional_url(name, code)
+        if path is not None:
+            links.append({"text": text, "href": as_at.link(path)})
+    return links
+
+
 # Children -----------------------------------------------------------------------
 
 
 def children_table(
-    kind: str, parent: str, day: date, as_at: AsAt, caption: str
+    kind: str, parent: str, day: date, as_at: AsAt, caption: str, scope: Scope
 ) -> Table:
     """Organisations linked to ``parent`` by ``kind`` on ``day`` (region, system)."""
     codes = sorted(
@@ -371,13 +494,13 @@ def children_table(
         "caption": caption,
         "responsive": True,
         "head": [{"text": "ODS code"}, {"text": "Name"}],
-        "rows": [
-            [{"text": c, "href": org_url(as_at, c)}, names.get(c, "")] for c in codes
-        ],
+        "rows": [[code_cell(as_at, scope, c), names.get(c, "")] for c in codes],
     }
 
 
-def networks_table(rows: Sequence[queries.NetworkRow], as_at: AsAt) -> Table:
+def networks_table(
+    rows: Sequence[queries.NetworkRow], as_at: AsAt, scope: Scope
+) -> Table:
     return {
         "caption": f"{len(rows)} network{'' if len(rows) == 1 else 's'}",
         "responsive": True,
@@ -391,13 +514,10 @@ def networks_table(rows: Sequence[queries.NetworkRow], as_at: AsAt) -> Table:
         ],
         "rows": [
             [
-                {"text": r.pcn_code, "href": org_url(as_at, r.pcn_code)},
+                code_cell(as_at, scope, r.pcn_code),
                 r.pcn_name,
                 (
-                    {
-                        "text": r.commissioner_code,
-                        "href": org_url(as_at, r.commissioner_code),
-                    }
+                    code_cell(as_at, scope, r.commissioner_code)
                     if r.commissioner_code
                     else ""
                 ),
@@ -410,7 +530,9 @@ def networks_table(rows: Sequence[queries.NetworkRow], as_at: AsAt) -> Table:
     }
 
 
-def uncovered_table(rows: Sequence[queries.UncoveredPractice], as_at: AsAt) -> Table:
+def uncovered_table(
+    rows: Sequence[queries.UncoveredPractice], as_at: AsAt, scope: Scope
+) -> Table:
     return {
         "caption": f"{len(rows)} practice{'' if len(rows) == 1 else 's'} in no network",
         "responsive": True,
@@ -422,12 +544,9 @@ def uncovered_table(rows: Sequence[queries.UncoveredPractice], as_at: AsAt) -> T
         ],
         "rows": [
             [
-                {"text": r.practice_code, "href": org_url(as_at, r.practice_code)},
+                code_cell(as_at, scope, r.practice_code),
                 r.practice_name,
-                {
-                    "text": r.commissioner_code,
-                    "href": org_url(as_at, r.commissioner_code),
-                },
+                code_cell(as_at, scope, r.commissioner_code),
                 numeric(fmt_patients(r.registered_patients) or "not known"),
             ]
             for r in rows
@@ -436,7 +555,7 @@ def uncovered_table(rows: Sequence[queries.UncoveredPractice], as_at: AsAt) -> T
 
 
 def successions_rows(
-    code: str, as_at: AsAt
+    code: str, as_at: AsAt, scope: Scope
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Summary list rows for the commissioners this one succeeded / was succeeded by."""
     before, after = queries.successions_of(code)
@@ -446,7 +565,7 @@ def successions_rows(
     def row(other: str, succession: Succession) -> dict[str, Any]:
         reason = f" ({succession.reason})" if succession.reason else ""
         return {
-            "key": {"html": org_link(as_at, other, code_and_name(other, names))},
+            "key": {"html": org_ref(as_at, scope, other, code_and_name(other, names))},
             "value": {"text": f"On {fmt_date(succession.effective)}{reason}"},
         }
 
@@ -462,8 +581,12 @@ class Members:
     population: queries.Population
 
 
-def members(network: str, day: date, as_at: AsAt) -> Members:
-    """A network's member practices on ``day`` with their list sizes and totals."""
+def members(network: str, day: date, as_at: AsAt, scope: Scope) -> Members:
+    """A network's member practices on ``day`` with their list sizes and totals.
+
+    Whoever sees a network sees its members (they are linked beneath it); a
+    member the user may not see would be named without its figures.
+    """
     codes = queries.members_of(network, day)
     names = queries.names_on(codes, day)
     registered = queries.list_sizes_on(codes, ListMeasure.REGISTERED, day)
@@ -471,10 +594,14 @@ def members(network: str, day: date, as_at: AsAt) -> Members:
     total = queries.population(network, day)
     rows: list[list[Any]] = [
         [
-            {"text": c, "href": org_url(as_at, c)},
+            code_cell(as_at, scope, c),
             names.get(c, ""),
-            numeric(fmt_patients(registered.get(c)) or "not known"),
-            numeric(fmt_weighted(weighted.get(c)) or "not known"),
+            numeric(fmt_patients(registered.get(c)) or "not known")
+            if scope.sees(c)
+            else numeric("not shown"),
+            numeric(fmt_weighted(weighted.get(c)) or "not known")
+            if scope.sees(c)
+            else numeric("not shown"),
         ]
         for c in codes
     ]
@@ -609,7 +736,7 @@ RELATIONSHIP_LABELS = dict(RelationshipKind.choices)
 
 
 def relationships_table(
-    links: Iterable[Relationship], other: str, caption: str, as_at: AsAt
+    links: Iterable[Relationship], other: str, caption: str, as_at: AsAt, scope: Scope
 ) -> Table:
     """Relationship records; ``other`` names the end to show ("parent"/"child")."""
     links = list(links)
@@ -622,7 +749,7 @@ def relationships_table(
         rows.append(
             [
                 RELATIONSHIP_LABELS.get(link.kind, link.kind),
-                {"html": org_link(as_at, code, code_and_name(code, names))},
+                {"html": org_ref(as_at, scope, code, code_and_name(code, names))},
                 *_period_cells(link.valid_from, link.valid_to),
                 run_text(link.opened_by),
                 run_text(link.closed_by),
@@ -643,13 +770,15 @@ def relationships_table(
     }
 
 
-def history(code: str, as_at: AsAt) -> list[Table]:
+def history(code: str, as_at: AsAt, scope: Scope) -> list[Table]:
     """Every version and relationship record of the organisation."""
     up, down = queries.links_of(code)
     tables = [
         versions_table(code),
-        relationships_table(up, "parent", "Links to parents", as_at),
-        relationships_table(down, "child", "Links from members and children", as_at),
+        relationships_table(up, "parent", "Links to parents", as_at, scope),
+        relationships_table(
+            down, "child", "Links from members and children", as_at, scope
+        ),
     ]
     return [t for t in tables if t["rows"]]
 
@@ -728,9 +857,9 @@ def _evidence(finding: Finding) -> Markup:
     )
 
 
-def _where(finding: Finding, as_at: AsAt) -> Cell:
+def _where(finding: Finding, as_at: AsAt, scope: Scope) -> Cell:
     links = [
-        org_link(as_at, code)
+        org_ref(as_at, scope, code)
         for code in (finding.pcn_code, finding.practice_code)
         if code
     ]
@@ -740,7 +869,11 @@ def _where(finding: Finding, as_at: AsAt) -> Cell:
 
 
 def findings_table(
-    findings: Sequence[Finding], as_at: AsAt, caption: str, where: bool = True
+    findings: Sequence[Finding],
+    as_at: AsAt,
+    caption: str,
+    scope: Scope,
+    where: bool = True,
 ) -> Table:
     """Findings, most serious first; ``where`` adds the network, practice and area."""
     head = [{"text": "Outcome"}]
@@ -752,9 +885,9 @@ def findings_table(
         row: list[Any] = [{"html": outcome_tag(f.outcome)}]
         if where:
             row += [
-                _where(f, as_at),
+                _where(f, as_at, scope),
                 (
-                    {"html": org_link(as_at, f.commissioner_code)}
+                    {"html": org_ref(as_at, scope, f.commissioner_code)}
                     if f.commissioner_code
                     else ""
                 ),
@@ -798,17 +931,31 @@ def outcome_filters(
     return filters
 
 
-def commissioner_options(day: date, chosen: str | None) -> list[dict[str, Any]]:
-    """Items for a select of the commissioners with practices on ``day``."""
-    codes = set(
-        queries.links_on(RelationshipKind.PRACTICE_COMMISSIONER, day).values_list(
-            "parent_id", flat=True
-        )
-    )
+#: What the checks page covers without a commissioner, for those who see it all
+#: and for those who see part of the register.
+EVERYWHERE = "Everywhere"
+ALL_YOURS = "All your organisations"
+
+
+def commissioner_options(
+    day: date, chosen: str | None, scope: Scope
+) -> list[dict[str, Any]]:
+    """Items for a select of the commissioners with practices on ``day``.
+
+    Only those the user may see; the first item is everything they may see.
+    """
+    codes = {
+        code
+        for code in queries.links_on(
+            RelationshipKind.PRACTICE_COMMISSIONER, day
+        ).values_list("parent_id", flat=True)
+        if scope.sees(code)
+    }
     if chosen:
         codes.add(chosen)
     names = queries.names_on(codes, day)
-    return [{"value": "", "text": "Everywhere", "selected": not chosen}] + [
+    first = EVERYWHERE if scope.country_wide else ALL_YOURS
+    return [{"value": "", "text": first, "selected": not chosen}] + [
         {
             "value": code,
             "text": code_and_name(code, names),
@@ -829,7 +976,9 @@ class NetworkChecks:
     nothing_to_check: str = ""
 
 
-def network_checks(run: CheckRun | None, code: str, as_at: AsAt) -> NetworkChecks:
+def network_checks(
+    run: CheckRun | None, code: str, as_at: AsAt, scope: Scope
+) -> NetworkChecks:
     if run is None:
         return NetworkChecks(
             None,
@@ -849,7 +998,9 @@ def network_checks(run: CheckRun | None, code: str, as_at: AsAt) -> NetworkCheck
             "so there is nothing to check.",
         )
     return NetworkChecks(
-        findings_table(run.findings, as_at, counts_text(run.findings), where=False),
+        findings_table(
+            run.findings, as_at, counts_text(run.findings), scope, where=False
+        ),
         counts_text(run.findings),
         str(run.year),
         run.notes,
@@ -869,15 +1020,20 @@ def findings_with(findings: Iterable[Finding], outcome: str | None) -> list[Find
 
 def checks_page(
     run: CheckRun | None,
+    findings: Sequence[Finding],
     shown: Sequence[Finding],
     as_at: AsAt,
     commissioner: str,
     known: bool,
     outcome: str | None,
     outcome_error: str,
+    scope: Scope,
 ) -> dict[str, Any]:
-    """The checks page, listing the findings ``shown``."""
-    findings = run.findings if run else []
+    """The checks page, listing the findings ``shown``.
+
+    ``findings`` are the run's findings the user may see (all outcomes);
+    ``shown`` those of them with the outcome chosen.
+    """
     nothing = ""
     if not known:
         nothing = f"No organisation with the ODS code {commissioner} is registered."
@@ -886,21 +1042,23 @@ def checks_page(
             f"{commissioner} had no practices or networks on {fmt_date(as_at.day)}, "
             "so there is nothing to check."
         )
-    scope = {"commissioner": commissioner}
+    params = {"commissioner": commissioner}
+    options = commissioner_options(as_at.day, commissioner if known else "", scope)
     return {
         "commissioner": commissioner,
-        "commissioner_options": commissioner_options(
-            as_at.day, commissioner if known else ""
-        ),
+        "commissioner_options": options,
+        "choose_commissioner": len(options) > 1,
+        "everywhere": options[0]["text"],
+        "scoped": not scope.country_wide,
         "outcome": outcome,
         "outcome_error": outcome_error,
-        "filters": outcome_filters(findings, outcome, as_at, **scope),
-        "table": findings_table(shown, as_at, counts_text(shown), where=True),
+        "filters": outcome_filters(findings, outcome, as_at, **params),
+        "table": findings_table(shown, as_at, counts_text(shown), scope, where=True),
         "year": str(run.year) if run else "",
         "notes": run.notes if run else [],
         "nothing": nothing,
         "csv_url": as_at.link(
-            reverse("checks"), **scope, outcome=outcome or "", format="csv"
+            reverse("checks"), **params, outcome=outcome or "", format="csv"
         ),
     }
 
@@ -1143,7 +1301,7 @@ class Entitlements:
     notes: list[str]
 
 
-def entitlements(run: EntitlementRun, as_at: AsAt) -> Entitlements:
+def entitlements(run: EntitlementRun, as_at: AsAt, scope: Scope) -> Entitlements:
     (network,) = run.networks
     months = run.year.months
     names = queries.names_on(
@@ -1183,7 +1341,7 @@ def entitlements(run: EntitlementRun, as_at: AsAt) -> Entitlements:
         practice_rows = []
         for code in sorted({x.practice for x in to_practices}):
             label = {
-                "html": org_link(as_at, code, code_and_name(code, names)),
+                "html": org_ref(as_at, scope, code, code_and_name(code, names)),
             }
             theirs = [x for x in to_practices if x.practice == code]
             practice_rows.append(_money_row(label, _by_month(theirs), months))
@@ -1217,8 +1375,9 @@ def entitlements(run: EntitlementRun, as_at: AsAt) -> Entitlements:
             "key": {"text": "Commissioner"},
             "value": (
                 {
-                    "html": org_link(
+                    "html": org_ref(
                         as_at,
+                        scope,
                         network.commissioner,
                         code_and_name(network.commissioner, names),
                     )
@@ -1267,6 +1426,7 @@ def entitlements_page(
     network: bool,
     year: ContractYear | None,
     error: str,
+    scope: Scope,
 ) -> dict[str, Any]:
     """The "How this network is paid" page, or why it cannot be shown."""
     page: dict[str, Any] = {
@@ -1277,7 +1437,7 @@ def entitlements_page(
         "year": str(year) if year else "",
         "year_options": year_options(year),
         "error": error,
-        "page": entitlements(run, as_at) if run else None,
+        "page": entitlements(run, as_at, scope) if run else None,
     }
     if run:
         link = entitlements_link(as_at, code, run.year)

@@ -1,15 +1,26 @@
-"""The pages. Each reads the date, asks the register, and hands over to presenters."""
+"""The pages. Each reads the date, asks the register, and hands over to presenters.
+
+Every page asks :mod:`pcnhub.access` first. A signed-in user with no role gets a
+403 page everywhere but sign-in and sign-out. An organisation's pages need
+``register.view_organisation`` on it: an unknown code is a 404 (for users with a
+role), a known one outside the user's scope a 403. Lists show only the rows the
+user may see, and presenters show organisations outside the scope as plain text.
+"""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Callable, Sequence
+from functools import wraps
 from typing import Any
 
 from django.contrib.auth.views import LoginView
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from pcnhub.access.checks import visible_rows
+from pcnhub.access.scope import Scope, scope_of
 from pcnhub.contract import exports
 from pcnhub.contract.services import NotFound, run_checks, run_entitlements
 from pcnhub.register import queries
@@ -63,10 +74,81 @@ def _plain(message: str, status: int) -> HttpResponse:
     return HttpResponse(message + "\n", status=status, content_type="text/plain")
 
 
+# --------------------------------------------------------------------------------
+# Access
+# --------------------------------------------------------------------------------
+
+
+class Refused(PermissionDenied):
+    """A refusal whose message is fit to show on the 403 page."""
+
+
+#: What every refusal of a user without a role says.
+NO_ROLE = (
+    "Your account does not hold a role in pcnhub yet, so it cannot show you the "
+    "register."
+)
+
+
+def needs_role(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Refuse (403) a signed-in user who holds no role (``register.use``)."""
+
+    @wraps(view)
+    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.has_perm("register.use"):
+            raise Refused(NO_ROLE)
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
+def require_organisation(request: HttpRequest, code: str) -> None:
+    """Refuse (403) an organisation outside the user's scope."""
+    if not request.user.has_perm("register.view_organisation", code):
+        raise Refused(
+            f"Your roles in pcnhub do not include {code}, so its pages are not "
+            "shown to you."
+        )
+
+
+def permission_denied(
+    request: HttpRequest, exception: Exception | None = None
+) -> HttpResponse:
+    """The 403 page (``handler403``), in the NHS.UK frame like every other page."""
+    as_at = as_at_from(request)
+    if as_at.error:
+        as_at = AsAt(as_at.day)
+    user = request.user
+    has_role = user.is_authenticated and user.has_perm("register.use")
+    if isinstance(exception, Refused) and exception.args:
+        reason = str(exception)
+    else:
+        reason = "" if has_role else NO_ROLE
+    context = {
+        "reason": reason,
+        "has_role": has_role,
+        "user_name": (
+            (user.get_full_name().strip() or user.get_username())
+            if user.is_authenticated
+            else ""
+        ),
+        "roles": presenters.roles_text(scope_of(user)),
+        "show_date_form": False,
+    }
+    return _page(request, "403.html", as_at, context, status=403)
+
+
+# --------------------------------------------------------------------------------
+# Pages
+# --------------------------------------------------------------------------------
+
+
+@needs_role
 def home(request: HttpRequest) -> HttpResponse:
     as_at = as_at_from(request)
     text = request.GET.get("q", "").strip()
-    results = presenters.search(text) if text else []
+    scope = scope_of(request.user)
+    results = presenters.search(text, scope) if text else []
     return _page(
         request,
         "home.html",
@@ -85,7 +167,7 @@ def _table_page(
     name: str,
     rows: Sequence[Any],
     columns: list[str],
-    table: Callable[[Sequence[Any], AsAt], dict[str, Any]],
+    table: Callable[[Sequence[Any], AsAt, Scope], dict[str, Any]],
     as_at: AsAt,
 ) -> HttpResponse:
     """A table of rows as at a date, or the same rows as CSV (``?format=csv``)."""
@@ -96,7 +178,7 @@ def _table_page(
         f"{name}.html",
         as_at,
         {
-            "table": table(rows, as_at),
+            "table": table(rows, as_at, scope_of(request.user)),
             "count": len(rows),
             "csv_url": as_at.link(request.path, format="csv"),
         },
@@ -104,27 +186,45 @@ def _table_page(
     )
 
 
+@needs_role
 def networks(request: HttpRequest) -> HttpResponse:
+    """The networks open on the date that the user may see (by network or
+    commissioner)."""
     as_at = as_at_from(request)
-    rows = queries.networks_on(as_at.day)
+    rows = visible_rows(
+        request.user,
+        queries.networks_on(as_at.day),
+        "pcn_code",
+        "commissioner_code",
+    )
     return _table_page(
         request, "networks", rows, NETWORK_COLUMNS, presenters.networks_table, as_at
     )
 
 
+@needs_role
 def uncovered(request: HttpRequest) -> HttpResponse:
+    """Practices in no network that the user may see (by practice or commissioner)."""
     as_at = as_at_from(request)
-    rows = queries.uncovered_on(as_at.day)
+    rows = visible_rows(
+        request.user,
+        queries.uncovered_on(as_at.day),
+        "practice_code",
+        "commissioner_code",
+    )
     return _table_page(
         request, "uncovered", rows, UNCOVERED_COLUMNS, presenters.uncovered_table, as_at
     )
 
 
+@needs_role
 def organisation(request: HttpRequest, code: str) -> HttpResponse:
     as_at = as_at_from(request)
     org = queries.find_organisation(code)
     if org is None:
         return _page(request, "404.html", as_at, {"missing_code": code}, status=404)
+    require_organisation(request, org.code)
+    scope = scope_of(request.user)
     day = as_at.day
     version = queries.details_on(org.code, day)
     rungs = queries.hierarchy(org.code, day)
@@ -137,20 +237,22 @@ def organisation(request: HttpRequest, code: str) -> HttpResponse:
         "version": version,
         "latest": latest,
         "details_rows": presenters.details_rows(org, version or latest),
-        "breadcrumb": presenters.breadcrumb(rungs, as_at),
-        "hierarchy_rows": presenters.hierarchy_rows(rungs, as_at),
-        "history": presenters.history(org.code, as_at),
+        "breadcrumb": presenters.breadcrumb(rungs, as_at, scope),
+        "hierarchy_rows": presenters.hierarchy_rows(rungs, as_at, scope),
+        "history": presenters.history(org.code, as_at, scope),
     }
-    context |= _children(org, as_at)
+    context |= _children(request, org, as_at)
     return _page(request, "org.html", as_at, context)
 
 
-def _children(org: Organisation, as_at: AsAt) -> dict[str, Any]:
+def _children(request: HttpRequest, org: Organisation, as_at: AsAt) -> dict[str, Any]:
     day = as_at.day
+    user = request.user
+    scope = scope_of(user)
     if org.kind == OrganisationKind.REGION:
         return {
             "children": presenters.children_table(
-                RelationshipKind.SYSTEM_REGION, org.code, day, as_at, "Systems"
+                RelationshipKind.SYSTEM_REGION, org.code, day, as_at, "Systems", scope
             )
         }
     if org.kind == OrganisationKind.SYSTEM:
@@ -161,15 +263,26 @@ def _children(org: Organisation, as_at: AsAt) -> dict[str, Any]:
                 day,
                 as_at,
                 "Commissioners",
+                scope,
             )
         }
     if org.kind == OrganisationKind.COMMISSIONER:
-        networks = queries.networks_on(day, commissioner=org.code)
-        uncovered = queries.uncovered_on(day, commissioner=org.code)
-        predecessors, successors = presenters.successions_rows(org.code, as_at)
+        networks = visible_rows(
+            user,
+            queries.networks_on(day, commissioner=org.code),
+            "pcn_code",
+            "commissioner_code",
+        )
+        uncovered = visible_rows(
+            user,
+            queries.uncovered_on(day, commissioner=org.code),
+            "practice_code",
+            "commissioner_code",
+        )
+        predecessors, successors = presenters.successions_rows(org.code, as_at, scope)
         return {
-            "networks": presenters.networks_table(networks, as_at),
-            "uncovered": presenters.uncovered_table(uncovered, as_at),
+            "networks": presenters.networks_table(networks, as_at, scope),
+            "uncovered": presenters.uncovered_table(uncovered, as_at, scope),
             "predecessors": predecessors,
             "successors": successors,
             "checks_url": presenters.checks_link(as_at, org.code),
@@ -181,8 +294,9 @@ def _children(org: Organisation, as_at: AsAt) -> dict[str, Any]:
             run = None
         year = presenters.default_year(day)
         return {
-            "members": presenters.members(org.code, day, as_at),
-            "checks": presenters.network_checks(run, org.code, as_at),
+            "members": presenters.members(org.code, day, as_at, scope),
+            "checks": presenters.network_checks(run, org.code, as_at, scope),
+            "network_links": presenters.network_links(user, org.code, as_at),
             "entitlements_url": presenters.entitlements_link(as_at, org.code, year),
             "entitlements_year": str(year),
         }
@@ -194,9 +308,18 @@ def _children(org: Organisation, as_at: AsAt) -> dict[str, Any]:
     return {}
 
 
+@needs_role
 def checks(request: HttpRequest) -> HttpResponse:
-    """Every finding as at the date, for a commissioner's area or everywhere."""
+    """Every finding as at the date the user may see, for a commissioner's area or
+    everywhere.
+
+    ``?commissioner=C`` needs ``register.view_organisation`` on C. Without it, the
+    whole country is shown to those with ``register.view_all``; anyone else sees
+    the findings about the organisations in their scope.
+    """
     as_at = as_at_from(request)
+    user = request.user
+    scope = scope_of(user)
     commissioner = request.GET.get("commissioner", "").strip().upper()
     want_csv = request.GET.get("format") == "csv"
     outcome, outcome_error = None, ""
@@ -206,14 +329,25 @@ def checks(request: HttpRequest) -> HttpResponse:
         outcome_error = str(exc)
     if want_csv and (as_at.error or outcome_error):
         return _plain(f"as_at: {as_at.error}" if as_at.error else outcome_error, 400)
-    known = not commissioner or queries.find_organisation(commissioner) is not None
+    found = queries.find_organisation(commissioner) if commissioner else None
+    known = not commissioner or found is not None
+    if found is not None:
+        commissioner = found.code
+        require_organisation(request, commissioner)
     run = None
     if known:
         try:
             run = run_checks(as_at.day, commissioner=commissioner or None)
         except NotFound:
             run = None  # no practices or networks there that day: nothing to check
-    shown = presenters.findings_with(run.findings if run else [], outcome)
+    findings = visible_rows(
+        user,
+        run.findings if run else [],
+        "pcn_code",
+        "practice_code",
+        "commissioner_code",
+    )
+    shown = presenters.findings_with(findings, outcome)
     if want_csv:
         if not known:
             return _plain(f"no organisation {commissioner} in the register", 404)
@@ -223,18 +357,21 @@ def checks(request: HttpRequest) -> HttpResponse:
         filename = f"checks{where}-{as_at.day.isoformat()}.csv"
         return _download(out.getvalue(), "text/csv; charset=utf-8", filename)
     page = presenters.checks_page(
-        run, shown, as_at, commissioner, known, outcome, outcome_error
+        run, findings, shown, as_at, commissioner, known, outcome, outcome_error, scope
     )
     status = 400 if as_at.error or outcome_error else None if known else 404
     return _page(request, "checks.html", as_at, page, "checks", status)
 
 
+@needs_role
 def entitlements(request: HttpRequest, code: str) -> HttpResponse:
     """How a network is paid in a contract year (``?year=2021/22``), or a download."""
     as_at = as_at_from(request)
     if as_at.error:  # the page has no date form: the date only picks the default year
         as_at = AsAt(as_at.day)
     org = queries.find_organisation(code)
+    if org is not None:
+        require_organisation(request, org.code)
     code = org.code if org else code.strip().upper()
     network = org is not None and org.kind == OrganisationKind.NETWORK
     year, error, run = None, "", None
@@ -263,7 +400,7 @@ def entitlements(request: HttpRequest, code: str) -> HttpResponse:
         write_records(text, [x.row() for x in run.lines], exports.LINE_COLUMNS, "csv")
         return _download(text.getvalue(), "text/csv; charset=utf-8", f"{name}.csv")
     page = presenters.entitlements_page(
-        run, as_at, code, org is not None, network, year, error
+        run, as_at, code, org is not None, network, year, error, scope_of(request.user)
     )
     page["show_date_form"] = False
     status = 200 if year is not None else 404  # not a network, or no such year

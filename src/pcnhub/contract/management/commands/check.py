@@ -52,6 +52,7 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["csv", "json"], default="csv")
         parser.add_argument("--output", help="write to this file instead of stdout")
         cli.add_facts(parser)
+        cli.add_user(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:

@@ -1,4 +1,8 @@
-"""``pcnhub distribution --pcn CODE --year Y [--schedule FILE] --format csv|json``"""
+"""``pcnhub distribution --pcn CODE --year Y [--schedule FILE] --format csv|json``
+
+``--user USERNAME`` answers as that user: the network and any what-if practices
+must be theirs to see. Without it, the server operator sees everything.
+"""
 
 from __future__ import annotations
 
@@ -46,15 +50,17 @@ class Command(BaseCommand):
         parser.add_argument("--output")
         cli.add_facts(parser)
         cli.add_what_if(parser)
+        cli.add_user(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        facts = cli.load_facts(options)  # refuses what --user may not see
         schedule = read_schedule(options["schedule"])
         try:
             run = run_distribution(
                 options["pcn"],
                 options["year"],
                 schedule,
-                cli.load_facts(options),
+                facts,
                 options["register_as_at"],
                 cli.edits(options),
             )

@@ -1,4 +1,9 @@
-"""``pcnhub entitlements [--pcn CODE] --year Y [--explain] --format csv|json|xlsx``"""
+"""``pcnhub entitlements [--pcn CODE] --year Y [--explain] --format csv|json|xlsx``
+
+``--user USERNAME`` answers as that user: the network (``--pcn``), commissioner
+and what-if practices must be theirs to see, and the whole country needs a
+country-wide role. Without it, the server operator sees everything.
+"""
 
 from __future__ import annotations
 
@@ -45,14 +50,16 @@ class Command(BaseCommand):
         parser.add_argument("--output", help="write to this file instead of stdout")
         cli.add_facts(parser)
         cli.add_what_if(parser)
+        cli.add_user(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        facts = cli.load_facts(options)  # refuses what --user may not see
         try:
             run = run_entitlements(
                 options["year"],
                 options["pcn"],
                 options["commissioner"],
-                cli.load_facts(options),
+                facts,
                 options["register_as_at"],
                 cli.edits(options),
             )

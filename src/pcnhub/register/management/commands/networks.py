@@ -1,4 +1,9 @@
-"""``pcnhub networks --as-at DATE [--commissioner CODE] --format csv|json``"""
+"""``pcnhub networks --as-at DATE [--commissioner CODE] --format csv|json``
+
+With ``--user USERNAME``, only the networks that user may see (by network or
+commissioner, as on /networks/), and a ``--commissioner`` outside their roles is
+refused; without it, every network (the server operator has full access).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from pcnhub.access.checks import visible_rows
+from pcnhub.contract.cli import add_user, require_sees, user_of
 from pcnhub.core.dates import parse_iso
 from pcnhub.register.exports import NETWORK_COLUMNS, write_rows
 from pcnhub.register.queries import networks_on
@@ -25,11 +32,17 @@ class Command(BaseCommand):
             help="take list sizes as at this date (default: --as-at)",
         )
         parser.add_argument("--format", choices=["csv", "json"], default="csv")
+        add_user(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        user = user_of(options)
+        if user is not None and options["commissioner"]:
+            require_sees(user, options["commissioner"], "--commissioner")
         rows = networks_on(
             options["as_at"], options["commissioner"], options["lists_at"]
         )
+        if user is not None:
+            rows = visible_rows(user, rows, "pcn_code", "commissioner_code")
         write_rows(self.stdout, rows, NETWORK_COLUMNS, options["format"])
         short = sum(1 for r in rows if r.members_without_weighted)
         if short:
