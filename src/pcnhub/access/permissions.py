@@ -120,7 +120,12 @@ rules.add_perm(
     ~is_evaluator_only & (is_applicant | oversees_application | named_practice_manager),
 )
 rules.add_perm("workflow.change_application", is_applicant)
-rules.add_perm("workflow.confirm_membership", named_practice_manager)
+#: A named practice's manager confirms; the overseer may record a confirmation
+#: received another way (the service asks for a note).
+rules.add_perm(
+    "workflow.confirm_membership",
+    named_practice_manager | (oversees_application & ~is_applicant),
+)
 rules.add_perm("workflow.decide_application", oversees_application & ~is_applicant)
 rules.add_perm("workflow.review_queue", has_any_role & ~is_evaluator_only)
 

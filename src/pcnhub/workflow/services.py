@@ -396,6 +396,7 @@ def confirm(
 ) -> ApplicationPractice:
     """A named practice confirms it agrees (its manager, or the overseeing commissioner
     recording a confirmation received another way, with a note)."""
+    require(user, "workflow.confirm_membership", application)
     scope = scope_of(user)
     row = application.practices.filter(practice_id=practice).first()
     if row is None:
@@ -403,7 +404,6 @@ def confirm(
     own = practice in scope.held_for(Role.PRACTICE_MANAGER)
     on_behalf = not own and user.has_perm("workflow.decide_application", application)
     if not own and not on_behalf:
-        require(user, "workflow.confirm_membership", application)
         raise WorkflowError(f"only {practice}'s practice manager can confirm for it")
     if on_behalf and not note.strip():
         raise WorkflowError(

@@ -482,7 +482,7 @@ def application_withdraw(request: HttpRequest, ref: str) -> HttpResponse:
 
 @require_POST
 def application_confirm(request: HttpRequest, ref: str) -> HttpResponse:
-    application = _application(request, ref, "workflow.view_application")
+    application = _application(request, ref, "workflow.confirm_membership")
     form = wf_forms.ConfirmForm(request.POST)
     posted = {"note": request.POST.get("note", "")}
     if not form.is_valid():
