@@ -87,6 +87,16 @@ def test_registration_from_draft_to_the_register(people: SimpleNamespace) -> Non
     assert version.opened_by == decision.register_run
     assert decision.register_run.kind == "application"
 
+    # The network's checks now report the commissioner's approval of its size.
+    from pcnhub.contract.services import run_checks
+
+    population = [
+        f
+        for f in run_checks(APRIL_2022, pcn="U99013").findings
+        if f.rule == "population.band"
+    ]
+    assert [f.outcome for f in population] == ["met"]
+    assert application.reference in population[0].message
     # The applicant now acts for the network they formed.
     assert manager.roles.filter(organisation_id="U99013").exists()
     # Each version of the application is kept.

@@ -1,8 +1,8 @@
 """Network facts files: what the commissioner knows beyond the register.
 
-Until the governance records arrive (the workflow), a CSV with one row per
-network supplies clinical directors, nominated payee, agreements, care-home beds,
-IIF points and the like. Every column but ``pcn_code`` is optional and an empty
+Beside the governance record (``pcnhub.governance``), a CSV with one row per
+network supplies care-home beds, IIF points and the like, and can override
+recorded governance field by field. Every column but ``pcn_code`` is optional and an empty
 cell means "not known". The whole file is read or nothing is: each problem names
 the file, row and column.
 

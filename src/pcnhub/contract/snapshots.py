@@ -144,9 +144,14 @@ def _with_governance(
     combined: dict[str, NetworkFacts] = {
         code: facts[code] for code in codes if code in facts
     }
+    # Imported here: the workflow builds its proposals from these snapshots.
+    from pcnhub.workflow.approvals import small_population_reasons
+
     for day in days:
         recorded = governance_facts_on(codes, day)
         for code, found in recorded.items():
+            combined[code] = merged(combined.get(code), found)
+        for code, found in small_population_reasons(codes, day).items():
             combined[code] = merged(combined.get(code), found)
     return combined
 
