@@ -3,8 +3,8 @@
 Beside the governance record (``pcnhub.governance``), a CSV with one row per
 network supplies care-home beds, IIF points and the like, and can override
 recorded governance field by field. Every column but ``pcn_code`` is optional
-and an empty cell means "not known". The whole file is read or nothing is: each problem names
-the file, row and column.
+and an empty cell means "not known". The whole file is read or nothing is: each
+problem names the file, row and column.
 
 Columns: ``pcn_code, clinical_directors`` (names separated by ``;``),
 ``nominated_payee, agreement_signed, schedules_complete, data_sharing,
