@@ -5,8 +5,6 @@ command runs as the server operator, with full access.
 
 from __future__ import annotations
 
-import argparse
-import contextlib
 import io
 import json
 from pathlib import Path
@@ -16,7 +14,6 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from pcnhub.contract import cli
 from pcnhub.contract.management.commands.check import Command as CheckCommand
 from pcnhub.register import demo
 from tests.web.conftest import (
@@ -214,25 +211,14 @@ def test_distribution_as_a_network_user(areas: None, users: dict[str, str]) -> N
     )
 
 
-# check: adopts --user with one line ---------------------------------------------------
+# check: takes --user like the others -------------------------------------------------
 
 
-class CheckWithUser(CheckCommand):
-    """``pcnhub check`` as it is once its add_arguments calls cli.add_user(parser)."""
-
-    def add_arguments(self, parser: Any) -> None:
-        super().add_arguments(parser)
-        with contextlib.suppress(argparse.ArgumentError):  # check.py has it already
-            cli.add_user(parser)
-
-
-def test_check_enforces_user_once_it_adds_the_option(
-    areas: None, users: dict[str, str]
-) -> None:
+def test_check_enforces_user(areas: None, users: dict[str, str]) -> None:
     def check(*args: str) -> Any:
         out = io.StringIO()
         call_command(
-            CheckWithUser(),
+            CheckCommand(),
             "--as-at",
             DAY,
             *args,
@@ -253,7 +239,7 @@ def test_check_enforces_user_once_it_adds_the_option(
     def check_refused(*args: str) -> str:
         with pytest.raises(CommandError) as raised:
             call_command(
-                CheckWithUser(),
+                CheckCommand(),
                 "--as-at",
                 DAY,
                 *args,

@@ -1,6 +1,6 @@
 """Options shared by the contract commands (check, entitlements, distribution).
 
-``--user USERNAME`` (:func:`add_user`) is shared by the register commands
+``--user USERNAME`` (:mod:`pcnhub.access.cli`) is shared by the register commands
 (``networks``, ``uncovered``) too: with it, a command answers as that user would
 be answered on the pages and the API (:mod:`pcnhub.access`); without it, it runs
 as the server operator, who has full access.
@@ -15,14 +15,12 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import IO, Any
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError, CommandParser
 
-from pcnhub.access.scope import scope_of
+from pcnhub.access.cli import require_sees, roles_of, user_of
 from pcnhub.contract.facts import FactsError, read_facts
 from pcnhub.contract.services import Edits
 from pcnhub.core.dates import parse_iso
-from pcnhub.register import queries
 from pcnhub.rules.periods import ContractYear
 from pcnhub.rules.snapshot import NetworkFacts
 
@@ -77,7 +75,8 @@ def load_facts(options: dict[str, Any]) -> dict[str, NetworkFacts]:
 
     Every contract command reads its inputs here before it runs, so this is also
     where a ``--user``'s scope is enforced (:func:`limit_to_user`): a command that
-    takes ``--user`` (:func:`add_user`) is refused before anything is worked out.
+    takes ``--user`` (:mod:`pcnhub.access.cli`) is refused before anything is
+    worked out.
     """
     limit_to_user(options)
     path = options.get("facts")
@@ -132,54 +131,6 @@ def notes(lines: list[str]) -> None:
 
 
 # --- --user: answer as a user of pcnhub would be answered ---------------------------
-
-
-def add_user(parser: CommandParser) -> None:
-    """``--user USERNAME``; contract commands enforce it in :func:`load_facts`."""
-    parser.add_argument(
-        "--user",
-        metavar="USERNAME",
-        help="answer as this pcnhub user: only what their roles let them see, and a "
-        "request for an organisation outside them fails (default: the server "
-        "operator, who sees everything)",
-    )
-
-
-def user_of(options: dict[str, Any]) -> Any | None:
-    """The ``--user``'s account (None without ``--user``), which must hold a role."""
-    username = options.get("user")
-    if not username:
-        return None
-    model = get_user_model()
-    user = model.objects.filter(**{model.USERNAME_FIELD: username}).first()
-    if user is None:
-        raise CommandError(f"--user {username}: there is no such user")
-    if not user.is_active:
-        raise CommandError(f"--user {username}: the account is not active")
-    if not user.has_perm("register.use"):
-        raise CommandError(
-            f"--user {username} holds no role in pcnhub, so may see nothing"
-        )
-    return user
-
-
-def roles_of(user: Any) -> str:
-    held = sorted(scope_of(user).held, key=lambda pair: (pair[0], pair[1] or ""))
-    return ", ".join(f"{role} for {org}" if org else str(role) for role, org in held)
-
-
-def require_sees(user: Any, code: str, option: str) -> None:
-    """Refuse (CommandError) an organisation outside ``user``'s scope.
-
-    A code the register does not hold is left to the command, which says so (as
-    the pages answer 404 for an unknown code and 403 for one out of scope).
-    """
-    org = queries.find_organisation(code)
-    if org is not None and not user.has_perm("register.view_organisation", org.code):
-        raise CommandError(
-            f"{option} {code}: {user.get_username()} may not see {org.code}, which "
-            f"is outside their roles ({roles_of(user)})"
-        )
 
 
 def limit_to_user(options: dict[str, Any]) -> Any | None:

@@ -13,10 +13,10 @@ import sys
 from datetime import date
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from pcnhub.access.cli import account
 from pcnhub.audit import trail
 from pcnhub.audit.models import AuditEntry
 from pcnhub.audit.services import VerifyResult, verify
@@ -78,15 +78,7 @@ class Command(BaseCommand):
             date_to=date_to,
         )
         if options["user"]:
-            user = (
-                get_user_model()
-                .objects.filter(**{get_user_model().USERNAME_FIELD: options["user"]})
-                .first()
-            )
-            if user is None:
-                raise CommandError(f"no user {options['user']!r}")
-            if not user.is_active:
-                raise CommandError(f"user {options['user']!r} is not active")
+            user = account(options["user"])
             try:
                 entries = trail.entries(user, filters)
             except PermissionDenied as exc:

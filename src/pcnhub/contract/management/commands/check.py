@@ -13,6 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.management.commands.check import Command as SystemCheck
 
+from pcnhub.access.cli import add_user
 from pcnhub.contract import cli, exports
 from pcnhub.contract.services import NotFound, run_checks
 from pcnhub.core.dates import parse_iso
@@ -52,7 +53,7 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["csv", "json"], default="csv")
         parser.add_argument("--output", help="write to this file instead of stdout")
         cli.add_facts(parser)
-        cli.add_user(parser)
+        add_user(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from pcnhub.access.cli import add_user
 from pcnhub.contract import cli, exports
 from pcnhub.contract.services import NotFound, run_entitlements
 from pcnhub.register.exports import write_records
@@ -50,7 +51,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", help="write to this file instead of stdout")
         cli.add_facts(parser)
         cli.add_what_if(parser)
-        cli.add_user(parser)
+        add_user(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         facts = cli.load_facts(options)  # refuses what --user may not see

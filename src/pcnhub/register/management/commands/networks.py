@@ -13,7 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from pcnhub.access.checks import visible_rows
-from pcnhub.contract.cli import add_user, require_sees, user_of
+from pcnhub.access.cli import add_user, require_sees, user_of
 from pcnhub.core.dates import parse_iso
 from pcnhub.register.exports import NETWORK_COLUMNS, write_rows
 from pcnhub.register.queries import networks_on

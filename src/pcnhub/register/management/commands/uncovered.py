@@ -12,7 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from pcnhub.access.checks import visible_rows
-from pcnhub.contract.cli import add_user, require_sees, user_of
+from pcnhub.access.cli import add_user, require_sees, user_of
 from pcnhub.core.dates import parse_iso
 from pcnhub.register.exports import UNCOVERED_COLUMNS, write_rows
 from pcnhub.register.queries import uncovered_on
