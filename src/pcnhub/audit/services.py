@@ -95,8 +95,8 @@ def record(
             action=action,
             entity_type=entity_type,
             entity_key=entity_key,
-            before=_jsonable(before),
-            after=_jsonable(after),
+            before=jsonable(before),
+            after=jsonable(after),
             reason=reason,
             previous_hash=last.entry_hash if last else GENESIS,
         )
@@ -108,7 +108,8 @@ def record(
         return entry
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
+    """``value`` as JSON would give it back (dates and decimals as text)."""
     return None if value is None else json.loads(json.dumps(value, default=str))
 
 

@@ -27,6 +27,14 @@ WARNING = "warning"
 UNKNOWN = "not known"
 MET = "met"
 OUTCOMES = (BREACH, APPROVAL, WARNING, UNKNOWN, MET)
+_RANK = {outcome: i for i, outcome in enumerate(OUTCOMES)}
+
+
+def seriousness(outcome: str) -> int:
+    """0 for a breach … 4 for met; an unknown outcome sorts last."""
+    return _RANK.get(outcome, len(OUTCOMES))
+
+
 _ODS = re.compile(r"^[A-Z0-9]{3,6}$")
 
 

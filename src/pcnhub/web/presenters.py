@@ -46,6 +46,7 @@ from pcnhub.rules.checks import (
     UNKNOWN,
     WARNING,
     Finding,
+    seriousness,
 )
 from pcnhub.rules.entitlements import ITEMS, PRACTICE, EntitlementLine
 from pcnhub.rules.params import default_parameters
@@ -824,8 +825,7 @@ def parse_outcome(text: str | None) -> str | None:
 
 
 def most_serious_first(findings: Iterable[Finding]) -> list[Finding]:
-    rank = {outcome: i for i, outcome in enumerate(OUTCOMES)}
-    return sorted(findings, key=lambda f: rank.get(f.outcome, len(rank)))
+    return sorted(findings, key=lambda f: seriousness(f.outcome))
 
 
 def outcome_counts(findings: Sequence[Finding]) -> list[tuple[str, int]]:

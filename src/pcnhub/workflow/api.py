@@ -127,7 +127,7 @@ def _iso(value: Any) -> str | None:
 
 
 def summary(application: Application) -> dict[str, Any]:
-    run = presenters.latest_run(application)
+    run = services.latest_checks(application)
     return {
         "reference": application.reference,
         "kind": application.kind,

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from pcnhub.audit.services import Actor
 from pcnhub.governance import services as governance
+from pcnhub.register import queries
 from pcnhub.register.importers.writer import Details, RegisterWriter
 from pcnhub.register.models import ImportRun, OrganisationKind, RelationshipKind
 from pcnhub.register.timeline import Segment
@@ -119,7 +120,7 @@ def apply(application: Application, actor: Actor, network_code: str) -> ImportRu
             _member_from(writer, row.practice_id, network_code, day)
     if kind == Kind.MERGER:
         absorbed = details["absorbed_network"]
-        for practice in _members(absorbed, day):
+        for practice in queries.members_of(absorbed, day):
             _member_from(writer, practice, application.network_id, day)
         _close_network(writer, absorbed, day)
     writer.flush()
@@ -129,16 +130,6 @@ def apply(application: Application, actor: Actor, network_code: str) -> ImportRu
     run.save()
     _governance(application, actor, target, details)
     return run
-
-
-def _members(network: str, day: date) -> list[str]:
-    from pcnhub.register import queries
-
-    return list(
-        queries.links_on(RelationshipKind.PRACTICE_NETWORK, day)
-        .filter(parent_id=network)
-        .values_list("child_id", flat=True)
-    )
 
 
 def _governance(

@@ -23,7 +23,7 @@ from pcnhub.governance.models import (
     Profession,
 )
 from pcnhub.register import queries
-from pcnhub.rules.checks import OUTCOMES
+from pcnhub.rules.checks import OUTCOMES, seriousness
 from pcnhub.web.presenters import (
     OUTCOME_COLOURS,
     RULE_LABELS,
@@ -36,10 +36,10 @@ from pcnhub.workflow.models import (
     Application,
     ApplicationPractice,
     Change,
-    CheckRun,
     Kind,
     State,
 )
+from pcnhub.workflow.services import latest_checks, unconfirmed
 
 Table = dict[str, Any]
 Row = dict[str, Any]
@@ -153,21 +153,9 @@ def is_overseer(user: Any) -> bool:
     return scope_of(user).has(Role.NATIONAL, Role.REGIONAL, Role.COMMISSIONER)
 
 
-def latest_run(application: Application) -> CheckRun | None:
-    runs = list(application.check_runs.all())
-    if not runs:
-        return None
-    return max(runs, key=lambda r: (r.round, r.ran_at, r.pk))
-
-
 def worst_outcome(findings: Iterable[dict[str, Any]]) -> str:
-    rank = {outcome: i for i, outcome in enumerate(OUTCOMES)}
-    found = [f["outcome"] for f in findings if f.get("outcome") in rank]
-    return min(found, key=rank.__getitem__) if found else ""
-
-
-def unconfirmed(application: Application) -> list[str]:
-    return [p.practice_id for p in application.practices.all() if not p.confirmed_at]
+    found = [f["outcome"] for f in findings if f.get("outcome") in OUTCOMES]
+    return min(found, key=seriousness) if found else ""
 
 
 def _list(codes: Sequence[str]) -> str:
@@ -206,7 +194,7 @@ def days_waiting(application: Application, today: date) -> int | None:
 
 
 def csv_row(application: Application, today: date) -> dict[str, Any]:
-    run = latest_run(application)
+    run = latest_checks(application)
     submitted = getattr(application, "submitted_at", None)
     waited = days_waiting(application, today)
     return {
@@ -245,7 +233,7 @@ def _ref_cell(application: Application) -> dict[str, Any]:
 
 
 def _check_cell(application: Application) -> Any:
-    run = latest_run(application)
+    run = latest_checks(application)
     if run is None:
         return "Not run yet"
     worst = worst_outcome(run.findings)
@@ -582,8 +570,7 @@ def _evidence(text: str, source: str) -> Markup:
 
 def findings_table(findings: Sequence[dict[str, Any]], caption: str) -> Table:
     """Findings (stored rows), most serious first."""
-    rank = {outcome: i for i, outcome in enumerate(OUTCOMES)}
-    ordered = sorted(findings, key=lambda f: rank.get(f.get("outcome", ""), 9))
+    ordered = sorted(findings, key=lambda f: seriousness(f.get("outcome", "")))
     rows = []
     for f in ordered:
         where = " ".join(

@@ -19,6 +19,7 @@ from pcnhub.rules.checks import (
     Finding,
     check_network,
     check_practices_in_one_network,
+    seriousness,
 )
 from pcnhub.rules.snapshot import Membership, Network, NetworkFacts
 from pcnhub.workflow.models import Application, Change, Kind
@@ -194,14 +195,5 @@ def _reword(finding: Finding, network: Network) -> Finding:
     )
 
 
-_ORDER = {
-    "breach": 0,
-    "needs commissioner approval": 1,
-    "warning": 2,
-    "not known": 3,
-    "met": 4,
-}
-
-
 def _seriousness(finding: Finding) -> tuple[int, str, str]:
-    return (_ORDER.get(finding.outcome, 9), finding.rule, finding.practice_code)
+    return (seriousness(finding.outcome), finding.rule, finding.practice_code)

@@ -28,12 +28,11 @@ from pcnhub.access.checks import require
 from pcnhub.access.roles import NETWORK_ROLES, Role
 from pcnhub.access.scope import forget_scope, scope_of
 from pcnhub.access.services import grant
-from pcnhub.audit.services import Actor, record
+from pcnhub.audit.services import Actor, jsonable, record
 from pcnhub.register import queries
 from pcnhub.register.models import Organisation, OrganisationKind
 from pcnhub.workflow import effects, proposals
 from pcnhub.workflow.models import (
-    APPROVED_STATES,
     Appeal,
     Application,
     ApplicationEvent,
@@ -87,7 +86,7 @@ def _event(application: Application, user: Any, action: str, text: str = "") -> 
         application=application,
         version=application.version,
         defaults={
-            "content": _jsonable(summary(application)),
+            "content": jsonable(summary(application)),
             "at": timezone.now(),
             "by": user,
         },
@@ -238,6 +237,14 @@ def create(user: Any, proposal: Proposal) -> Application:
     proposal.practices = _practices_of(proposal)
     _validate(proposal)
     _may_speak_for(user, proposal)
+    application = _new_application(user, proposal)
+    _event(application, user, "created")
+    _audit(user, application, "create application", proposal.reason)
+    return application
+
+
+def _new_application(user: Any, proposal: Proposal, **state: Any) -> Application:
+    """The application's row, its reference (APP- and its id) and its practices."""
     now = timezone.now()
     application = Application.objects.create(
         reference=f"tmp-{uuid.uuid4().hex[:12]}",
@@ -246,17 +253,16 @@ def create(user: Any, proposal: Proposal) -> Application:
         network_id=proposal.network or None,
         effective_from=proposal.effective_from,
         notice_given_on=proposal.notice_given_on,
-        details=_jsonable(proposal.details),
+        details=jsonable(proposal.details),
         reason=proposal.reason,
         submitted_by=user,
         created_at=now,
         updated_at=now,
+        **state,
     )
     application.reference = f"APP-{application.pk:05d}"
     application.save(update_fields=["reference"])
     _set_practices(application, proposal.practices)
-    _event(application, user, "created")
-    _audit(user, application, "create application", proposal.reason)
     return application
 
 
@@ -291,12 +297,6 @@ def _set_practices(application: Application, practices: list[tuple[str, str]]) -
     application._practice_codes = None
 
 
-def _jsonable(value: Any) -> Any:
-    import json
-
-    return json.loads(json.dumps(value, default=str))
-
-
 @transaction.atomic
 def change(
     user: Any, application: Application, proposal: Proposal, expected_version: int
@@ -322,7 +322,7 @@ def change(
     application.network_id = proposal.network or None
     application.effective_from = proposal.effective_from
     application.notice_given_on = proposal.notice_given_on
-    application.details = _jsonable(proposal.details)
+    application.details = jsonable(proposal.details)
     application.reason = proposal.reason
     application.version += 1
     application.updated_at = timezone.now()
@@ -434,7 +434,9 @@ def unconfirmed(application: Application) -> list[str]:
 
 
 def latest_checks(application: Application) -> CheckRun | None:
-    return application.check_runs.order_by("-round", "-ran_at", "-id").first()
+    """The checks of the latest round (reads prefetched runs when there are any)."""
+    runs = list(application.check_runs.all())
+    return max(runs, key=lambda r: (r.round, r.ran_at, r.pk)) if runs else None
 
 
 def decide(
@@ -713,23 +715,8 @@ def assign_practice(
     proposal.practices = _practices_of(proposal)
     _validate(proposal)
     with transaction.atomic():
-        now = timezone.now()
-        application = Application.objects.create(
-            reference=f"tmp-{uuid.uuid4().hex[:12]}",
-            kind=Kind.ASSIGNMENT,
-            commissioner_id=commissioner,
-            network_id=network,
-            effective_from=effective_from,
-            reason=reason,
-            submitted_by=user,
-            created_at=now,
-            updated_at=now,
-            round=1,
-            state=State.SUBMITTED,
-        )
-        application.reference = f"APP-{application.pk:05d}"
-        application.save(update_fields=["reference"])
-        _set_practices(application, proposal.practices)
+        application = _new_application(user, proposal, round=1, state=State.SUBMITTED)
+        now = application.created_at
         # The commissioner's assignment needs no practice confirmation.
         application.practices.update(
             confirmed_at=now,
@@ -758,7 +745,3 @@ def assign_practice(
         _event(application, user, "assigned", reason)
         _audit(user, application, "assign practice", reason)
     return application
-
-
-def is_approved(application: Application) -> bool:
-    return application.state in APPROVED_STATES
