@@ -1,6 +1,8 @@
 """Findings, entitlement lines and shares as CSV, JSON and Excel.
 
-Columns are stable: scripts and spreadsheets rely on them.
+Columns are stable: scripts and spreadsheets rely on them. Text in the CSV and
+Excel outputs is neutralised where a spreadsheet would take it for a formula
+(:func:`pcnhub.core.spreadsheet.safe_cell`); JSON keeps it as it is.
 """
 
 from __future__ import annotations
@@ -12,9 +14,11 @@ from typing import IO, BinaryIO
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from pcnhub.core.spreadsheet import safe_cell
 from pcnhub.rules.checks import Finding
 from pcnhub.rules.entitlements import ITEMS, ITEMS_BY_ID, EntitlementLine
 from pcnhub.rules.periods import ContractYear, month_label
@@ -76,6 +80,13 @@ def explain(out: IO[str], lines: Sequence[EntitlementLine]) -> None:
 # 150,000 lines, which the normal mode holds in memory cell by cell.
 
 
+def _text(value: object) -> object:
+    """Text safe to open: no formula, no characters a workbook cannot hold."""
+    if not isinstance(value, str):
+        return value
+    return safe_cell(ILLEGAL_CHARACTERS_RE.sub("\ufffd", value))
+
+
 def _sheet_title(text: str, used: set[str]) -> str:
     title = text[:31]
     n = 2
@@ -95,24 +106,35 @@ class _Sheet:
             self.sheet.column_dimensions[get_column_letter(column)].width = width
 
     def cell(self, value: object, font: Font | None = None) -> WriteOnlyCell:
-        cell = WriteOnlyCell(self.sheet, value=value)
+        cell = WriteOnlyCell(self.sheet, value=_text(value))
+        if isinstance(value, str):
+            cell.data_type = "s"  # never a formula or an error value
         if font:
             cell.font = font
         if isinstance(value, Decimal):
             cell.number_format = MONEY
         return cell
 
+    def value(self, value: object) -> object:
+        """A plain value as is (cheapest), unless it needs a typed or styled cell."""
+        if isinstance(value, Decimal):
+            return self.cell(value)
+        if isinstance(value, str):
+            text = _text(value)
+            # openpyxl types '#N/A' and the like as error values.
+            return self.cell(text) if text in ERROR_CODES else text
+        return value
+
     def title(self, *values: object) -> None:
-        self.sheet.append([self.cell(values[0], TITLE), *values[1:]])
+        self.sheet.append(
+            [self.cell(values[0], TITLE), *(self.value(v) for v in values[1:])]
+        )
 
     def bold(self, *values: object) -> None:
         self.sheet.append([self.cell(v, BOLD) for v in values])
 
     def row(self, *values: object) -> None:
-        # Only money needs a styled cell; plain values are cheaper written as is.
-        self.sheet.append(
-            [self.cell(v) if isinstance(v, Decimal) else v for v in values]
-        )
+        self.sheet.append([self.value(v) for v in values])
 
     def header(self, columns: list[str], row: int) -> None:
         """Headings on ``row`` (1-based); the rows above must be written already."""

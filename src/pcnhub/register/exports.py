@@ -1,4 +1,8 @@
-"""Query results as CSV or JSON, with stable columns (CLI and web share them)."""
+"""Query results as CSV or JSON, with stable columns (CLI and web share them).
+
+Every CSV the web pages and commands give is written here, so every cell passes
+:func:`pcnhub.core.spreadsheet.safe_cell`; JSON keeps the values as they are.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,8 @@ import json
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import IO, Any
+
+from pcnhub.core.spreadsheet import safe_cell
 
 
 def _plain(value: Any) -> Any:
@@ -41,7 +47,8 @@ def write_rows(out: IO[str], rows: Sequence[Any], columns: list[str], fmt: str) 
 def write_records(
     out: IO[str], records: Sequence[dict[str, Any]], columns: list[str], fmt: str
 ) -> None:
-    """Records as JSON (whole), or as CSV with ``columns`` (empty for None)."""
+    """Records as JSON (whole), or as CSV with ``columns`` (empty for None) and
+    formula-like text neutralised."""
     if fmt == "json":
         json.dump(list(records), out, indent=2, ensure_ascii=False)
         out.write("\n")
@@ -49,4 +56,6 @@ def write_records(
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     for record in records:
-        writer.writerow({c: "" if record[c] is None else record[c] for c in columns})
+        writer.writerow(
+            {c: "" if record[c] is None else safe_cell(record[c]) for c in columns}
+        )
