@@ -55,6 +55,8 @@ def test_entries_filtered_and_paged(make_user) -> None:  # type: ignore[no-untyp
         "after": {"n": PAGE_SIZE + 5},
         "previous_hash": made[-2].entry_hash,
         "entry_hash": made[-1].entry_hash,
+        "user_id": None,
+        "renamed_to": "",
     }
     second = national.get(
         "/api/audit/", {"organisation": "U99001", "entity_type": "thing", "page": 2}
@@ -101,11 +103,14 @@ def test_verify_is_for_national_and_admin_only(make_user) -> None:  # type: igno
     for role in ("national", "admin"):
         response = as_user(make_user(role)).get("/api/audit/verify")
         assert response.status_code == 200
+        head = AuditEntry.objects.latest("id")
         assert response.json() == {
             "ok": True,
             "checked": AuditEntry.objects.count(),
             "first_bad_id": None,
             "problem": "",
+            "checkpoint": f"{head.entry_hash}:{AuditEntry.objects.count()}",
+            "notices": [],
         }
     for role, org in (("commissioner", "99Z"), ("evaluator", None)):
         assert as_user(make_user(role, org)).get("/api/audit/verify").status_code == 403

@@ -14,7 +14,13 @@ from pcnhub.audit.models import AuditEntry
 class AuditEntryAdmin(admin.ModelAdmin):
     list_display = ["id", "at", "who", "action", "entity_type", "entity_key"]
     list_filter = ["action", "entity_type"]
-    search_fields = ["entity_key", "reason", "actor__username", "system_actor"]
+    search_fields = [
+        "entity_key",
+        "reason",
+        "actor_username",
+        "actor__username",
+        "system_actor",
+    ]
     list_select_related = ["actor"]
     date_hierarchy = "at"
     ordering = ["-id"]
@@ -29,6 +35,8 @@ class AuditEntryAdmin(admin.ModelAdmin):
         "reason",
         "before",
         "after",
+        "position",
+        "hash_version",
         "previous_hash",
         "entry_hash",
     ]
@@ -36,7 +44,8 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     @admin.display(description="who")
     def who(self, entry: AuditEntry) -> str:
-        return entry.who
+        renamed = f" (now named {entry.renamed_to})" if entry.renamed_to else ""
+        return entry.who + renamed
 
     @admin.display(description="organisations it concerns")
     def concerns(self, entry: AuditEntry) -> str:

@@ -3,8 +3,9 @@
 - ``GET /api/audit/``: the entries the user may see, newest first, 50 a page
   (``?page=``), with the page's filters (``organisation``, ``entity_type``,
   ``action``, ``who``, ``date_from``, ``date_to``) and the total;
-- ``GET /api/audit/verify``: whether the hash chain is intact (national
-  analysts and administrators only).
+- ``GET /api/audit/verify``: whether the trail is intact, and its checkpoint
+  (``HEAD:COUNT``); with ``?expect=CHECKPOINT`` also whether it extends that
+  earlier checkpoint (national analysts and administrators only).
 
 The same permissions as the page (:mod:`pcnhub.audit.trail`).
 """
@@ -19,7 +20,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from pcnhub.access.checks import require
-from pcnhub.audit import trail
+from pcnhub.audit import checkpoints, trail
 from pcnhub.audit.services import verify
 
 router = Router(tags=["audit"])
@@ -48,6 +49,8 @@ class EntryOut(Schema):
     after: Any = None
     previous_hash: str
     entry_hash: str
+    user_id: int | None = None
+    renamed_to: str = ""
 
 
 class TrailOut(Schema):
@@ -58,11 +61,17 @@ class TrailOut(Schema):
     entries: list[EntryOut]
 
 
+class VerifyQuery(Schema):
+    expect: str = ""
+
+
 class VerifyOut(Schema):
     ok: bool
     checked: int
     first_bad_id: int | None = None
     problem: str = ""
+    checkpoint: str = ""
+    notices: list[str] = []
 
 
 @router.get("/", response=TrailOut, summary="Audit entries (newest first)")
@@ -93,12 +102,19 @@ def list_entries(request: HttpRequest, query: Query[TrailQuery]) -> dict[str, An
 
 
 @router.get("/verify", response=VerifyOut, summary="Check the hash chain")
-def verify_chain(request: HttpRequest) -> dict[str, Any]:
+def verify_chain(request: HttpRequest, query: Query[VerifyQuery]) -> dict[str, Any]:
     require(request.user, "audit.view_whole_trail")
-    result = verify()
+    try:
+        expect = checkpoints.parse(query.expect) if query.expect else None
+    except checkpoints.BadCheckpoint as exc:
+        raise ValidationError({"expect": [str(exc)]}) from None
+    result = verify(expect)
     return {
         "ok": result.ok,
         "checked": result.checked,
         "first_bad_id": result.first_bad_id,
         "problem": result.problem,
+        # A broken trail has no checkpoint worth keeping.
+        "checkpoint": str(result.checkpoint) if result.ok else "",
+        "notices": list(result.notices),
     }

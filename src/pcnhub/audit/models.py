@@ -14,6 +14,11 @@ class AuditEntry(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
     )
+    actor_username = models.CharField(
+        max_length=150,
+        blank=True,
+        help_text="The user's username when they acted (hashed from version 2).",
+    )
     system_actor = models.CharField(
         max_length=200, blank=True, help_text="Named system run when no user acted."
     )
@@ -25,6 +30,13 @@ class AuditEntry(models.Model):
     reason = models.TextField(blank=True)
     previous_hash = models.CharField(max_length=64)
     entry_hash = models.CharField(max_length=64, unique=True)
+    position = models.PositiveBigIntegerField(
+        unique=True, help_text="1 for the first entry of the chain, and so on."
+    )
+    hash_version = models.PositiveSmallIntegerField(
+        default=2,
+        help_text="1: written before the actor's name and position were hashed.",
+    )
 
     class Meta:
         ordering = ["id"]
@@ -32,8 +44,7 @@ class AuditEntry(models.Model):
         indexes = [models.Index(fields=["entity_type", "entity_key"])]
 
     def __str__(self) -> str:
-        who = self.actor.get_username() if self.actor else self.system_actor
-        return f"{self.at:%Y-%m-%d %H:%M} {who} {self.action} {self.entity_key}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.who} {self.action} {self.entity_key}"
 
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         if not self._state.adding:
@@ -45,7 +56,16 @@ class AuditEntry(models.Model):
 
     @property
     def who(self) -> str:
-        return self.actor.get_username() if self.actor_id else self.system_actor
+        """Who acted, by the name recorded then (a later rename does not change it)."""
+        return self.actor_username if self.actor_id else self.system_actor
+
+    @property
+    def renamed_to(self) -> str:
+        """The acting user's username now, when it is no longer the recorded one."""
+        if not self.actor_id:
+            return ""
+        now = self.actor.get_username()
+        return now if now != self.actor_username else ""
 
 
 class AppendOnly(PermissionError):

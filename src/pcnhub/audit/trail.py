@@ -146,8 +146,10 @@ def filtered(entries: QuerySet[AuditEntry], filters: Filters) -> QuerySet[AuditE
     if filters.action:
         entries = entries.filter(action=filters.action)
     if filters.who:
+        # The name recorded when they acted, or the user's username now.
         entries = entries.filter(
-            Q(actor__username=filters.who)
+            Q(actor__isnull=False, actor_username=filters.who)
+            | Q(actor__username=filters.who)
             | Q(actor__isnull=True, system_actor=filters.who)
         )
     # Days are local (Europe/London); compare instants so the index on ``at``
@@ -214,6 +216,8 @@ class Record:
     after: Any
     previous_hash: str
     entry_hash: str
+    user_id: int | None
+    renamed_to: str
 
     @classmethod
     def of(cls, entry: AuditEntry) -> Record:
@@ -230,6 +234,8 @@ class Record:
             after=entry.after,
             previous_hash=entry.previous_hash,
             entry_hash=entry.entry_hash,
+            user_id=entry.actor_id,
+            renamed_to=entry.renamed_to,
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -258,11 +264,14 @@ class _Line:
 
 
 def csv_lines(entries: QuerySet[AuditEntry]) -> Iterator[str]:
-    """The header and one line per entry, fetching entries a chunk at a time."""
+    """The header and one line per entry, fetching entries a chunk at a time,
+    formula-like text neutralised for spreadsheets (docs/security.md)."""
+    from pcnhub.core.spreadsheet import safe_cell
+
     writer = csv.writer(_Line(), lineterminator="\n")
     yield writer.writerow(COLUMNS)
     for entry in with_details(entries).iterator(chunk_size=2000):
-        yield writer.writerow(Record.of(entry).csv_row())
+        yield writer.writerow(map(safe_cell, Record.of(entry).csv_row()))
 
 
 def write_csv(out: Any, entries: QuerySet[AuditEntry]) -> int:

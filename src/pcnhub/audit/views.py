@@ -196,6 +196,7 @@ class EntryView:
     at: datetime
     at_text: str
     who: str
+    renamed_to: str
     system: bool
     action: str
     entity_type: str
@@ -212,6 +213,7 @@ class EntryView:
             at=at,
             at_text=f"{presenters.fmt_date(at.date())} at {at:%H:%M:%S}",
             who=entry.who,
+            renamed_to=entry.renamed_to,
             system=entry.actor_id is None,
             action=entry.action,
             entity_type=entry.entity_type,

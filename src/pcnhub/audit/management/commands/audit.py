@@ -1,7 +1,12 @@
-"""``pcnhub audit verify`` and ``pcnhub audit export``.
+"""``pcnhub audit verify``, ``pcnhub audit checkpoint`` and ``pcnhub audit export``.
 
-- ``verify`` walks the hash chain and exits non-zero naming the first entry that
-  does not fit (changed, or following a deleted or replaced entry);
+- ``verify [--expect CHECKPOINT]`` walks the hash chain and exits non-zero naming
+  the first entry that does not fit (changed, or following a deleted or replaced
+  entry), when an emptied trail sits beside a non-empty register, or when the
+  trail does not extend the checkpoint; it prints the current checkpoint
+  (``HEAD:COUNT``) to keep elsewhere, and notices of users renamed since;
+- ``checkpoint`` verifies, then prints the checkpoint signed with the
+  ``SECRET_KEY`` (``HEAD:COUNT:SIGNATURE``), which ``verify --expect`` accepts;
 - ``export [--organisation CODE] [--user USERNAME] [--output FILE]`` writes the
   trail as CSV (the page's columns); with ``--user``, only what that user may
   see on the page, and an error if they may not see the trail at all.
@@ -17,7 +22,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from pcnhub.access.cli import account
-from pcnhub.audit import trail
+from pcnhub.audit import checkpoints, trail
 from pcnhub.audit.models import AuditEntry
 from pcnhub.audit.services import VerifyResult, verify
 from pcnhub.core.dates import parse_iso
@@ -26,14 +31,25 @@ from pcnhub.core.dates import parse_iso
 class Command(BaseCommand):
     help = (
         "Audit trail tools. 'verify' checks that no entry was changed or removed; "
-        "'export' writes the trail as CSV."
+        "'checkpoint' prints a signed checkpoint; 'export' writes the trail as CSV."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True)
-        actions.add_parser(
+        check = actions.add_parser(
             "verify",
             help="check the hash chain; exit 1 naming the first bad entry",
+        )
+        check.add_argument(
+            "--expect",
+            default="",
+            metavar="HEAD:COUNT",
+            help="a checkpoint printed earlier: fail unless the trail still holds "
+            "that head at that position (entries removed from the end, emptied)",
+        )
+        actions.add_parser(
+            "checkpoint",
+            help="verify, then print the checkpoint signed with the SECRET_KEY",
         )
         export = actions.add_parser(
             "export", help="write the trail (or part of it) as CSV"
@@ -57,12 +73,28 @@ class Command(BaseCommand):
         if options["action"] == "export":
             self.export(options)
             return
-        result = verify()
-        if not result.ok:
-            raise CommandError(describe_break(result))
+        if options["action"] == "checkpoint":
+            self.stdout.write(checked(verify()).checkpoint.signed())
+            return
+        self.verify(options["expect"])
+
+    def verify(self, expect: str) -> None:
+        try:
+            expected = checkpoints.parse(expect) if expect else None
+        except checkpoints.BadCheckpoint as exc:
+            raise CommandError(f"--expect: {exc}") from None
+        result = checked(verify(expected))
         last = AuditEntry.objects.order_by("-id").only("id", "entry_hash").first()
         tail = f"; last entry {last.id}, hash {last.entry_hash}" if last else ""
         self.stdout.write(f"audit trail intact: {result.checked} entries checked{tail}")
+        if expected is not None:
+            self.stdout.write(f"it extends checkpoint {expected}")
+        for notice in result.notices:
+            self.stdout.write(f"notice: {notice}")
+        self.stdout.write(
+            f"checkpoint: {result.checkpoint} (keep it outside the database; "
+            "'pcnhub audit verify --expect' it later)"
+        )
 
     def export(self, options: dict[str, Any]) -> None:
         date_from: date | None = options["date_from"]
@@ -102,10 +134,19 @@ class Command(BaseCommand):
             print(f"{count} audit entries", file=sys.stderr)
 
 
+def checked(result: VerifyResult) -> VerifyResult:
+    """``result`` if the trail is intact; otherwise exit 1 saying what is wrong."""
+    if not result.ok:
+        raise CommandError(describe_break(result))
+    return result
+
+
 def describe_break(result: VerifyResult) -> str:
     """Which entry is the first that does not fit, and what is wrong with it."""
     bad = result.first_bad_id
     problem = result.problem
+    if bad is None:
+        return f"audit trail fails verification: {problem}"
     if problem.startswith("does not follow"):
         before = (
             AuditEntry.objects.filter(id__lt=bad).order_by("-id").only("id").first()
