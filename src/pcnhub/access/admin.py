@@ -1,12 +1,17 @@
 """Users and role assignments in Django's admin (``/admin/``), for administrators.
 
 Who may do what here comes from the django-rules permissions in
-:mod:`pcnhub.access.permissions` (``auth.*_user``, ``access.*_roleassignment``:
-the "admin" role; the admin site itself also needs "Staff status"). Granting
-and ending a role go through :mod:`pcnhub.access.services`, so both are audited;
-an assignment is never deleted (to end it, set its end date). Users are never
-deleted either (their audit entries refer to them); only a superuser can make
-a superuser, give Django permissions or groups, or change a superuser.
+:mod:`pcnhub.access.permissions` (``auth.*_user``, ``access.*_roleassignment``,
+``access.*_roleproposal``: the "admin" role; the admin site itself also needs
+"Staff status"). Granting, proposing, approving, refusing and ending a role go
+through :mod:`pcnhub.access.services`, so every step is audited and the
+two-person rule holds here as everywhere: nobody grants themselves a role, and a
+role that decides (or gives out roles) is proposed under *Role proposals* and
+granted only when a second administrator approves it there. Nothing is deleted:
+an assignment is ended by setting its end date; a proposal stays, approved or
+refused. Users are never deleted either (their audit entries refer to them);
+only a superuser can make a superuser, give Django permissions or groups, or
+change a superuser.
 """
 
 from __future__ import annotations
@@ -14,17 +19,18 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 
-from pcnhub.access.models import RoleAssignment
-from pcnhub.access.roles import Role
+from pcnhub.access import services
+from pcnhub.access.models import RoleAssignment, RoleProposal
+from pcnhub.access.roles import ROLE_CHOICES, SECOND_PERSON_ROLES, Role
 from pcnhub.access.scope import today
-from pcnhub.access.services import end, grant
+from pcnhub.access.services import GrantRefused, end, grant
 from pcnhub.audit.services import Actor, record
 
 User = get_user_model()
@@ -32,8 +38,25 @@ User = get_user_model()
 
 def _granted(assignment: RoleAssignment) -> str:
     if assignment.granted_by_id:
-        return assignment.granted_by.get_username()
-    return assignment.granted_by_system or "—"
+        who = assignment.granted_by.get_username()
+    else:
+        who = assignment.granted_by_system or "—"
+    if assignment.approved_by_id:
+        who += f", approved by {assignment.approved_by.get_username()}"
+    return who
+
+
+SECOND_PERSON_TEXT = ", ".join(sorted(SECOND_PERSON_ROLES))
+
+
+def with_request_user(form: type[forms.ModelForm], request: HttpRequest) -> Any:
+    """The admin's form class, knowing who is filling it in (for the 2-person rule)."""
+    return type(form.__name__, (form,), {"request_user": request.user})
+
+
+def _refusal_to_form(form: forms.Form, exc: GrantRefused, fallback: str) -> None:
+    field = exc.field if exc.field in form.fields else fallback
+    form.add_error(field if field in form.fields else None, exc.messages)
 
 
 # --- role assignments ------------------------------------------------------------
@@ -47,6 +70,8 @@ class RoleAssignmentForm(forms.ModelForm):
         help_text="Recorded in the audit trail with the end date.",
     )
 
+    request_user: Any = None
+
     class Meta:
         model = RoleAssignment
         fields = ["user", "role", "organisation", "valid_from", "valid_to", "reason"]
@@ -55,9 +80,20 @@ class RoleAssignmentForm(forms.ModelForm):
             "valid_to": "Until (the first day it no longer holds)",
             "reason": "Why",
         }
+        help_texts = {
+            "role": f"The roles {SECOND_PERSON_TEXT} need a second administrator: "
+            "propose them under Role proposals.",
+        }
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        if not self.instance.pk and cleaned.get("user") and cleaned.get("role"):
+            try:
+                services.check_direct_grant(
+                    self.request_user, cleaned["user"], cleaned["role"]
+                )
+            except GrantRefused as exc:
+                _refusal_to_form(self, exc, "role")
         if self.instance.pk and "valid_to" in self.changed_data:
             held = RoleAssignment.objects.get(pk=self.instance.pk)
             if held.valid_to is not None and cleaned.get("valid_to") is None:
@@ -108,7 +144,7 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
         "user__last_name",
         "organisation__code",
     ]
-    list_select_related = ["user", "organisation", "granted_by"]
+    list_select_related = ["user", "organisation", "granted_by", "approved_by"]
     autocomplete_fields = ["user"]
     raw_id_fields = ["organisation"]
 
@@ -121,6 +157,12 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
     @admin.display(description="granted by")
     def granted(self, assignment: RoleAssignment) -> str:
         return _granted(assignment)
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return with_request_user(form, request)
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         if obj is None:
@@ -148,11 +190,7 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
                 reason=obj.reason,
             )
             # The admin goes on to log and redirect to the saved assignment.
-            obj.pk = made.pk
-            obj.granted_by = made.granted_by
-            obj.granted_by_system = made.granted_by_system
-            obj._state.adding = False
-            obj._state.db = made._state.db
+            _adopt(obj, made)
             return
         if "valid_to" in form.changed_data and obj.valid_to is not None:
             held = RoleAssignment.objects.get(pk=obj.pk)
@@ -160,6 +198,215 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # assignments are ended, never deleted
+
+
+# --- proposals (the two-person rule) ----------------------------------------------
+
+APPROVE, REFUSE = "approve", "refuse"
+
+
+class RoleProposalForm(forms.ModelForm):
+    """Add: propose a role. Change (while pending): approve or refuse it."""
+
+    request_user: Any = None
+
+    role = forms.ChoiceField(
+        choices=[("", "---------")]
+        + [(v, label) for v, label in ROLE_CHOICES if Role(v) in SECOND_PERSON_ROLES],
+        help_text="Roles that decide applications, or give out roles. Others are "
+        "granted directly under Role assignments.",
+    )
+    decision = forms.ChoiceField(
+        choices=[(APPROVE, "Approve: grant the role"), (REFUSE, "Refuse")],
+        widget=forms.RadioSelect,
+        help_text="Only an administrator who neither proposed it nor would hold it "
+        "can approve it.",
+    )
+    note = forms.CharField(
+        label="Why",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Recorded in the audit trail with your decision.",
+    )
+
+    class Meta:
+        model = RoleProposal
+        fields = ["user", "role", "organisation", "valid_from", "reason"]
+        labels = {"valid_from": "From", "reason": "Why"}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Declared fields are always on a model form: keep those of this step.
+        unused = ("decision", "note") if self.instance.pk is None else ("role",)
+        for name in unused:
+            self.fields.pop(name, None)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        try:
+            if self.instance.pk is None:
+                self._check_proposal(cleaned)
+            elif cleaned.get("decision") == APPROVE:
+                services.check_approver(self.request_user, self.instance)
+        except GrantRefused as exc:
+            _refusal_to_form(self, exc, "decision")
+        return cleaned
+
+    def _check_proposal(self, cleaned: dict[str, Any]) -> None:
+        user = cleaned.get("user")
+        if user is not None and self.request_user.pk == user.pk:
+            raise GrantRefused(
+                "You cannot propose a role for yourself: ask another administrator.",
+                "user",
+            )
+
+    def _post_clean(self) -> None:
+        if self.instance.pk is None and self.cleaned_data.get("role"):
+            super()._post_clean()
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """Pending proposals first: what a second administrator has to look at."""
+
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [(s.value, s.label) for s in RoleProposal.Status] + [("all", "All")]
+
+    def choices(self, changelist: Any) -> Any:
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": (self.value() or RoleProposal.Status.PENDING) == lookup,
+                "query_string": changelist.get_query_string(
+                    {self.parameter_name: lookup}
+                ),
+                "display": title,
+            }
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        value = self.value() or RoleProposal.Status.PENDING
+        return queryset if value == "all" else queryset.filter(status=value)
+
+
+@admin.register(RoleProposal)
+class RoleProposalAdmin(admin.ModelAdmin):
+    form = RoleProposalForm
+    list_display = [
+        "user",
+        "role_label",
+        "organisation",
+        "valid_from",
+        "proposed_by",
+        "proposed_at",
+        "status",
+        "decided_by",
+        "decided_at",
+    ]
+    list_filter = [StatusFilter, "role"]
+    list_select_related = ["user", "organisation", "proposed_by", "decided_by"]
+    search_fields = ["user__username", "proposed_by__username", "organisation__code"]
+    autocomplete_fields = ["user"]
+    raw_id_fields = ["organisation"]
+    actions = ["approve_selected", "refuse_selected"]
+
+    _fixed = ["user", "role", "organisation", "valid_from", "reason", "proposed_by"]
+    _decided = ["proposed_at", "status", "decided_by", "decided_at", "decision_note"]
+
+    @admin.display(description="role", ordering="role")
+    def role_label(self, proposal: RoleProposal) -> str:
+        return proposal.get_role_display()
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return with_request_user(form, request)
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        if obj is None:
+            return ["user", "role", "organisation", "valid_from", "reason"]
+        if obj.status == RoleProposal.Status.PENDING:
+            return [*self._fixed, "proposed_at", "decision", "note"]
+        return [*self._fixed, *self._decided, "assignment"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        if obj is None:
+            return []
+        return [*self._fixed, *self._decided, "assignment"]
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        return {"valid_from": today(), **super().get_changeform_initial_data(request)}
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and obj.status != RoleProposal.Status.PENDING:
+            return False  # decided: kept as it was, to read
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # proposals are kept, whatever became of them
+
+    def save_model(
+        self, request: HttpRequest, obj: RoleProposal, form: Any, change: bool
+    ) -> None:
+        if not change:
+            made = services.propose(
+                request.user,
+                obj.user,
+                Role(obj.role),
+                obj.organisation_id,
+                valid_from=obj.valid_from,
+                reason=obj.reason,
+            )
+            _adopt(obj, made)
+            return
+        held = RoleProposal.objects.get(pk=obj.pk)
+        note = form.cleaned_data["note"]
+        if form.cleaned_data["decision"] == APPROVE:
+            services.approve(request.user, held, note)
+        else:
+            services.refuse(request.user, held, note)
+        obj.refresh_from_db()
+
+    def response_add(
+        self, request: HttpRequest, obj: RoleProposal, post_url_continue: Any = None
+    ) -> HttpResponse:
+        self.message_user(
+            request,
+            f"Proposed: {obj.user} holds no {obj.role} role until a second "
+            "administrator approves it.",
+            messages.WARNING,
+        )
+        return super().response_add(request, obj, post_url_continue)
+
+    @admin.action(description="Approve the selected proposals (grant the roles)")
+    def approve_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._decide_each(request, queryset, services.approve, "approved")
+
+    @admin.action(description="Refuse the selected proposals")
+    def refuse_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._decide_each(request, queryset, services.refuse, "refused")
+
+    def _decide_each(
+        self, request: HttpRequest, queryset: QuerySet, decide: Any, done: str
+    ) -> None:
+        for proposal in queryset:
+            try:
+                decide(request.user, proposal, "")
+            except GrantRefused as exc:
+                self.message_user(
+                    request, f"{proposal}: {' '.join(exc.messages)}", messages.ERROR
+                )
+            else:
+                self.message_user(request, f"{proposal}: {done}.", messages.SUCCESS)
+
+
+def _adopt(obj: Any, made: Any) -> None:
+    """Make the admin's unsaved ``obj`` stand for ``made``, which a service saved."""
+    for field in obj._meta.concrete_fields:
+        setattr(obj, field.attname, getattr(made, field.attname))
+    obj._state.adding = False
+    obj._state.db = made._state.db
 
 
 # --- users -------------------------------------------------------------------------

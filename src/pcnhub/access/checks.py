@@ -7,14 +7,23 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 
+import rules
+from pcnhub.access.permissions import NOT_FOR_SUPERUSERS
 from pcnhub.access.scope import scope_of
 
 T = TypeVar("T")
 
 
+def allowed(user: Any, permission: str, obj: Any = None) -> bool:
+    """``user.has_perm``, except that being a superuser does not pass a decision."""
+    if permission in NOT_FOR_SUPERUSERS:
+        return bool(user.is_active) and rules.has_perm(permission, user, obj)
+    return user.has_perm(permission, obj)
+
+
 def require(user: Any, permission: str, obj: Any = None) -> None:
     """Refuse (403) unless ``user`` holds ``permission`` (on ``obj``)."""
-    if not user.has_perm(permission, obj):
+    if not allowed(user, permission, obj):
         raise PermissionDenied(f"you do not have access to this ({permission})")
 
 

@@ -43,6 +43,16 @@ def is_admin(user: Any) -> bool:
 
 
 @rules.predicate
+def is_administrator(user: Any) -> bool:
+    """Holds the admin role today, or is a Django superuser: who gives out roles.
+
+    Such a person never decides, whatever other roles they hold, so that nobody
+    can both grant powers and use them.
+    """
+    return bool(getattr(user, "is_superuser", False)) or scope_of(user).has(Role.ADMIN)
+
+
+@rules.predicate
 def is_evaluator_only(user: Any) -> bool:
     """Evaluators see no personal data; another role held alongside lifts that."""
     return scope_of(user).roles == {Role.EVALUATOR}
@@ -122,11 +132,15 @@ rules.add_perm(
 rules.add_perm("workflow.change_application", is_applicant)
 #: A named practice's manager confirms; the overseer may record a confirmation
 #: received another way (the service asks for a note).
+#: Administrators never decide, so they never confirm on a practice's behalf.
+decides_application = oversees_application & ~is_applicant & ~is_administrator
 rules.add_perm(
-    "workflow.confirm_membership",
-    named_practice_manager | (oversees_application & ~is_applicant),
+    "workflow.confirm_membership", named_practice_manager | decides_application
 )
-rules.add_perm("workflow.decide_application", oversees_application & ~is_applicant)
+rules.add_perm("workflow.decide_application", decides_application)
+#: The commissioner's assignment of a practice in no network (obj: its code) is
+#: decided at once, so it is a decision too.
+rules.add_perm("workflow.assign_practice", oversees_organisation & ~is_administrator)
 rules.add_perm("workflow.review_queue", has_any_role & ~is_evaluator_only)
 
 #: The audit trail: of an organisation (obj) or, without one, as a whole.
@@ -144,3 +158,16 @@ for _model in ("user",):
 for _action in ("view", "add", "change"):
     rules.add_perm(f"access.{_action}_roleassignment", is_admin)
 rules.add_perm("audit.view_auditentry", is_admin)
+for _action in ("view", "add", "change"):
+    rules.add_perm(f"access.{_action}_roleproposal", is_admin)
+
+#: Permissions a Django superuser does not get just for being one: the
+#: superuser flag passes every ``has_perm``, so :func:`pcnhub.access.checks.require`
+#: asks the predicates themselves for these.
+NOT_FOR_SUPERUSERS = frozenset(
+    {
+        "workflow.decide_application",
+        "workflow.confirm_membership",
+        "workflow.assign_practice",
+    }
+)

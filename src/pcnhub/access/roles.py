@@ -49,5 +49,9 @@ COUNTRY_WIDE = frozenset({Role.NATIONAL, Role.EVALUATOR, Role.ADMIN})
 NETWORK_ROLES = frozenset({Role.CLINICAL_DIRECTOR, Role.NETWORK_MANAGER})
 #: Roles that oversee an area (decide applications, see its audit trail).
 OVERSIGHT_ROLES = frozenset({Role.NATIONAL, Role.REGIONAL, Role.COMMISSIONER})
+#: Roles a second administrator must approve before they are held: the roles that
+#: decide applications and appeals (and confirm for practices, assign practices),
+#: and the administrator role itself, which grants the others.
+SECOND_PERSON_ROLES = OVERSIGHT_ROLES | {Role.ADMIN}
 
 ROLE_CHOICES = [(role.value, role.label) for role in Role]
