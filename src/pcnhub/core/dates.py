@@ -6,6 +6,17 @@ import re
 from datetime import date, datetime, timedelta
 
 ONE_DAY = timedelta(days=1)
+
+#: The NHS began on 5 July 1948; no practice, commissioner or list is older, so an
+#: earlier date in a file is a typo or a placeholder (0001-01-01, 19000101).
+ERA_START = date(1948, 7, 1)
+#: Networks were announced with the Network Contract DES in January 2019 and began
+#: on 1 July 2019: a network date before 2019 is a typo.
+NETWORK_ERA_START = date(2019, 1, 1)
+#: Far enough ahead for any planned change, and far from ``date.max``: the
+#: register adds a day to end dates, which would overflow near 9999-12-31.
+ERA_END = date(2099, 12, 31)
+_YYYYMMDD = re.compile(r"[0-9]{8}")  # ASCII only: str.isdigit also takes "²"
 _FILENAME_DATE = re.compile(r"(?<!\d)(20\d\d)-?(0[1-9]|1[0-2])(?:-?([0-3]\d))?(?!\d)")
 
 
@@ -14,7 +25,7 @@ def parse_yyyymmdd(text: str | None) -> date | None:
     value = (text or "").strip()
     if not value:
         return None
-    if len(value) != 8 or not value.isdigit():
+    if not _YYYYMMDD.fullmatch(value):
         raise ValueError(f"expected a date as YYYYMMDD, got {value!r}")
     return datetime.strptime(value, "%Y%m%d").date()
 
@@ -49,3 +60,13 @@ def date_from_filename(name: str) -> date | None:
         return None
     year, month, day = match.groups()
     return date(int(year), int(month), int(day or 1))
+
+
+def outside_era(day: date, earliest: date = ERA_START) -> str | None:
+    """Why ``day`` cannot be a date in the register, or None if it can."""
+    if earliest <= day <= ERA_END:
+        return None
+    return (
+        f"date {day:%Y-%m-%d} is outside {earliest:%Y-%m-%d} to {ERA_END:%Y-%m-%d} "
+        "(see docs/data-formats.md, Quirks and limits)"
+    )

@@ -3,19 +3,39 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-from django.db import transaction
+from django.db import DataError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from pcnhub.audit.services import Actor, record
-from pcnhub.core.dates import date_from_filename
+from pcnhub.core.dates import date_from_filename, outside_era
 from pcnhub.register.importers import IMPORTERS
 from pcnhub.register.importers.base import Progress, no_progress
 from pcnhub.register.importers.errors import ImportRejected, Problem, Problems
 from pcnhub.register.importers.writer import RegisterWriter
 from pcnhub.register.models import ImportRun
+
+#: The PostgreSQL advisory lock every import holds for its transaction (two int4
+#: keys: "pcnh", then 1 for imports), so that two imports never interleave. Two
+#: at once used to fail on the second's inserts with an IntegrityError.
+IMPORT_LOCK = (0x70636E68, 1)
+#: PostgreSQL cuts application_name to 63 bytes.
+APPLICATION_NAME_MAX = 63
+BUSY = "another import is running{who}; try again when it has finished"
+NOT_RECORDED = (
+    "this attempt could not be recorded as a failed import run: "
+    "the database is busy with the other import"
+)
+_HOLDER = """
+    SELECT a.xact_start, a.application_name
+    FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+    WHERE l.locktype = 'advisory' AND l.granted
+      AND l.classid::bigint = %s AND l.objid::bigint = %s AND l.objsubid = 2
+"""
 
 
 def _sha256(path: Path) -> str:
@@ -28,6 +48,9 @@ def _sha256(path: Path) -> str:
 
 def effective_date(kind: str, path: Path, as_at: date | None) -> date | None:
     importer = IMPORTERS[kind]
+    why = outside_era(as_at) if as_at is not None else None
+    if why:
+        raise ImportRejected([Problem(path.name, None, None, f"--as-at: {why}")])
     if importer.as_at != "required" or as_at is not None:
         return as_at
     from_name = date_from_filename(path.name)
@@ -75,7 +98,8 @@ def run_import(
         importer = IMPORTERS[kind]
         problems = Problems(path.name)
         parsed = importer.read(path, problems, day)
-        with transaction.atomic():
+        with _database_errors(path), transaction.atomic():
+            _serialise(path, kind, actor)
             run = ImportRun.objects.create(
                 kind=kind,
                 file_name=path.name,
@@ -121,11 +145,71 @@ def run_import(
             )
         return run
     except ImportRejected as rejected:
-        _record_failure(kind, path, as_at, actor, started, rejected.summary())
+        if not _record_failure(kind, path, as_at, actor, started, rejected.summary()):
+            problem = Problem(path.name, None, None, NOT_RECORDED)
+            raise ImportRejected([*rejected.problems, problem]) from None
         raise
 
 
+def _serialise(path: Path, kind: str, actor: Actor) -> None:
+    """Hold the import lock for this transaction, or refuse: another import runs.
+
+    On SQLite the database's own write lock serialises imports (see
+    :func:`_database_errors`).
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", IMPORT_LOCK)
+        if cursor.fetchone()[0]:
+            # Shown to a second import by pg_stat_activity, reset at commit.
+            label = f"pcnhub import {kind} by {actor.label}"
+            cursor.execute(
+                "SELECT set_config('application_name', %s, true)",
+                [label[:APPLICATION_NAME_MAX]],
+            )
+            return
+        cursor.execute(_HOLDER, IMPORT_LOCK)
+        holder = cursor.fetchone()
+    who = ""
+    if holder:
+        started, name = holder
+        who = f" (started {started:%Y-%m-%d %H:%M:%S %Z} by {name or 'unknown'})"
+    raise ImportRejected([Problem(path.name, None, None, BUSY.format(who=who))])
+
+
+@contextmanager
+def _database_errors(path: Path) -> Iterator[None]:
+    """Turn the database's refusals into a rejection naming the file."""
+    try:
+        yield
+    except OperationalError as exc:
+        # SQLite: another import holds the write lock for longer than the
+        # connection waits (settings: 30 s).
+        if connection.vendor != "sqlite" or "locked" not in str(exc):
+            raise
+        problem = Problem(path.name, None, None, BUSY.format(who=""))
+        raise ImportRejected([problem]) from exc
+    except DataError as exc:
+        # The importers bound every value; this is the last line, not a check.
+        message = f"the database refused a value: {exc}".strip()
+        raise ImportRejected([Problem(path.name, None, None, message)]) from exc
+
+
 def _record_failure(
+    kind: str, path: Path, as_at: date | None, actor: Actor, started, error: str
+) -> bool:
+    """Record the failed attempt; False if SQLite is locked by another import."""
+    try:
+        _write_failure(kind, path, as_at, actor, started, error)
+    except OperationalError as exc:
+        if connection.vendor != "sqlite" or "locked" not in str(exc):
+            raise
+        return False
+    return True
+
+
+def _write_failure(
     kind: str, path: Path, as_at: date | None, actor: Actor, started, error: str
 ) -> None:
     # Written after the import's own transaction rolled back, so the attempt is

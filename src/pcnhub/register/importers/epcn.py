@@ -14,8 +14,15 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from pcnhub.core.dates import end_inclusive_to_exclusive
-from pcnhub.register.importers.base import Progress, cells_for, first_seen
+from pcnhub.core.dates import NETWORK_ERA_START, end_inclusive_to_exclusive
+from pcnhub.register.importers.base import (
+    ADDRESS_LINE_MAX,
+    POSTCODE_MAX,
+    Cells,
+    Progress,
+    cells_for,
+    first_seen,
+)
 from pcnhub.register.importers.errors import Problems
 from pcnhub.register.importers.reading import (
     Layout,
@@ -179,27 +186,31 @@ def _read_networks(rows: list[tuple], problems: Problems) -> list[NetworkRow]:
         cells = cells_for(number, row, positions, headings, problems)
         before = len(problems.items)
         code = cells.code("network", "network")
-        opened, closed = cells.period("open_date", "close_date")
+        opened, closed = cells.period("open_date", "close_date", NETWORK_ERA_START)
         commissioner = cells.optional_code("commissioner", "commissioner")
-        if len(problems.items) > before:
-            continue
-        address = "\n".join(
-            line for i in range(1, 6) if (line := cells.text(f"address_{i}"))
-        )
         details = Details(
-            name=cells.text("name"),
-            address=address,
-            postcode=cells.text("postcode").upper(),
+            name=cells.name("name"),
+            address=_address(cells),
+            postcode=cells.name("postcode", POSTCODE_MAX).upper(),
             open_date=opened,
             close_date=closed,
             status="C" if closed else "A",
         )
-        net = NetworkRow(
-            code, details, commissioner, cells.text("commissioner_name"), subtype
-        )
+        commissioner_name = cells.name("commissioner_name")
+        if len(problems.items) > before:
+            continue
+        net = NetworkRow(code, details, commissioner, commissioner_name, subtype)
         if first_seen(problems, seen, code, number, net, "PCN"):
             networks.append(net)
     return networks
+
+
+def _address(cells: Cells) -> str:
+    return "\n".join(
+        line
+        for i in range(1, 6)
+        if (line := cells.name(f"address_{i}", ADDRESS_LINE_MAX))
+    )
 
 
 def _read_memberships(
@@ -220,7 +231,8 @@ def _read_memberships(
         practice = cells.code("practice", "practice")
         network = cells.code("network", "network")
         commissioner = cells.optional_code("practice_commissioner", "commissioner")
-        start, end = cells.period("start", "end")
+        start, end = cells.period("start", "end", NETWORK_ERA_START)
+        name = cells.name("practice_name")
         if start is None and len(problems.items) == before:
             problems.add(number, headings["start"], "a relationship needs a start date")
         if network and network not in networks and len(problems.items) == before:
@@ -234,7 +246,7 @@ def _read_memberships(
         item = Membership(
             number,
             practice,
-            cells.text("practice_name"),
+            name,
             commissioner,
             network,
             start,

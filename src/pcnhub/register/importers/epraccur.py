@@ -11,7 +11,14 @@ from datetime import date
 from pathlib import Path
 
 from pcnhub.core.dates import end_inclusive_to_exclusive
-from pcnhub.register.importers.base import Cells, Progress, first_seen
+from pcnhub.register.importers.base import (
+    ADDRESS_LINE_MAX,
+    MAX_PRESCRIBING_SETTING,
+    POSTCODE_MAX,
+    Cells,
+    Progress,
+    first_seen,
+)
 from pcnhub.register.importers.errors import Problems
 from pcnhub.register.importers.reading import csv_rows
 from pcnhub.register.importers.writer import Details, RegisterWriter
@@ -38,6 +45,7 @@ FIELDS = {
     "prescribing_setting": (25, "Prescribing Setting"),
 }
 STATUSES = {"A", "C", "D", "P"}
+LABELS = {pos: f"{heading} (column {pos + 1})" for pos, heading in FIELDS.values()}
 
 
 @dataclass(frozen=True)
@@ -61,7 +69,7 @@ class EpraccurImporter:
         self, path: Path, problems: Problems, as_at: date | None
     ) -> tuple[date, list[PracticeRow]]:
         assert as_at is not None
-        rows = csv_rows(path, problems)
+        rows = csv_rows(path, problems, LABELS)
         if rows[0] and rows[0][0].strip().lower() in {"organisation code", "code"}:
             problems.reject(
                 1, None, "unknown layout: epraccur has no header row, found headings"
@@ -135,23 +143,20 @@ def _practice(cells: Cells) -> PracticeRow | None:
             cells.headings["status"],
             f"unknown status code {status!r} (expected one of A, C, D, P)",
         )
-    setting_text = cells.text("prescribing_setting")
-    setting = int(setting_text) if setting_text.isdigit() else None
-    if setting_text and setting is None:
-        cells.problems.add(
-            cells.row,
-            cells.headings["prescribing_setting"],
-            f"expected a prescribing setting number, got {setting_text!r}",
-        )
+    setting = cells.small_number("prescribing_setting", MAX_PRESCRIBING_SETTING)
+    name = cells.name("name")
+    address = "\n".join(
+        line
+        for i in range(1, 6)
+        if (line := cells.name(f"address_{i}", ADDRESS_LINE_MAX))
+    )
+    postcode = cells.name("postcode", POSTCODE_MAX).upper()
     if len(cells.problems.items) > before:
         return None
-    address = "\n".join(
-        line for i in range(1, 6) if (line := cells.text(f"address_{i}"))
-    )
     details = Details(
-        name=cells.text("name"),
+        name=name,
         address=address,
-        postcode=cells.text("postcode").upper(),
+        postcode=postcode,
         status=status,
         open_date=opened,
         close_date=closed,

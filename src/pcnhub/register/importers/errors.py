@@ -6,6 +6,16 @@ from collections import Counter
 from dataclasses import dataclass
 
 MAX_REPORTED = 50
+#: Values quoted in problem messages are cut to this length: a 100,000-character
+#: cell must not make a 100,000-character report.
+MAX_SHOWN = 60
+
+
+def shown(value: str) -> str:
+    """``value`` quoted for a problem message, shortened if it is long."""
+    if len(value) <= MAX_SHOWN:
+        return repr(value)
+    return f"{value[:MAX_SHOWN]!r}... ({len(value):,} characters)"
 
 
 @dataclass(frozen=True)

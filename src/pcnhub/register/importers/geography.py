@@ -19,11 +19,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from pcnhub.register.importers.base import Cells, Progress, cells_for, first_seen
-from pcnhub.register.importers.errors import Problems
+from pcnhub.register.importers.errors import Problems, shown
 from pcnhub.register.importers.reading import Layout, csv_rows, match_layout
 from pcnhub.register.importers.writer import BATCH, RegisterWriter
 from pcnhub.register.models import PostcodeDistrict
@@ -31,6 +31,11 @@ from pcnhub.register.models import PostcodeDistrict
 #: A UK outcode: area (1-2 letters), then district (a digit and an optional digit
 #: or letter), e.g. ``B1``, ``TS18``, ``EC1A``, ``SW1W``.
 OUTCODE = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]?$")
+
+#: Decimal degrees as the file writes them: an optional minus sign, digits and a
+#: point. Decimal() would also take "1e400" (whose rounding overflows), "NaN" and
+#: "Infinity".
+DEGREES = re.compile(r"-?[0-9]{1,3}(?:\.[0-9]+)?")
 
 #: Coordinates are accepted within these bounds (degrees; the UK and the Crown
 #: Dependencies lie inside them), which catches latitude and longitude swapped.
@@ -68,15 +73,14 @@ def _degrees(cells: Cells, field: str, bounds: tuple[Decimal, Decimal]) -> Decim
     if not raw:
         cells.problems.add(cells.row, column, f"no {field} given")
         return Decimal(0)
-    try:
-        value = Decimal(raw)
-    except InvalidOperation:
-        value = Decimal("NaN")
-    if not value.is_finite():
+    if not DEGREES.fullmatch(raw):
         cells.problems.add(
-            cells.row, column, f"expected a {field} in decimal degrees, got {raw!r}"
+            cells.row,
+            column,
+            f"expected a {field} in decimal degrees, got {shown(raw)}",
         )
         return Decimal(0)
+    value = Decimal(raw)
     low, high = bounds
     if not low <= value <= high:
         cells.problems.add(
@@ -120,13 +124,7 @@ class PostcodeDistrictsImporter:
                 )
             latitude = _degrees(cells, "latitude", LATITUDE_BOUNDS)
             longitude = _degrees(cells, "longitude", LONGITUDE_BOUNDS)
-            town = " ".join(cells.text("town").split())
-            if len(town) > TOWN_MAX:
-                problems.add(
-                    number,
-                    headings["town"],
-                    f"town is {len(town)} characters long (at most {TOWN_MAX})",
-                )
+            town = cells.name("town", TOWN_MAX)
             if len(problems.items) > before:
                 continue
             item = Centroid(outcode, latitude, longitude, town)

@@ -18,7 +18,6 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from pcnhub.core.dates import parse_extract_date, parse_iso
 from pcnhub.register.importers.base import Progress, cells_for, first_seen
 from pcnhub.register.importers.errors import Problems
 from pcnhub.register.importers.mapping import (
@@ -93,10 +92,8 @@ class RegistrationsImporter:
                 problems.skip("breakdown by sex or age (the list is the ALL/ALL row)")
                 continue
             before = len(problems.items)
-            try:
-                row_day = parse_extract_date(cells.text("extract_date"))
-            except ValueError as exc:
-                problems.add(number, headings["extract_date"], str(exc))
+            row_day = cells.extract_date("extract_date")
+            if row_day is None:
                 continue
             if day is None:
                 day = row_day
@@ -136,11 +133,26 @@ class RegistrationsImporter:
         if isinstance(parsed, Mapping):
             apply_mapping(parsed, writer, progress)
             return
-        for item in progress(parsed, "practices", len(parsed)):
-            writer.organisation(item.practice, OrganisationKind.PRACTICE)
-            writer.list_size(
-                item.practice, ListMeasure.REGISTERED, item.day, item.value
-            )
+        apply_lists(parsed, ListMeasure.REGISTERED, writer, progress)
+
+
+UNKNOWN_PRACTICE = (
+    "practice not in the register (import epraccur, ePCN or a mapping first)"
+)
+
+
+def apply_lists(
+    lists: list[PracticeList], measure: str, writer: RegisterWriter, progress: Progress
+) -> None:
+    # A list file names practices but says nothing else about them: a code the
+    # register does not hold would become a practice with no name, network or
+    # commissioner. Such rows are skipped and counted, as national files name a
+    # few practices newer than the structure files imported before them.
+    for item in progress(lists, "practices", len(lists)):
+        if not writer.knows(item.practice, OrganisationKind.PRACTICE):
+            writer.counts.skip(UNKNOWN_PRACTICE)
+            continue
+        writer.list_size(item.practice, measure, item.day, item.value)
 
 
 def _read_weighted(
@@ -166,12 +178,7 @@ def _read_weighted(
         cells = cells_for(number, row, positions, headings, problems)
         before = len(problems.items)
         practice = cells.code("practice", "practice")
-        day = as_at
-        if "date" in positions:
-            try:
-                day = parse_iso(cells.text("date"))
-            except ValueError as exc:
-                problems.add(number, headings["date"], str(exc))
+        day = cells.iso_date("date") if "date" in positions else as_at
         if not cells.text("weighted"):
             problems.add(number, headings["weighted"], "no weighted list given")
             continue
@@ -200,9 +207,7 @@ class _WeightedImporter:
     def apply(
         self, parsed: list[PracticeList], writer: RegisterWriter, progress: Progress
     ) -> None:
-        for item in progress(parsed, "practices", len(parsed)):
-            writer.organisation(item.practice, OrganisationKind.PRACTICE)
-            writer.list_size(item.practice, ListMeasure.WEIGHTED, item.day, item.value)
+        apply_lists(parsed, ListMeasure.WEIGHTED, writer, progress)
 
 
 class PaymentsImporter(_WeightedImporter):

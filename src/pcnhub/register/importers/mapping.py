@@ -14,8 +14,12 @@ from datetime import date
 from pathlib import Path
 
 from pcnhub.core.codes import NO_NETWORK_CODES
-from pcnhub.core.dates import parse_extract_date
-from pcnhub.register.importers.base import Progress, cells_for, first_seen
+from pcnhub.register.importers.base import (
+    POSTCODE_MAX,
+    Progress,
+    cells_for,
+    first_seen,
+)
 from pcnhub.register.importers.errors import Problems
 from pcnhub.register.importers.reading import Layout, csv_rows, match_layout
 from pcnhub.register.importers.writer import Details, RegisterWriter
@@ -108,10 +112,8 @@ def read_mapping(
     for number, row in enumerate(rows[1:], start=2):
         cells = cells_for(number, row, positions, headings, problems)
         if "extract_date" in positions:
-            try:
-                row_day = parse_extract_date(cells.text("extract_date"))
-            except ValueError as exc:
-                problems.add(number, headings["extract_date"], str(exc))
+            row_day = cells.extract_date("extract_date")
+            if row_day is None:
                 continue
             if day is None:
                 day = row_day
@@ -141,6 +143,16 @@ def _read_row(cells, mapping: Mapping, seen: dict, parents: dict) -> None:
     commissioner = cells.code("commissioner", "commissioner")
     network = cells.code("network", "network", allow=NO_NETWORK_CODES)
     practice = cells.code("practice", "practice")
+    names = {
+        field: cells.name(field)
+        for field in (
+            "region_name",
+            "system_name",
+            "commissioner_name",
+            "network_name",
+            "practice_name",
+        )
+    }
     if len(problems.items) > before:
         return
     in_network = None if network in NO_NETWORK_CODES else network
@@ -163,15 +175,16 @@ def _read_row(cells, mapping: Mapping, seen: dict, parents: dict) -> None:
     mapping.commissioner_system[commissioner] = system
     mapping.practice_commissioner[practice] = commissioner
     mapping.practice_network[practice] = in_network
-    mapping.names[(Kind.REGION, region)] = cells.text("region_name")
-    mapping.names[(Kind.SYSTEM, system)] = cells.text("system_name")
-    mapping.names[(Kind.COMMISSIONER, commissioner)] = cells.text("commissioner_name")
-    mapping.names[(Kind.PRACTICE, practice)] = cells.text("practice_name")
+    mapping.names[(Kind.REGION, region)] = names["region_name"]
+    mapping.names[(Kind.SYSTEM, system)] = names["system_name"]
+    mapping.names[(Kind.COMMISSIONER, commissioner)] = names["commissioner_name"]
+    mapping.names[(Kind.PRACTICE, practice)] = names["practice_name"]
     if in_network:
-        mapping.names[(Kind.NETWORK, in_network)] = cells.text("network_name")
+        mapping.names[(Kind.NETWORK, in_network)] = names["network_name"]
         mapping.network_commissioners[in_network][commissioner] += 1
     if "practice_postcode" in cells.values:
-        mapping.practice_postcode[practice] = cells.text("practice_postcode").upper()
+        postcode = cells.name("practice_postcode", POSTCODE_MAX).upper()
+        mapping.practice_postcode[practice] = postcode
 
 
 def apply_mapping(mapping: Mapping, writer: RegisterWriter, progress: Progress) -> None:

@@ -14,6 +14,27 @@ from pcnhub.register.importers.errors import Problems
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+MB = 1 << 20
+
+# Limits, so that a spoilt or hostile file fails fast instead of filling memory
+# (an xlsx that inflated to 1.38 GB was once read for 4.5 minutes). Each is far
+# above the national files (docs/data-formats.md, "Quirks and limits").
+#: CSVs are read whole: the largest national file (a payments year) is 3.6 MB.
+MAX_CSV_BYTES = 100 * MB
+#: Rows in a CSV (heading included): epraccur, the longest, has about 15,000.
+MAX_CSV_ROWS = 500_000
+#: A workbook's parts, uncompressed, together: the ePCN workbook's are 4.8 MB.
+MAX_WORKBOOK_BYTES = 200 * MB
+#: A part bigger than RATIO_FLOOR may inflate at most this many times its
+#: compressed size: the ePCN workbook's sheets inflate about 10 times, a
+#: compression bomb's hundreds or thousands of times.
+MAX_COMPRESSION_RATIO = 100
+RATIO_FLOOR = 1 * MB
+#: Rows per sheet: the ePCN partner sheet has about 7,400.
+MAX_SHEET_ROWS = 200_000
+#: Columns read per sheet (the ePCN sheets have 11 and 12); a sheet claiming
+#: 16,384 columns would otherwise be padded to that width in every row.
+MAX_SHEET_COLUMNS = 100
 
 
 def normalise_header(cell: object) -> str:
@@ -22,6 +43,14 @@ def normalise_header(cell: object) -> str:
 
 
 def read_text(path: Path, problems: Problems) -> str:
+    size = path.stat().st_size
+    if size > MAX_CSV_BYTES:
+        problems.reject(
+            None,
+            None,
+            f"the file is {size / MB:,.0f} MB, larger than the {MAX_CSV_BYTES // MB} "
+            "MB a CSV import reads (the national files are a few MB)",
+        )
     data = path.read_bytes()
     if not data.strip():
         problems.reject(None, None, "the file is empty")
@@ -44,16 +73,101 @@ def read_text(path: Path, problems: Problems) -> str:
         raise AssertionError("unreachable") from exc
 
 
-def csv_rows(path: Path, problems: Problems) -> list[list[str]]:
+def csv_rows(
+    path: Path, problems: Problems, labels: dict[int, str] | None = None
+) -> list[list[str]]:
+    """The file's non-blank rows. The first is the heading unless ``labels`` name
+    the columns (files with no heading row)."""
     text = read_text(path, problems)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows: list[list[str]] = []
+    first_line = 1
     try:
-        rows = list(csv.reader(io.StringIO(text, newline="")))
+        for record in reader:
+            if any(cell.strip() for cell in record):
+                rows.append(record)
+                if len(rows) > MAX_CSV_ROWS:
+                    problems.reject(
+                        len(rows),
+                        None,
+                        f"the file has more than {MAX_CSV_ROWS:,} rows, the most a "
+                        "CSV import reads (the national files have under 20,000)",
+                    )
+                names = labels if labels is not None else dict(enumerate(rows[0]))
+                _check_cells(
+                    record, len(rows), first_line, reader.line_num, names, problems
+                )
+            first_line = reader.line_num + 1
     except csv.Error as exc:
-        problems.reject(None, None, f"not a readable CSV file: {exc}")
-    rows = [row for row in rows if any(cell.strip() for cell in row)]
+        _reject_quoting(text, first_line, len(rows) + 1, labels, rows, exc, problems)
+    problems.raise_if_any()
     if not rows:
         problems.reject(None, None, "the file is empty")
     return rows
+
+
+def _label(names: dict[int, str], index: int) -> str:
+    return (names.get(index) or "").strip() or str(index + 1)
+
+
+def _check_cells(
+    record: list[str],
+    row: int,
+    first_line: int,
+    last_line: int,
+    names: dict[int, str],
+    problems: Problems,
+) -> None:
+    for index, cell in enumerate(record):
+        if "\x00" in cell:
+            problems.add(
+                row,
+                _label(names, index),
+                "NUL byte in the cell: the file is damaged or not text",
+            )
+        elif "\n" in cell or "\r" in cell:
+            # Cells of these files are one line; a line break inside one means a
+            # quote that opened a cell closed only lines later, merging rows.
+            problems.add(
+                row,
+                _label(names, index),
+                f"line break inside a cell: a quote opened on line {first_line} "
+                f"closes only on line {last_line} (is a quote missing or extra?)",
+            )
+
+
+def _reject_quoting(
+    text: str,
+    first_line: int,
+    row: int,
+    labels: dict[int, str] | None,
+    rows: list[list[str]],
+    exc: csv.Error,
+    problems: Problems,
+) -> None:
+    lines = io.StringIO(text, newline="").readlines()
+    line = lines[first_line - 1] if first_line <= len(lines) else ""
+    # Read leniently, the row's first line shows which cell the quote is in.
+    cells = next(csv.reader([line]), [])
+    index = next(
+        (i for i, c in enumerate(cells) if '"' in c or "\n" in c or "\r" in c), None
+    )
+    names = labels if labels is not None else dict(enumerate(rows[0] if rows else []))
+    column = _label(names, index) if index is not None else None
+    reason = str(exc)
+    if "unexpected end of data" in reason:
+        message = (
+            f"a quote opened on line {first_line} is never closed, so it would "
+            "swallow every following line"
+        )
+    elif "expected after" in reason:
+        message = (
+            f"a quote inside a quoted cell (line {first_line}) must be doubled "
+            '(""): here the closing quote is followed by more text'
+        )
+    else:
+        message = f"not a readable CSV file: {reason} (line {first_line})"
+    problems.reject(row, column, message)
 
 
 @dataclass(frozen=True)
@@ -113,24 +227,78 @@ def workbook_sheets(path: Path, problems: Problems) -> dict[str, list[tuple]]:
     """All sheets' rows as tuples of cell values (read-only, values only)."""
     import openpyxl
 
-    data_start = path.read_bytes()[:8]
+    with path.open("rb") as handle:
+        data_start = handle.read(8)
     if not data_start.strip():
         problems.reject(None, None, "the file is empty")
     if not data_start.startswith(ZIP_MAGIC):
         problems.reject(
             None, None, "this is not an Excel .xlsx workbook: wrong file type"
         )
+    _check_zip(path, problems)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError) as exc:
         problems.reject(None, None, f"the workbook cannot be opened: {exc}")
     try:
-        return {
-            sheet.title: [tuple(r) for r in sheet.iter_rows(values_only=True)]
-            for sheet in book.worksheets
-        }
+        return {sheet.title: _sheet_rows(sheet, problems) for sheet in book.worksheets}
     finally:
         book.close()
+
+
+def _check_zip(path: Path, problems: Problems) -> None:
+    """Refuse a workbook that would inflate too far, before anything inflates it.
+
+    The sizes are those the zip declares; reading never inflates a part past its
+    declared size, so they bound what openpyxl can be made to read.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        problems.reject(None, None, f"the workbook cannot be opened: {exc}")
+    total = sum(part.file_size for part in parts)
+    if total > MAX_WORKBOOK_BYTES:
+        problems.reject(
+            None,
+            None,
+            f"the workbook would inflate to {total / MB:,.0f} MB uncompressed, more "
+            f"than the {MAX_WORKBOOK_BYTES // MB} MB an import reads",
+        )
+    for part in parts:
+        ratio = part.file_size / max(part.compress_size, 1)
+        if part.file_size > RATIO_FLOOR and ratio > MAX_COMPRESSION_RATIO:
+            problems.reject(
+                None,
+                None,
+                f"part {part.filename} compresses {ratio:,.0f} to 1 (at most "
+                f"{MAX_COMPRESSION_RATIO} to 1): a compression bomb, not a workbook",
+            )
+
+
+def _sheet_rows(sheet, problems: Problems) -> list[tuple]:  # type: ignore[no-untyped-def]
+    width = min(sheet.max_column or MAX_SHEET_COLUMNS, MAX_SHEET_COLUMNS)
+    rows: list[tuple] = []
+    try:
+        for number, row in enumerate(
+            sheet.iter_rows(
+                max_row=MAX_SHEET_ROWS + 1, max_col=width, values_only=True
+            ),
+            start=1,
+        ):
+            if number > MAX_SHEET_ROWS:
+                if any(cell_text(c) for c in row):
+                    problems.reject(
+                        number,
+                        None,
+                        f"sheet {sheet.title!r} has more than {MAX_SHEET_ROWS:,} "
+                        "rows, the most an import reads (ePCN has under 10,000)",
+                    )
+                break
+            rows.append(tuple(row))
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError) as exc:
+        problems.reject(None, None, f"sheet {sheet.title!r} cannot be read: {exc}")
+    return rows
 
 
 def cell_text(value: object) -> str:

@@ -163,6 +163,15 @@ class RegisterWriter:
                 f"code {code} is already registered as a {known}, not a {kind}"
             )
 
+    def knows(self, code: str, kind: str) -> bool:
+        """Whether the register holds ``code``; held as another kind is an error."""
+        known = self.orgs.get(code)
+        if known is not None and known != kind:
+            raise ValueError(
+                f"code {code} is already registered as a {known}, not a {kind}"
+            )
+        return known is not None
+
     def details(
         self, code: str, kind: str, day: date, said: Details, history_from: date | None
     ) -> None:
