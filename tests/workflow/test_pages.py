@@ -16,6 +16,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
+from pcnhub.access.roles import Role
+from pcnhub.access.scope import forget_scope
+from pcnhub.access.services import grant
+from pcnhub.audit.services import Actor
 from pcnhub.register import queries
 from pcnhub.workflow.models import Application, Change, State
 from tests.web.conftest import load_demo
@@ -656,8 +660,33 @@ def test_opt_out_and_opt_in(
     assert applicant.get(url(application)).status_code == 200
 
 
-def test_merger(people: SimpleNamespace) -> None:
+def test_merger(people: SimpleNamespace, make_user: Any) -> None:
+    # A merger comes from someone acting for both networks (or their commissioner).
     applicant = client_for(people.manager)
+    refused = applicant.post(
+        "/applications/new/merger/",
+        {
+            "network": "U99001",
+            "absorbed_network": "U99002",
+            **date_fields("effective_from", APRIL_2022),
+        },
+    )
+    assert refused.status_code == 403
+    assert summary_links(refused) == [
+        (
+            "#absorbed_network",
+            "You do not act for U99002: ask its clinical director or PCN manager, "
+            "or its commissioner",
+        )
+    ]
+    grant(
+        Actor(system="tests"),
+        people.manager,
+        Role.NETWORK_MANAGER,
+        "U99002",
+        valid_from=date(2019, 4, 1),
+    )
+    forget_scope(people.manager)
     data = {"network": "U99001", **date_fields("effective_from", APRIL_2022)}
     response = applicant.post("/applications/new/merger/", data)
     assert summary_links(response) == [
@@ -765,7 +794,7 @@ def test_a_network_speaks_only_for_itself(people: SimpleNamespace) -> None:
             "cd1_wte": "1",
         },
     )
-    assert response.status_code == 400
+    assert response.status_code == 403  # the form again, with why
     assert summary_links(response)[0][0] == "#network"
     assert "You do not act for U99001" in summary_links(response)[0][1]
 

@@ -2,24 +2,33 @@
 
 The same steps as the pages, through the same services and permissions. A step
 the services refuse answers 400 (``{"detail", "field"}``); someone else's
-change or decision first answers 409.
+change or decision first answers 409; malformed input (details of the wrong
+shape, NUL characters, text too long) answers 422, one entry per bad field
+(``{"detail": [{"loc", "msg", "type", "field"}]}``, ``field`` a path such as
+``details.clinical_directors[0].wte``); an application naming what the user
+does not act for answers 403.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
-from django.http import HttpRequest
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
+from ninja.errors import ValidationError as BodyInvalid
 
 from pcnhub.access.checks import require
 from pcnhub.workflow import forms as wf_forms
-from pcnhub.workflow import presenters, services
+from pcnhub.workflow import presenters, services, visibility
 from pcnhub.workflow.models import Application, State
+from pcnhub.workflow.services import NETWORK_CODE
 
 router = Router(tags=["workflow"])
+PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
 
 # --- bodies --------------------------------------------------------------------------
@@ -92,11 +101,39 @@ ERRORS: Answer = {400: ErrorOut, 409: ErrorOut}
 
 
 def _refused(exc: services.WorkflowError) -> Status:
+    if isinstance(exc, services.InvalidInput):
+        raise BodyInvalid(
+            [
+                {
+                    "type": "value_error",
+                    "loc": _loc(field),
+                    "msg": presenters.sentence(message),
+                    "field": field,
+                }
+                for field, message in exc.errors.items()
+            ]
+        )
     status = 409 if isinstance(exc, services.Conflict) else 400
     return Status(status, {"detail": presenters.sentence(str(exc)), "field": exc.field})
 
 
+def _loc(field: str) -> list[str | int]:
+    """``details.clinical_directors[0].wte`` as a pydantic location in the body."""
+    parts: list[str | int] = ["body", "body"]
+    for name, index in PATH_PART.findall(field):
+        parts.append(int(index) if index else name)
+    return parts
+
+
+def _invalid_approval(exc: ValidationError) -> Status:
+    from pcnhub.workflow.views import validation_text
+
+    return Status(400, {"detail": validation_text(exc), "field": ""})
+
+
 def _find(request: HttpRequest, ref: str, permission: str) -> Application:
+    if "\x00" in ref or len(ref) > 20:
+        raise Http404("no such application")
     application = get_object_or_404(Application, reference=ref.strip().upper())
     require(request.user, "workflow.view_application", application)
     if permission != "workflow.view_application":
@@ -107,8 +144,11 @@ def _find(request: HttpRequest, ref: str, permission: str) -> Application:
 def _proposal(body: ProposalIn) -> services.Proposal:
     change = wf_forms.PRACTICE_CHANGE.get(body.kind, "joins")
     network = body.network.strip().upper()
+    # Looked up only for a well-formed code (the services refuse the rest).
     commissioner = body.commissioner.strip().upper() or (
-        wf_forms.network_commissioner(network, body.effective_from) if network else ""
+        wf_forms.network_commissioner(network, body.effective_from)
+        if NETWORK_CODE.match(network)
+        else ""
     )
     return services.Proposal(
         kind=body.kind,
@@ -157,10 +197,21 @@ def summary(application: Application) -> dict[str, Any]:
     }
 
 
-def detail(application: Application, show_who: bool) -> dict[str, Any]:
+def detail(application: Application, user: Any) -> dict[str, Any]:
+    """The application as ``user`` may see it (checks about organisations outside
+    their roles are counted in ``findings_hidden``, not shown)."""
+    show_who = user.has_perm("governance.view_personal")
     application = Application.objects.get(pk=application.pk)
     out = summary(application)
     run = services.latest_checks(application)
+    findings, hidden = visibility.shown_to(
+        user, application, run.findings if run else []
+    )
+    preview: list[dict[str, str]] | None = None
+    if application.state == State.DRAFT:
+        preview, hidden = visibility.shown_to(
+            user, application, services.preview(application)
+        )
     out |= {
         "details": application.details,
         "reason": application.reason,
@@ -170,14 +221,13 @@ def detail(application: Application, show_who: bool) -> dict[str, Any]:
                 "version": run.version,
                 "ran_at": _iso(run.ran_at),
                 "as_at": _iso(run.as_at),
-                "findings": run.findings,
+                "findings": findings,
             }
             if run
             else None
         ),
-        "preview": (
-            services.preview(application) if application.state == State.DRAFT else None
-        ),
+        "preview": preview,
+        "findings_hidden": hidden,
         "events": [
             {
                 "at": _iso(e.at),
@@ -217,7 +267,7 @@ def detail(application: Application, show_who: bool) -> dict[str, Any]:
 
 
 def _detail(request: HttpRequest, application: Application) -> dict[str, Any]:
-    return detail(application, request.user.has_perm("governance.view_personal"))
+    return detail(application, request.user)
 
 
 # --- routes ---------------------------------------------------------------------------
@@ -297,6 +347,8 @@ def decide_application(request: HttpRequest, ref: str, body: DecisionIn) -> Any:
         )
     except services.WorkflowError as exc:
         return _refused(exc)
+    except ValidationError as exc:
+        return _invalid_approval(exc)
     return _detail(request, application)
 
 
@@ -337,4 +389,6 @@ def decide_appeal(request: HttpRequest, ref: str, body: AppealDecisionIn) -> Any
         )
     except services.WorkflowError as exc:
         return _refused(exc)
+    except ValidationError as exc:
+        return _invalid_approval(exc)
     return _detail(request, application)

@@ -21,17 +21,19 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
-from pcnhub.access.checks import require
+from pcnhub.access.checks import allowed, require
 from pcnhub.access.roles import NETWORK_ROLES, Role
 from pcnhub.access.scope import forget_scope, scope_of
 from pcnhub.access.services import grant
 from pcnhub.audit.services import Actor, jsonable, record
 from pcnhub.register import queries
 from pcnhub.register.models import Organisation, OrganisationKind
-from pcnhub.workflow import effects, proposals
+from pcnhub.workflow import details as checked
+from pcnhub.workflow import effects, proposals, targets
 from pcnhub.workflow.models import (
     Appeal,
     Application,
@@ -46,6 +48,8 @@ from pcnhub.workflow.models import (
 )
 
 NETWORK_CODE = re.compile(r"^U\d{5}$")
+#: Reasons, conditions and grounds (as the forms allow).
+DECISION_TEXT_LIMIT = 10000
 
 
 class WorkflowError(ValueError):
@@ -58,6 +62,48 @@ class WorkflowError(ValueError):
 
 class Conflict(WorkflowError):
     """Someone else changed or decided the application first."""
+
+
+class InvalidInput(WorkflowError):
+    """What was sent is malformed: ``errors`` by field path (the API answers 422)."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        first = next(iter(errors))
+        super().__init__(
+            "; ".join(f"{name} {message}" for name, message in errors.items()), first
+        )
+        self.errors = errors
+
+
+def _well_formed(errors: dict[str, str]) -> None:
+    if errors:
+        raise InvalidInput(errors)
+
+
+def _check_target(user: Any, target: targets.Target) -> None:
+    """Scope on the target (403), then the commissioner's area (400)."""
+    try:
+        targets.check(user, target)
+    except targets.OutsideArea as exc:
+        raise WorkflowError(str(exc), exc.field) from exc
+
+
+def _recheck(user: Any, application: Application) -> None:
+    """The stored target, for steps that do not change it (submit, withdraw, ...)."""
+    _check_target(user, targets.Target.of(application))
+
+
+def _target(proposal: Proposal) -> targets.Target:
+    return targets.Target(
+        kind=proposal.kind,
+        commissioner=proposal.commissioner,
+        network=proposal.network if proposal.kind != Kind.REGISTRATION else "",
+        absorbed=proposal.details.get("absorbed_network", "")
+        if proposal.kind == Kind.MERGER
+        else "",
+        practices=[code for code, _ in proposal.practices],
+        day=proposal.effective_from,
+    )
 
 
 @dataclass
@@ -150,7 +196,15 @@ def summary(application: Application) -> dict[str, Any]:
 def _locked(
     application: Application, expected_version: int | None = None
 ) -> Application:
-    """The application's row, locked for this transaction (PostgreSQL)."""
+    """The application's row, locked for this transaction.
+
+    PostgreSQL locks the row. SQLite has no row locks: a write as the
+    transaction's first statement takes the database's write lock, so a second
+    writer waits here (up to the connection's timeout) and then reads what the
+    first one wrote, instead of failing later with "database is locked".
+    """
+    if connection.vendor == "sqlite":
+        Application.objects.filter(pk=application.pk).update(version=F("version"))
     fresh = Application.objects.select_for_update().get(pk=application.pk)
     if expected_version is not None and fresh.version != expected_version:
         raise Conflict(
@@ -173,10 +227,33 @@ def _organisation(code: str, kind: str, field: str) -> Organisation:
     return org
 
 
+def _well_formed_proposal(proposal: Proposal) -> None:
+    """Types, lengths, NUL characters and the details' shape, before any look-up;
+    the details are replaced by their cleaned form."""
+    _well_formed(
+        checked.text_errors(
+            {
+                "kind": (proposal.kind, 30),
+                "reason": (proposal.reason, checked.TEXT_LIMIT),
+                "network": (proposal.network, checked.CODE_LIMIT),
+                "commissioner": (proposal.commissioner, checked.CODE_LIMIT),
+            }
+        )
+    )
+    codes = {"network": proposal.network, "commissioner": proposal.commissioner}
+    for n, (code, _) in enumerate(proposal.practices):
+        codes[f"practices[{n}].code"] = code
+    _well_formed(checked.code_errors(codes))
+    details, errors = checked.clean_details(proposal.kind, proposal.details)
+    _well_formed(errors)
+    proposal.details = details
+
+
 def _validate(proposal: Proposal) -> None:
     kind = proposal.kind
     if kind not in Kind.values:
         raise WorkflowError(f"unknown kind of application {kind!r}", "kind")
+    _well_formed_proposal(proposal)
     _organisation(proposal.commissioner, OrganisationKind.COMMISSIONER, "commissioner")
     if kind != Kind.REGISTRATION:
         _organisation(proposal.network, OrganisationKind.NETWORK, "network")
@@ -224,7 +301,10 @@ def _validate(proposal: Proposal) -> None:
 
 
 def _practices_of(proposal: Proposal) -> list[tuple[str, str]]:
-    return [(code.strip().upper(), change) for code, change in proposal.practices]
+    return [
+        (code.strip().upper() if isinstance(code, str) else code, change)
+        for code, change in proposal.practices
+    ]
 
 
 # --- steps -------------------------------------------------------------------------
@@ -236,7 +316,7 @@ def create(user: Any, proposal: Proposal) -> Application:
     require(user, "workflow.start_application")
     proposal.practices = _practices_of(proposal)
     _validate(proposal)
-    _may_speak_for(user, proposal)
+    _check_target(user, _target(proposal))
     application = _new_application(user, proposal)
     _event(application, user, "created")
     _audit(user, application, "create application", proposal.reason)
@@ -266,29 +346,6 @@ def _new_application(user: Any, proposal: Proposal, **state: Any) -> Application
     return application
 
 
-def _may_speak_for(user: Any, proposal: Proposal) -> None:
-    """Changes to an existing network come from that network (or its overseer)."""
-    scope = scope_of(user)
-    if proposal.kind == Kind.REGISTRATION:
-        return  # anyone forming a network; the practices confirm
-    if proposal.kind in (
-        Kind.OPT_OUT,
-        Kind.OPT_IN,
-        Kind.PRACTICE_LEAVE,
-        Kind.PRACTICE_JOIN,
-    ):
-        mine = scope.held_for(Role.PRACTICE_MANAGER)
-        if mine & {code for code, _ in proposal.practices}:
-            return  # a practice speaks for itself
-    if proposal.network in scope.acts_for_networks or scope.oversees(proposal.network):
-        return
-    raise WorkflowError(
-        f"you do not act for {proposal.network}: ask its clinical director or "
-        "PCN manager, or its commissioner",
-        "network",
-    )
-
-
 def _set_practices(application: Application, practices: list[tuple[str, str]]) -> None:
     ApplicationPractice.objects.bulk_create(
         ApplicationPractice(application=application, practice_id=code, change=change)
@@ -314,6 +371,9 @@ def change(
         )
     proposal.practices = _practices_of(proposal)
     _validate(proposal)
+    # The application as it will be after the change: the applicant must speak
+    # for that, not only for what it was.
+    _check_target(user, _target(proposal))
     before = summary(application)
     confirmed = {
         p.practice_id: p for p in application.practices.all() if p.confirmed_at
@@ -356,6 +416,7 @@ def submit(user: Any, application: Application, expected_version: int) -> CheckR
     """Send it to the commissioner; the contract checks run and are kept."""
     require(user, "workflow.change_application", application)
     application = _locked(application, expected_version)
+    _recheck(user, application)
     if application.state != State.DRAFT:
         raise WorkflowError(
             f"only a draft can be submitted (this one is {application.state})"
@@ -397,6 +458,14 @@ def confirm(
     """A named practice confirms it agrees (its manager, or the overseeing commissioner
     recording a confirmation received another way, with a note)."""
     require(user, "workflow.confirm_membership", application)
+    _well_formed(
+        checked.text_errors(
+            {
+                "practice": (practice, checked.CODE_LIMIT),
+                "note": (note, checked.TEXT_LIMIT),
+            }
+        )
+    )
     scope = scope_of(user)
     row = application.practices.filter(practice_id=practice).first()
     if row is None:
@@ -450,8 +519,19 @@ def decide(
     expected_version: int,
 ) -> Decision:
     """Record the commissioner's decision. Exactly one decision per round: a second
-    reviewer deciding at the same moment gets :class:`Conflict`."""
+    reviewer deciding at the same moment gets :class:`Conflict`, on PostgreSQL
+    (row lock, then the unique constraint) and on SQLite (the write lock)."""
     require(user, "workflow.decide_application", application)
+    _well_formed(
+        checked.text_errors(
+            {
+                "outcome": (outcome, 30),
+                "reasons": (reasons, DECISION_TEXT_LIMIT),
+                "conditions": (conditions, DECISION_TEXT_LIMIT),
+                "network_code": (network_code, checked.CODE_LIMIT),
+            }
+        )
+    )
     try:
         with transaction.atomic():
             return _decide(
@@ -465,6 +545,26 @@ def decide(
             )
     except IntegrityError as exc:
         raise Conflict(_already_decided(application)) from exc
+    except OperationalError as exc:
+        if not _locked_out(exc):
+            raise
+        _wait_for_writer(application)
+        raise Conflict(_already_decided(application)) from exc
+
+
+def _locked_out(exc: OperationalError) -> bool:
+    """SQLite's "database is locked" (or a shared-cache "table is locked")."""
+    return connection.vendor == "sqlite" and "locked" in str(exc)
+
+
+def _wait_for_writer(application: Application) -> None:
+    """Wait for the other reviewer's transaction to end (SQLite: taking the write
+    lock waits for it), so that what it decided can be read and named."""
+    try:
+        with transaction.atomic():
+            _locked(application)
+    except OperationalError:
+        pass  # still busy after the timeout: the message says so without a name
 
 
 def _already_decided(application: Application) -> str:
@@ -509,6 +609,8 @@ def _decide(
             "choose approve, approve with conditions or reject", "outcome"
         )
     approving = outcome != Decision.Outcome.REJECTED
+    if approving:
+        _in_area(application)
     _check_decision(application, outcome, reasons, conditions, approving)
     network_code = _network_code(application, network_code) if approving else ""
     decision = Decision.objects.create(
@@ -530,6 +632,14 @@ def _decide(
     _event(application, user, f"decided: {outcome}", text)
     _audit(user, application, f"decide application: {outcome}", text)
     return decision
+
+
+def _in_area(application: Application) -> None:
+    """An approval writes only inside the deciding commissioner's area."""
+    try:
+        targets.check_area(targets.Target.of(application))
+    except targets.OutsideArea as exc:
+        raise WorkflowError(str(exc), "outcome") from exc
 
 
 def _check_decision(
@@ -606,7 +716,9 @@ def _welcome(actor: Actor, application: Application, network: str) -> None:
 @transaction.atomic
 def withdraw(user: Any, application: Application, reason: str) -> Application:
     require(user, "workflow.change_application", application)
+    _well_formed(checked.text_errors({"reason": (reason, checked.TEXT_LIMIT)}))
     application = _locked(application)
+    _recheck(user, application)
     if not application.is_open:
         raise WorkflowError("only a draft or submitted application can be withdrawn")
     application.state = State.WITHDRAWN
@@ -620,7 +732,9 @@ def withdraw(user: Any, application: Application, reason: str) -> Application:
 @transaction.atomic
 def lodge_appeal(user: Any, application: Application, grounds: str) -> Appeal:
     require(user, "workflow.change_application", application)
+    _well_formed(checked.text_errors({"grounds": (grounds, DECISION_TEXT_LIMIT)}))
     application = _locked(application)
+    _recheck(user, application)
     if application.state != State.REJECTED:
         raise WorkflowError("only a rejected application can be appealed")
     if not grounds.strip():
@@ -650,6 +764,14 @@ def decide_appeal(
 ) -> Appeal:
     """Record the appeal's outcome; an upheld appeal approves the application."""
     require(user, "workflow.decide_application", application)
+    _well_formed(
+        checked.text_errors(
+            {
+                "reasons": (reasons, DECISION_TEXT_LIMIT),
+                "network_code": (network_code, checked.CODE_LIMIT),
+            }
+        )
+    )
     application = _locked(application)
     appeal = (
         application.appeals.select_for_update().filter(round=application.round).first()
@@ -667,6 +789,7 @@ def decide_appeal(
     appeal.save()
     if upheld:
         # Upholding approves: the same conditions as any approval.
+        _in_area(application)
         _check_decision(application, Decision.Outcome.APPROVED, reasons, "", True)
         code = _network_code(application, network_code)
         decision = application.decisions.get(round=application.round)
@@ -693,8 +816,9 @@ def assign_practice(
 ) -> Application:
     """The commissioner assigns a practice in no network to one: recorded as an
     application of kind ``assignment``, decided by the commissioner at once."""
-    scope = scope_of(user)
-    if not (scope.oversees(commissioner) and scope.oversees(network)):
+    # A decision, so never an administrator's (access.permissions).
+    codes = (commissioner, network)
+    if not all(allowed(user, "workflow.assign_practice", code) for code in codes):
         raise PermissionDenied(
             "only the commissioner overseeing the network can assign a practice to it"
         )

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from pcnhub.access.checks import require
+from pcnhub.access.checks import allowed, require
 from pcnhub.access.roles import Role
 from pcnhub.access.scope import scope_of
 from pcnhub.register import queries
@@ -22,7 +22,7 @@ from pcnhub.register.models import OrganisationKind, RelationshipKind
 from pcnhub.web import presenters as web
 from pcnhub.web.asat import AsAt, today
 from pcnhub.workflow import forms as wf_forms
-from pcnhub.workflow import presenters, services
+from pcnhub.workflow import presenters, services, targets, visibility
 from pcnhub.workflow.models import Application, Kind, State
 
 GET_POST = require_http_methods(["GET", "POST"])
@@ -45,6 +45,8 @@ def _render(
 
 def _application(request: HttpRequest, ref: str, permission: str) -> Application:
     """The application (404 if unknown), once the user may see it and ``permission``."""
+    if "\x00" in ref or len(ref) > 20:
+        raise Http404("no such application")
     application = get_object_or_404(Application, reference=ref.strip().upper())
     require(request.user, "workflow.view_application", application)
     if permission != "workflow.view_application":
@@ -265,6 +267,9 @@ def application_new_kind(request: HttpRequest, kind: str) -> HttpResponse:
         return _form_page(request, form, status=400)
     try:
         application = services.create(request.user, form.proposal())
+    except targets.NotTheirs as exc:
+        presenters.add_service_error(form, str(exc), exc.field)
+        return _form_page(request, form, status=403)
     except services.WorkflowError as exc:
         presenters.add_service_error(form, str(exc), exc.field)
         return _form_page(request, form, status=400)
@@ -305,6 +310,9 @@ def application_change(request: HttpRequest, ref: str) -> HttpResponse:
     except services.Conflict as exc:
         presenters.add_service_error(form, str(exc), "")
         return _form_page(request, form, application=application, status=409)
+    except targets.NotTheirs as exc:
+        presenters.add_service_error(form, str(exc), exc.field)
+        return _form_page(request, form, application=application, status=403)
     except services.WorkflowError as exc:
         presenters.add_service_error(form, str(exc), exc.field)
         return _form_page(request, form, application=application, status=400)
@@ -343,7 +351,7 @@ def _detail(
     names = queries.latest_names(codes)
     scope = scope_of(user)
     may_change = user.has_perm("workflow.change_application", application)
-    may_decide = user.has_perm("workflow.decide_application", application)
+    may_decide = allowed(user, "workflow.decide_application", application)
     open_ = application.is_open
     own_practices = scope.held_for(Role.PRACTICE_MANAGER)
     may_confirm = (
@@ -373,6 +381,7 @@ def _detail(
             else "No checks have been run: the application was never submitted."
         )
     show_who = user.has_perm("governance.view_personal")
+    findings, hidden = visibility.shown_to(user, application, findings)
     return _render(
         request,
         "workflow/application.html",
@@ -397,6 +406,7 @@ def _detail(
             if findings
             else None,
             "checks_ran": application.state == State.DRAFT or run is not None,
+            "checks_hidden": visibility.hidden_text(hidden),
             "timeline": presenters.timeline_table(application, show_who),
             "decisions": presenters.decision_rows(application, show_who),
             "appeals": presenters.appeal_rows(application, show_who),
@@ -451,10 +461,10 @@ def application_submit(request: HttpRequest, ref: str) -> HttpResponse:
         run = services.submit(request.user, application, expected_version=version)
     except services.WorkflowError as exc:
         return _action_error(request, application, exc, "submit")
+    shown, _ = visibility.shown_to(request.user, application, run.findings)
     messages.success(
         request,
-        f"Submitted to the commissioner. Checks: "
-        f"{presenters.counts_text(run.findings)}.",
+        f"Submitted to the commissioner. Checks: {presenters.counts_text(shown)}.",
     )
     return redirect("application", ref=application.reference)
 
@@ -534,7 +544,9 @@ def _decision_page(
         - {""}
     )
     run = services.latest_checks(application)
-    findings = run.findings if run else []
+    findings, hidden = visibility.shown_to(
+        request.user, application, run.findings if run else []
+    )
     return _render(
         request,
         template,
@@ -547,6 +559,7 @@ def _decision_page(
             if findings
             else None,
             "checks_counts": presenters.counts_text(findings),
+            "checks_hidden": visibility.hidden_text(hidden),
             "unconfirmed": presenters.unconfirmed(application),
             "needs_network_code": presenters.needs_network_code(application),
             "latest_decision": application.decisions.order_by("-round").first(),
@@ -686,7 +699,7 @@ def assign_practice(request: HttpRequest, code: str) -> HttpResponse:
     code = org.code
     require(request.user, "register.view_organisation", code)
     require(request.user, "workflow.review_queue")
-    if not scope_of(request.user).oversees(code):
+    if not allowed(request.user, "workflow.assign_practice", code):
         raise PermissionDenied(
             "only the commissioner overseeing the practice can assign it"
         )
