@@ -1,13 +1,22 @@
-"""Two reviewers deciding one application at the same moment (PostgreSQL).
+"""Two reviewers deciding one application at the same moment.
 
-Each reviewer decides in its own thread, with its own database connection, and
-both start together (a barrier). Exactly one decision is recorded; the other
-reviewer is told who decided first.
+Each reviewer decides in its own thread, with its own database connection.
+Exactly one decision is recorded; the other reviewer is told who decided first
+(409 Conflict), on PostgreSQL and on SQLite.
+
+PostgreSQL: in the suite's database (both start together at a barrier). SQLite:
+two connections need a database file, and the suite's SQLite is in memory, so
+that race runs in its own process on a temporary file (tests/workflow/
+sqlite_race.py), in both passes.
 """
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import threading
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -16,10 +25,10 @@ from django.db import connection
 from pcnhub.workflow import services
 from pcnhub.workflow.models import Application, Decision
 
-pytestmark = pytest.mark.django_db(transaction=True)
+ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def _postgresql_only() -> None:
     if connection.vendor != "postgresql":
         pytest.skip(
@@ -28,6 +37,8 @@ def _postgresql_only() -> None:
         )
 
 
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("_postgresql_only")
 def test_two_reviewers_at_once_record_exactly_one_decision(
     people: SimpleNamespace, submitted: Application, make_user
 ) -> None:  # type: ignore[no-untyped-def]
@@ -72,3 +83,24 @@ def test_two_reviewers_at_once_record_exactly_one_decision(
     assert "already decided by" in str(losers[0])
     submitted.refresh_from_db()
     assert submitted.state == decisions[0].outcome
+
+
+def test_on_sqlite_the_losing_reviewer_gets_a_conflict_not_a_locked_database(
+    tmp_path: Path,
+) -> None:
+    """Before the fix the second reviewer got OperationalError "database is
+    locked" (a 500); now it waits for the first and is told who decided."""
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.workflow.sqlite_race", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    outcome = json.loads(done.stdout.strip().splitlines()[-1])
+    assert outcome["decisions"] == 1, outcome
+    assert outcome["results"]["first"] == "decided", outcome
+    assert outcome["results"]["second"].startswith("conflict: "), outcome
+    assert "already decided by first" in outcome["results"]["second"], outcome
