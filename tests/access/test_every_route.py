@@ -40,6 +40,9 @@ USERS: dict[str, tuple[Role, str | None] | None] = {
     "no role": None,
     "national": (Role.NATIONAL, None),
     "admin": (Role.ADMIN, None),
+    # An administrator who is also a national analyst (granted by a system run):
+    # sees and oversees as national does, but never decides.
+    "admin national": (Role.ADMIN, None),
     "evaluator": (Role.EVALUATOR, None),
     "regional Y98": (Role.REGIONAL, "Y98"),
     "commissioner 99Z": (Role.COMMISSIONER, "99Z"),
@@ -49,8 +52,14 @@ USERS: dict[str, tuple[Role, str | None] | None] = {
     "practice Z91001": (Role.PRACTICE_MANAGER, "Z91001"),
     "practice Z93030": (Role.PRACTICE_MANAGER, "Z93030"),
 }
+#: Roles held besides the one above.
+ALSO_HOLDS: dict[str, list[tuple[Role, str | None]]] = {
+    "admin national": [(Role.NATIONAL, None)],
+}
 EVERYONE_WITH_A_ROLE = set(USERS) - {"anonymous", "no role"}
-COUNTRY = {"national", "admin", "evaluator"}
+COUNTRY = {"national", "admin", "evaluator", "admin national"}
+#: Administrators give out roles, so they never decide (issue 15).
+ADMINS = {"admin", "admin national"}
 DEMO_AREA = {"U99001", "Z91001", "99Z", "Z93030", "U99002"}
 OTHER_AREA = {"U88001", "Z88001", "88X", "Z88002"}
 
@@ -67,6 +76,7 @@ SEES: dict[str, set[str]] = {
 #: Who oversees an organisation (commissioners, their region, national).
 OVERSEES: dict[str, set[str]] = {
     "national": DEMO_AREA | OTHER_AREA | {"Y98"},
+    "admin national": DEMO_AREA | OTHER_AREA | {"Y98"},
     "regional Y98": DEMO_AREA,
     "commissioner 99Z": DEMO_AREA,
     "commissioner 88X": OTHER_AREA,
@@ -107,7 +117,12 @@ def may_decide(user: str, key: str) -> bool:
     return (
         oversees(user, APPLICATIONS[key]["area"])
         and user != APPLICATIONS[key]["applicant"]
+        and user not in ADMINS
     )
+
+
+def may_assign(user: str, code: str) -> bool:
+    return oversees(user, code) and user not in ADMINS
 
 
 def may_change(user: str, key: str) -> bool:
@@ -155,7 +170,7 @@ ROUTES: dict[str, tuple[tuple[str, ...], list[str], Rule]] = {
     "governance_document": (("GET",), NETWORKS, not_evaluator(sees)),
     "org_audit": (("GET",), CODES, not_evaluator(sees)),
     "audit": (("GET",), [""], not_evaluator(any_role)),
-    "assign_practice": (("GET", "POST"), ["Z93030", "Z88002"], oversees),
+    "assign_practice": (("GET", "POST"), ["Z93030", "Z88002"], may_assign),
     "applications": (("GET",), [""], not_evaluator(any_role)),
     "application_new": (("GET",), [""], lambda u, _: u in APPLICANTS),
     "application_new_kind": (("GET", "POST"), [""], lambda u, _: u in APPLICANTS),
@@ -191,7 +206,7 @@ ROUTES: dict[str, tuple[tuple[str, ...], list[str], Rule]] = {
     "api:data_sharing": (("POST",), NETWORKS, not_evaluator(change_governance)),
     "api:operating_model": (("POST",), NETWORKS, not_evaluator(change_governance)),
     "api:list_entries": (("GET",), [""], not_evaluator(any_role)),
-    "api:verify_chain": (("GET",), [""], lambda u, _: u in {"national", "admin"}),
+    "api:verify_chain": (("GET",), [""], lambda u, _: u in {"national"} | ADMINS),
     "api:withdraw_application": (("POST",), APPS, may_change),
     "application_withdraw": (("POST",), APPS, may_change),
 }
@@ -246,10 +261,10 @@ def world(other_area: None) -> dict[str, Any]:  # noqa: F811
         if name == "anonymous":
             continue
         user = users.create_user(
-            name.replace(" ", "-").lower(), password="x", is_staff=name == "admin"
+            name.replace(" ", "-").lower(), password="x", is_staff=name in ADMINS
         )
-        if role:
-            grant(actor, user, role[0], role[1], valid_from=date(2019, 4, 1))
+        for held in ([role] if role else []) + ALSO_HOLDS.get(name, []):
+            grant(actor, user, held[0], held[1], valid_from=date(2019, 4, 1))
         people[name] = user
     theirs_manager = users.create_user("manager-u88001", password="x")
     grant(
@@ -324,7 +339,7 @@ def test_every_route_with_every_role(world: dict[str, Any]) -> None:
         for page in ADMIN_PAGES:
             response = client.get(page)
             allowed = response.status_code == 200
-            if allowed != (user_name == "admin"):
+            if allowed != (user_name in ADMINS):
                 wrong.append(f"{user_name:18} GET  {page}: got {response.status_code}")
     assert not wrong, f"{len(wrong)} wrong answers:\n" + "\n".join(wrong)
 
