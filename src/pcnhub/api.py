@@ -2,22 +2,105 @@
 
 Every route needs a signed-in session (``django_auth``, which also enforces CSRF
 on writes) and asks the same permissions as the pages (:mod:`pcnhub.access`).
+
+Every operation's schema declares the errors it can answer, each as
+``{"detail": …}`` (:class:`PcnhubAPI`): the routers declare only their own
+(a workflow step's 400 and 409).
 """
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import permission_required
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
+from ninja import NinjaAPI, Schema
+from ninja.openapi.schema import OpenAPISchema
 from ninja.security import django_auth
 
 from pcnhub.audit.api import router as audit_router
 from pcnhub.governance.api import router as governance_router
 from pcnhub.register.api import router as register_router
+from pcnhub.web.views import NO_ROLE
 from pcnhub.workflow.api import router as workflow_router
 
-api = NinjaAPI(
+
+class Error(Schema):
+    """An error: a sentence, or (422) the fields and what is wrong with each."""
+
+    detail: str | list[Any] | dict[str, Any]
+
+
+#: The errors any operation can answer, and why.
+COMMON_ERRORS = {
+    400: "The request could not be read: a malformed body, or a NUL character "
+    "in the address, a parameter, a cookie or the body.",
+    401: "Not signed in: sign in through the pages first.",
+    403: "Signed in, but no role gives this (or a write without the CSRF token).",
+}
+INPUT_ERROR = (422, "The input is not valid: the fields and what is wrong.")
+MISSING = (404, "Nothing with that code or reference.")
+#: Query parameters that name an organisation: an unknown one is a 404.
+NAMING_QUERIES = {"commissioner", "pcn"}
+
+
+class PcnhubAPI(NinjaAPI):
+    """A NinjaAPI whose schema declares, on every operation, the errors the
+    exception handlers below and ninja itself answer."""
+
+    def get_openapi_schema(self, **kwargs: Any) -> OpenAPISchema:
+        schema = super().get_openapi_schema(**kwargs)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components["Error"] = Error.model_json_schema()
+        for path, methods in schema["paths"].items():
+            for operation in methods.values():
+                responses = operation["responses"]
+                declared = {int(code) for code in responses}  # ninja's are ints
+                for code, why in errors_of(path, operation).items():
+                    if code not in declared:
+                        responses[code] = _error_response(why)
+        return schema
+
+
+def errors_of(path: str, operation: dict[str, Any]) -> dict[int, str]:
+    errors = dict(COMMON_ERRORS)
+    parameters = operation.get("parameters", [])
+    if parameters or operation.get("requestBody"):
+        errors.setdefault(*INPUT_ERROR)
+    queries = {p["name"] for p in parameters if p.get("in") == "query"}
+    if "{" in path or queries & NAMING_QUERIES:
+        errors.setdefault(*MISSING)
+    return errors
+
+
+def _error_response(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
+        },
+    }
+
+
+def schema_readers(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The schema and its docs page: like every route, a session (401) and a role
+    (403), answered in JSON."""
+
+    @wraps(view)
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return JsonResponse({"detail": "Sign in first."}, status=401)
+        if not request.user.has_perm("register.use"):
+            return JsonResponse({"detail": NO_ROLE}, status=403)
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
+api = PcnhubAPI(
     title="pcnhub API",
     version="1",
     description=(
@@ -27,8 +110,7 @@ api = NinjaAPI(
     ),
     auth=django_auth,
     urls_namespace="api",
-    # The schema and its docs page need a signed-in user with a role, like the rest.
-    docs_decorator=permission_required("register.use", raise_exception=True),
+    docs_decorator=schema_readers,
 )
 api.add_router("/register/", register_router)
 api.add_router("/applications/", workflow_router)
@@ -55,3 +137,14 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
     return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(MultiPartParserError)
+def _unreadable(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    # Normally refused earlier (pcnhub.web.middleware); this covers a body the
+    # API parses itself (PUT with a boundary but broken parts).
+    return api.create_response(
+        request,
+        {"detail": f"The multipart form data is malformed ({exc})."},
+        status=400,
+    )
