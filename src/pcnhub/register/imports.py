@@ -34,6 +34,7 @@ _HOLDER = """
     SELECT a.xact_start, a.application_name
     FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
     WHERE l.locktype = 'advisory' AND l.granted
+      AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
       AND l.classid::bigint = %s AND l.objid::bigint = %s AND l.objsubid = 2
 """
 
