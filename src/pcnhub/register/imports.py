@@ -175,7 +175,7 @@ def _serialise(path: Path, kind: str, actor: Actor) -> None:
     who = ""
     if holder:
         started, name = holder
-        who = f" (started {started:%Y-%m-%d %H:%M:%S %Z} by {name or 'unknown'})"
+        who = f" ({name or 'an import'}, started {started:%Y-%m-%d %H:%M:%S %Z})"
     raise ImportRejected([Problem(path.name, None, None, BUSY.format(who=who))])
 
 
