@@ -1,8 +1,10 @@
 """The one way to write the audit trail.
 
-Every entry names who acted (a user, or a named system run such as an import)
-and is chained to the previous entry by a SHA-256 hash over its content, so that
-an edit made outside the application is detectable (:func:`verify`).
+Every entry names who acted (a user, by id and by the username they had then, or
+a named system run such as an import) and is chained to the previous entry by a
+SHA-256 hash over its content, so that an edit made outside the application is
+detectable (:func:`verify`). Each append logs the trail's checkpoint, which
+anchors its end (:mod:`pcnhub.audit.checkpoints`).
 """
 
 from __future__ import annotations
