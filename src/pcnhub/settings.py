@@ -216,4 +216,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+    # Every audit append logs the trail's checkpoint, for a log kept elsewhere.
+    "loggers": {"pcnhub.audit.checkpoint": {"level": "INFO"}},
 }
