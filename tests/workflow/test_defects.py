@@ -287,7 +287,6 @@ MALFORMED: list[tuple[dict[str, Any], str]] = [
         "details.clinical_directors[0].profession",
     ),
     (_registration_body(network_name=123), "details.network_name"),
-    (_registration_body(network_name="Fern\x00ham"), "details.network_name"),
     (_registration_body(network_name="x" * 10_000), "details.network_name"),
     (_registration_body(network_name=""), "details.network_name"),
     (_registration_body(payee="Z93030"), "details.payee"),
@@ -316,9 +315,9 @@ MALFORMED: list[tuple[dict[str, Any], str]] = [
         },
         "details.clinical_directors",
     ),
-    (_registration_body() | {"reason": "a\x00b"}, "reason"),
+    (_registration_body() | {"reason": "x" * 4001}, "reason"),
     (
-        _registration_body() | {"practices": [{"code": "Z93\x0030"}]},
+        _registration_body() | {"practices": [{"code": "Z93'30"}]},
         "practices[0].code",
     ),
 ]
@@ -367,32 +366,76 @@ def test_service_refuses_malformed_details_from_any_caller(
     assert Application.objects.count() == 0
 
 
-def test_nul_and_overlong_text_in_the_other_steps_answer_422(
+def test_overlong_and_nul_text_in_the_other_steps_change_nothing(
     people: SimpleNamespace, submitted: Application
 ) -> None:
     ref = submitted.reference
     commissioner = client_for(people.commissioner)
     manager = client_for(people.manager)
+    long = "x" * 10_001
     steps = [
-        (
-            commissioner,
-            f"{API}{ref}/decision",
-            {"outcome": "rejected", "reasons": "no\x00", "version": submitted.version},
-        ),
-        (
-            commissioner,
-            f"{API}{ref}/decision",
-            {"outcome": "rejected", "reasons": "x" * 20_001, "version": 1},
-        ),
-        (manager, f"{API}{ref}/withdraw", {"reason": "\x00"}),
-        (commissioner, f"{API}{ref}/confirm", {"practice": "Z93030", "note": "\x00"}),
+        (commissioner, "decision", {"outcome": "rejected", "reasons": long}),
+        (commissioner, "decision", {"outcome": "rejected", "conditions": long}),
+        (manager, "withdraw", {"reason": long}),
+        (commissioner, "confirm", {"practice": "Z93030", "note": long}),
     ]
-    for client, path, body in steps:
-        response = send(client, "post", path, body)
-        assert response.status_code == 422, (path, response.content)
+    for client, step, text in steps:
+        version = {"version": submitted.version}
+        response = send(client, "post", f"{API}{ref}/{step}", text | version)
+        assert response.status_code == 422, (step, response.content)
+        # NUL characters: refused before they reach the database (the request
+        # guard answers 400; the services refuse them from any other caller).
+        nul = {k: v if k == "practice" else f"{v[:5]}\x00" for k, v in text.items()}
+        response = send(client, "post", f"{API}{ref}/{step}", nul | version)
+        assert response.status_code in (400, 422), (step, response.content)
     submitted.refresh_from_db()
     assert submitted.state == State.SUBMITTED
     assert not submitted.decisions.exists()
+    calls = [
+        lambda: services.decide(
+            people.commissioner,
+            submitted,
+            outcome="rejected",
+            reasons="no\x00",
+            expected_version=submitted.version,
+        ),
+        lambda: services.withdraw(people.manager, submitted, "\x00"),
+        lambda: services.confirm(people.commissioner, submitted, "Z93030", "a\x00"),
+        lambda: services.lodge_appeal(people.manager, submitted, "\x00"),
+    ]
+    for call in calls:
+        with pytest.raises(services.InvalidInput):
+            call()
+    submitted.refresh_from_db()
+    assert submitted.state == State.SUBMITTED
+
+
+def test_nul_in_an_api_body_saves_nothing(people: SimpleNamespace) -> None:
+    body = _registration_body(network_name="Fern\x00ham")
+    response = send(client_for(people.manager), "post", API, body)
+    assert response.status_code in (400, 422), response.content
+    assert Application.objects.count() == 0
+
+
+def test_service_refuses_nul_characters_from_any_caller(
+    people: SimpleNamespace,
+) -> None:
+    proposal = registration()
+    proposal.details["network_name"] = "Fern\x00ham"
+    proposal.reason = "why\x00"
+    proposal.practices = [("Z93\x0030", "joins")]
+    with pytest.raises(services.InvalidInput) as caught:
+        services.create(people.manager, proposal)
+    assert set(caught.value.errors) == {"reason"}  # text first, before look-ups
+    proposal.reason = ""
+    with pytest.raises(services.InvalidInput) as caught:
+        services.create(people.manager, proposal)
+    assert set(caught.value.errors) == {"practices[0].code"}
+    proposal.practices = [("Z93030", "joins")]
+    with pytest.raises(services.InvalidInput) as caught:
+        services.create(people.manager, proposal)
+    assert set(caught.value.errors) == {"details.network_name"}
+    assert Application.objects.count() == 0
 
 
 @pytest.mark.parametrize(
