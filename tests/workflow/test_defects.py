@@ -316,6 +316,8 @@ MALFORMED: list[tuple[dict[str, Any], str]] = [
         "details.clinical_directors",
     ),
     (_registration_body() | {"reason": "x" * 4001}, "reason"),
+    (_registration_body() | {"effective_from": "0001-01-01"}, "effective_from"),
+    (_registration_body() | {"effective_from": "9999-12-31"}, "effective_from"),
     (
         _registration_body() | {"practices": [{"code": "Z93'30"}]},
         "practices[0].code",

@@ -245,6 +245,21 @@ def text_errors(values: dict[str, tuple[Any, int]]) -> dict[str, str]:
     return errors
 
 
+#: Applications are for the Network Contract DES (from 2019); later than this is a
+#: typing slip, and far dates break the date arithmetic of the checks.
+FIRST_DAY = date(2019, 1, 1)
+LAST_DAY = date(2099, 12, 31)
+
+
+def date_errors(values: dict[str, Any]) -> dict[str, str]:
+    return {
+        name: f"must be between {FIRST_DAY.isoformat()} and {LAST_DAY.isoformat()}"
+        for name, value in values.items()
+        if value is not None
+        and (not isinstance(value, date) or not FIRST_DAY <= value <= LAST_DAY)
+    }
+
+
 def code_errors(values: dict[str, Any]) -> dict[str, str]:
     """ODS codes by field: letters and digits only, before any database look-up."""
     return {

@@ -240,6 +240,14 @@ def _well_formed_proposal(proposal: Proposal) -> None:
             }
         )
     )
+    _well_formed(
+        checked.date_errors(
+            {
+                "effective_from": proposal.effective_from,
+                "notice_given_on": proposal.notice_given_on,
+            }
+        )
+    )
     codes = {"network": proposal.network, "commissioner": proposal.commissioner}
     for n, (code, _) in enumerate(proposal.practices):
         codes[f"practices[{n}].code"] = code
