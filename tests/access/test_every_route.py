@@ -214,6 +214,7 @@ ROUTES: dict[str, tuple[tuple[str, ...], list[str], Rule]] = {
 ADMIN_PAGES = [
     "/admin/",
     "/admin/access/roleassignment/",
+    "/admin/access/roleproposal/",
     "/admin/audit/auditentry/",
     "/admin/auth/user/",
 ]
