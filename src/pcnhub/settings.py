@@ -3,7 +3,8 @@
 The database is chosen by ``PCNHUB_DATABASE_URL`` (any URL dj-database-url
 understands, e.g. ``postgresql://postgres@127.0.0.1:5432/pcnhub``); without it
 pcnhub uses the embedded default, ``./pcnhub.sqlite3`` in the working directory.
-``PCNHUB_ENV=production`` switches on the production hardening.
+``PCNHUB_ENV=production`` switches on the production hardening. Debug is off
+unless ``PCNHUB_DEBUG=1`` (``./dev demo`` sets it), and never in production.
 """
 
 from __future__ import annotations
@@ -41,7 +42,9 @@ if not SECRET_KEY:
         raise RuntimeError("PCNHUB_SECRET_KEY must be set when PCNHUB_ENV=production")
     SECRET_KEY = "pcnhub-development-only-key-not-for-production-use-0123456789"
 
-DEBUG = not PRODUCTION and os.environ.get("PCNHUB_DEBUG", "1") == "1"
+# Off unless asked for: a server started without PCNHUB_DEBUG=1 never shows
+# tracebacks or settings. ``./dev demo`` asks for it; production never has it.
+DEBUG = not PRODUCTION and os.environ.get("PCNHUB_DEBUG", "") == "1"
 ALLOWED_HOSTS = [
     h.strip()
     for h in os.environ.get("PCNHUB_ALLOWED_HOSTS", "localhost,127.0.0.1").split(",")

@@ -13,6 +13,8 @@ _test_url = os.environ.get("PCNHUB_TEST_DATABASE_URL")
 DATABASES = {
     "default": database_from_url(_test_url or "sqlite:///:memory:"),
 }
+# The tests see what a server sees by default: debug off, whatever the shell says.
+DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 WHITENOISE_AUTOREFRESH = True
 

@@ -87,7 +87,9 @@ def test_the_deployment_checks_do_fail_on_a_weak_key(tmp_path: Path) -> None:
 
 
 def test_development_settings_are_not_fit_to_deploy(tmp_path: Path) -> None:
-    result = pcnhub_check(tmp_path, "--deploy", "--fail-level", "WARNING")
+    result = pcnhub_check(
+        tmp_path, "--deploy", "--fail-level", "WARNING", PCNHUB_DEBUG="1"
+    )
     assert result.returncode == 1
     for warning in (
         "W004",
