@@ -1333,6 +1333,8 @@ CASES: list[Case] = [
         epcn(networks=network(2, 1, LONG)),
         Rejected(2, "PCNDetails: pcn name"),
     ),
+    # "Text that is stored": a line break in a stored field is rejected, in
+    # workbooks too (no real ePCN name holds one)
     Case(
         "epcn-network-name-with-newline",
         EPCN,

@@ -341,10 +341,10 @@ def test_a_line_break_in_a_csv_name_is_rejected(tmp_path: Path) -> None:
     assert "line break" in message
 
 
-def test_tabs_and_workbook_line_breaks_in_names_fold_to_a_space(
+def test_tabs_and_doubled_spaces_in_workbook_names_fold_to_a_space(
     tmp_path: Path,
 ) -> None:
-    networks = [("U99001", "HILLTOP\nPCN\t EAST", *EPCN_NETWORKS[0][2:])]
+    networks = [("U99001", "HILLTOP  PCN\t EAST", *EPCN_NETWORKS[0][2:])]
     networks.append(EPCN_NETWORKS[1])
     load("epcn", write_epcn(tmp_path / "ePCN.xlsx", networks=networks), EPCN_DAY)
     assert details_name("U99001", EPCN_DAY) == "HILLTOP PCN EAST"
@@ -461,3 +461,97 @@ def test_as_at_is_within_the_era(tmp_path: Path) -> None:
     path = copy_fixture("qof_sample.csv", tmp_path)
     message = rejected("qof-mapping", path, date(1, 1, 1))
     assert "--as-at" in message and "1948-07-01" in message
+
+
+# 9. Headings: a known heading given twice, headings with no rows ---------------------
+
+
+def _double_first_column(text: str) -> str:
+    """Each line with its first cell given again as a last column."""
+    return "".join(
+        f"{line},{line.split(',')[0]}\n" for line in text.splitlines() if line
+    )
+
+
+@pytest.mark.parametrize(
+    ("kind", "name", "heading", "as_at"),
+    [
+        ("qof-mapping", "qof_sample.csv", "NAT_ONS_CODE", QOF_DAY),
+        ("registrations", "registrations_sample.csv", "PUBLICATION", None),
+        ("weighted-lists", "weighted_sample.csv", "practice_code", None),
+        ("postcode-districts", "postcode_districts_sample.csv", "postcode", None),
+    ],
+)
+def test_a_known_heading_given_twice_is_rejected(
+    tmp_path: Path, kind: str, name: str, heading: str, as_at: date | None
+) -> None:
+    # NAT_ONS_CODE and PUBLICATION are not read: a doubled unknown column is fine.
+    path = copy_fixture(name, tmp_path, _double_first_column(fixture_text(name)))
+    if heading in ("NAT_ONS_CODE", "PUBLICATION"):
+        load("qof-mapping", FIXTURES / "qof_sample.csv", QOF_DAY)
+        assert load(kind, path, as_at).status == ImportRun.Status.SUCCEEDED
+        return
+    message = rejected(kind, path, as_at)
+    assert "row 1" in message and f"column {heading!r}" in message
+    assert "given twice" in message
+
+
+def test_a_known_workbook_heading_given_twice_is_rejected(tmp_path: Path) -> None:
+    path = write_epcn(tmp_path / "ePCN.xlsx")
+    book = openpyxl.load_workbook(path)
+    sheet = book["PCNDetails"]
+    sheet.cell(row=1, column=13).value = "PCN\nName"
+    sheet.cell(row=2, column=13).value = "SOMEWHERE ELSE PCN"
+    book.save(path)
+    message = rejected("epcn", path, EPCN_DAY)
+    assert "row 1" in message and "PCN Name" in message and "given twice" in message
+
+
+def test_payments_with_headings_but_no_rows_are_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "payments.csv"
+    path.write_text("Practice Code,Number of Weighted Patients (Last Known Figure)\n")
+    assert "headings but no rows" in rejected("payments", path, date(2020, 10, 1))
+
+
+def test_weighted_lists_with_headings_but_no_rows_are_rejected(tmp_path: Path) -> None:
+    path = copy_fixture(
+        "weighted_sample.csv",
+        tmp_path,
+        "practice_code,effective_date,weighted_patients\n",
+    )
+    assert "headings but no rows" in rejected("weighted-lists", path)
+
+
+# 10. Workbook sheets whose data cannot be read ----------------------------------------
+
+
+def _garble(path: Path, member: str) -> None:
+    """Flip bytes in the middle of one part's compressed data."""
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(member)
+    data = bytearray(path.read_bytes())
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    middle = start + info.compress_size // 2
+    for i in range(middle, middle + 8):
+        data[i] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+def test_a_sheet_with_garbled_data_is_rejected_naming_the_sheet(
+    tmp_path: Path,
+) -> None:
+    path = write_epcn(tmp_path / "ePCN.xlsx")
+    _garble(path, "xl/worksheets/sheet2.xml")
+    message = rejected("epcn", path, EPCN_DAY)
+    assert "PCN Core Partner Details" in message and "cannot be read" in message
+
+
+# 11. Line breaks in workbook names: no real file has one ------------------------------
+
+
+def test_a_line_break_in_a_workbook_name_is_rejected(tmp_path: Path) -> None:
+    networks = [("U99001", "HILLTOP\nPCN", *EPCN_NETWORKS[0][2:]), EPCN_NETWORKS[1]]
+    path = write_epcn(tmp_path / "ePCN.xlsx", networks=networks)
+    message = rejected("epcn", path, EPCN_DAY)
+    assert "row 2" in message and "PCNDetails: pcn name" in message
+    assert "line break" in message

@@ -43,7 +43,8 @@ NAME_MAX = OrganisationVersion._meta.get_field("name").max_length
 POSTCODE_MAX = OrganisationVersion._meta.get_field("postcode").max_length
 ADDRESS_LINE_MAX = NAME_MAX
 # Control characters (C0 but tab, line feed and carriage return; DEL; C1) never
-# belong in a name; tabs and line breaks are whitespace and fold to a space.
+# belong in a name; tabs are whitespace and fold to a space, line breaks are
+# refused (Cells.name).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 Progress = Callable[[Iterable[Any], str, int], Iterable[Any]]
@@ -92,6 +93,15 @@ class Cells:
                 field,
                 f"control character U+{ord(control.group()):04X} in "
                 f"{shown(raw)} (names and addresses are plain text)",
+            )
+            return ""
+        if "\n" in raw or "\r" in raw:
+            # No name or address line in the national files holds a line break
+            # (docs/data-formats.md, "Quirks and limits"): one is a pasted
+            # fragment or a spoilt cell, and folding it would hide that.
+            self.problem(
+                field,
+                f"line break in {shown(raw)} (names and addresses are one line)",
             )
             return ""
         value = " ".join(raw.split())

@@ -163,6 +163,8 @@ def _read_weighted(
 ) -> list[PracticeList]:
     rows = csv_rows(path, problems)
     layout, positions = match_layout(rows[0], layouts, problems)
+    if len(rows) == 1:
+        problems.reject(None, None, "the file has headings but no rows")
     headings = {f: rows[0][i].strip() for f, i in positions.items()}
     if "date" not in positions and as_at is None:
         problems.reject(None, None, "this file carries no date: give --as-at")

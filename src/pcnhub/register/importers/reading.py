@@ -6,6 +6,7 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +36,18 @@ MAX_SHEET_ROWS = 200_000
 #: Columns read per sheet (the ePCN sheets have 11 and 12); a sheet claiming
 #: 16,384 columns would otherwise be padded to that width in every row.
 MAX_SHEET_COLUMNS = 100
+#: What a spoilt workbook part raises while it is inflated and parsed: a garbled
+#: deflate stream, a bad CRC, a part cut short, or XML that no longer parses
+#: (ElementTree's and lxml's parse errors are SyntaxErrors).
+UNREADABLE = (
+    zlib.error,
+    zipfile.BadZipFile,
+    EOFError,
+    OSError,
+    ValueError,
+    KeyError,
+    SyntaxError,
+)
 
 
 def normalise_header(cell: object) -> str:
@@ -188,6 +201,15 @@ class Layout:
                 missing.append(heading)
         return found, missing
 
+    def doubled(self, header: Sequence[object]) -> list[str]:
+        """This layout's headings that the header holds more than once."""
+        given = [normalise_header(cell) for cell in header]
+        return [
+            heading
+            for heading in self.columns.values()
+            if given.count(normalise_header(heading)) > 1
+        ]
+
 
 def match_layout(
     header: Sequence[object],
@@ -200,6 +222,7 @@ def match_layout(
     for layout in layouts:
         found, missing = layout.find(header)
         if not missing:
+            _reject_doubled(layout, header, problems, row)
             return layout, found
         if best is None or len(found) > best[0]:
             best = (len(found), layout, found, missing)
@@ -223,6 +246,21 @@ def match_layout(
     raise AssertionError("unreachable")
 
 
+def _reject_doubled(
+    layout: Layout, header: Sequence[object], problems: Problems, row: int
+) -> None:
+    # Two columns under one heading would leave which one is read to chance
+    # (the last won); a column no layout reads may repeat harmlessly.
+    for heading in layout.doubled(header):
+        problems.add(
+            row,
+            heading,
+            f"heading {normalise_header(heading)!r} is given twice: which column "
+            "holds the data? (remove or rename one)",
+        )
+    problems.raise_if_any()
+
+
 def workbook_sheets(path: Path, problems: Problems) -> dict[str, list[tuple]]:
     """All sheets' rows as tuples of cell values (read-only, values only)."""
     import openpyxl
@@ -238,12 +276,56 @@ def workbook_sheets(path: Path, problems: Problems) -> dict[str, list[tuple]]:
     _check_zip(path, problems)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError) as exc:
-        problems.reject(None, None, f"the workbook cannot be opened: {exc}")
+    except UNREADABLE as exc:
+        problems.reject(
+            None, None, f"the workbook cannot be opened: {_damage(path, exc)}"
+        )
     try:
         return {sheet.title: _sheet_rows(sheet, problems) for sheet in book.worksheets}
     finally:
         book.close()
+
+
+def _damage(path: Path, exc: Exception) -> str:
+    """What is wrong, naming the damaged part (and its sheet) when one is."""
+    # Opening a workbook already reads the start of every sheet, so a garbled
+    # sheet can fail here: find which, reading each part (their sizes are
+    # bounded by _check_zip) until one fails.
+    try:
+        with zipfile.ZipFile(path) as archive:
+            titles = _sheet_titles(archive)
+            for part in archive.infolist():
+                try:
+                    archive.read(part)
+                except UNREADABLE as damage:
+                    title = titles.get(part.filename)
+                    where = (
+                        f"sheet {title!r} ({part.filename})" if title else part.filename
+                    )
+                    return f"{where} is damaged and cannot be read: {damage}"
+    except UNREADABLE:
+        pass
+    return str(exc)
+
+
+def _sheet_titles(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet part names (``xl/worksheets/sheet2.xml``) to sheet titles."""
+    from xml.etree import ElementTree
+
+    rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    try:
+        book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except UNREADABLE:
+        return {}
+    targets = {
+        r.get("Id"): "xl/" + (r.get("Target") or "").removeprefix("/xl/") for r in rels
+    }
+    return {
+        targets[s.get(rel)]: s.get("name") or ""
+        for s in book.iter()
+        if s.tag.endswith("}sheet") and s.get(rel) in targets
+    }
 
 
 def _check_zip(path: Path, problems: Problems) -> None:
@@ -296,8 +378,13 @@ def _sheet_rows(sheet, problems: Problems) -> list[tuple]:  # type: ignore[no-un
                     )
                 break
             rows.append(tuple(row))
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError) as exc:
-        problems.reject(None, None, f"sheet {sheet.title!r} cannot be read: {exc}")
+    except UNREADABLE as exc:
+        problems.reject(
+            len(rows) + 1 if rows else None,
+            None,
+            f"sheet {sheet.title!r} cannot be read from row {len(rows) + 1} on, "
+            f"the workbook is damaged: {exc}",
+        )
     return rows
 
 
