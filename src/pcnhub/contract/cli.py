@@ -11,7 +11,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import IO, Any
 
@@ -21,6 +20,7 @@ from pcnhub.access.cli import require_sees, roles_of, user_of
 from pcnhub.contract.facts import FactsError, read_facts
 from pcnhub.contract.services import Edits
 from pcnhub.core.dates import parse_iso
+from pcnhub.core.numbers import parse_decimal
 from pcnhub.rules.periods import ContractYear
 from pcnhub.rules.snapshot import NetworkFacts
 
@@ -94,12 +94,19 @@ def edits(options: dict[str, Any]) -> Edits:
         try:
             code, rest = text.split(":", 1)
             measure, value = rest.split("=", 1)
-            lists.append((code.strip().upper(), measure.strip(), Decimal(value)))
-        except (ValueError, InvalidOperation):
+        except ValueError:
             raise CommandError(
                 f"--set-list {text!r}: write CODE:MEASURE=N, "
                 "e.g. Z91001:registered=9000"
             ) from None
+        try:
+            size = parse_decimal(value)
+        except ValueError as exc:
+            raise CommandError(
+                f"--set-list {text[:80]!r}: the list size {exc} "
+                "(write CODE:MEASURE=N, e.g. Z91001:registered=9000)"
+            ) from None
+        lists.append((code.strip().upper(), measure.strip(), size))
     return Edits(
         [c.upper() for c in options.get("add_practice") or []],
         [c.upper() for c in options.get("remove_practice") or []],

@@ -18,10 +18,11 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable
 from dataclasses import fields
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from pcnhub.core.codes import is_valid
+from pcnhub.core.numbers import parse_decimal
 from pcnhub.rules.snapshot import NetworkFacts
 
 
@@ -43,20 +44,13 @@ def _yes_no(text: str) -> bool:
 
 
 def _count(text: str) -> int:
-    value = int(text)
-    if value < 0:
-        raise ValueError("cannot be negative")
-    return value
+    return int(parse_decimal(text, whole=True))
 
 
 def _number(text: str) -> Decimal:
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(f"expected a number, got {text!r}") from None
-    if value < 0:
-        raise ValueError("cannot be negative")
-    return value
+    # Not Decimal(text): it takes NaN, Infinity and 1e400, which fail only
+    # later, in a comparison or a rounding, with no row or column.
+    return parse_decimal(text)
 
 
 def _share(text: str) -> Decimal:

@@ -15,8 +15,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
+from pcnhub.core.numbers import parse_decimal
 from pcnhub.rules import money
 from pcnhub.rules.entitlements import ITEMS_BY_ID, PRACTICE, EntitlementLine
 from pcnhub.rules.periods import ContractYear, month_label
@@ -84,11 +85,11 @@ def _amounts(raw: object, where: str, *, percent: bool) -> dict[str, Decimal]:
     amounts: dict[str, Decimal] = {}
     for code, value in raw.items():
         try:
-            amount = Decimal(str(value))
-        except InvalidOperation:
-            raise ScheduleError(f"{where}.{code}: {value!r} is not a number") from None
-        if amount < 0:
-            raise ScheduleError(f"{where}.{code}: cannot be negative")
+            # YAML gives .nan and .inf as floats, NaN and 1e400 as text; none is
+            # an amount, and Decimal() would take them all.
+            amount = parse_decimal(value)
+        except ValueError as exc:
+            raise ScheduleError(f"{where}.{code}: {exc}") from None
         amounts[str(code)] = amount
     if percent and sum(amounts.values()) != 100:
         raise ScheduleError(

@@ -18,17 +18,17 @@ from pcnhub.core.dates import (
     parse_iso,
     parse_yyyymmdd,
 )
+from pcnhub.core.numbers import number_pattern
 from pcnhub.register.importers.errors import Problems, shown
 from pcnhub.register.importers.writer import RegisterWriter
 from pcnhub.register.models import OrganisationVersion
 
-# Numbers are written as the NHS files write them: ASCII digits, commas only as
-# thousands separators in groups of three ("12,000"; "1,5" could be a decimal
-# comma, so it is refused), and a decimal point. No sign, exponent ("1e3"), NaN
-# or Infinity: Decimal() would take those, and a list of patients is none of them.
-_DIGITS = r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)"
-WHOLE_NUMBER = re.compile(_DIGITS)
-PLAIN_NUMBER = re.compile(_DIGITS + r"(?:\.[0-9]+)?")
+# Numbers are written as the NHS files write them (pcnhub.core.numbers): ASCII
+# digits, commas only as thousands separators, and a decimal point. No sign,
+# exponent ("1e3"), NaN or Infinity: Decimal() would take those, and a list of
+# patients is none of them.
+WHOLE_NUMBER = number_pattern(whole=True, thousands=True)
+PLAIN_NUMBER = number_pattern(thousands=True)
 #: The largest list a file may give: ten times England's largest practice list
 #: (89,786 registered, 87,896 weighted in the 2021 files), far inside the column's
 #: 12 digits. A bigger figure is a typo or a spoilt file, not a practice.
