@@ -52,23 +52,6 @@ USERS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def requests_keep_the_connection() -> Iterator[None]:
-    """The real WSGI application, inside the test's transaction.
-
-    Django closes the database connection at the start and end of each request;
-    in a test that would close the connection holding the test's transaction, so
-    (as Django's own test client does) those handlers are off while it runs.
-    """
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
-        yield
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
-
-
 @pytest.fixture(params=sorted(USERS))
 def api_user(request: Any, demo_data: None, make_user: Any) -> AbstractBaseUser:  # noqa: F811
     role, organisation = USERS[request.param]
@@ -118,9 +101,35 @@ def csrf_headers(cookies: dict[str, str]) -> dict[str, str]:
     return {"X-CSRFToken": cookies["csrftoken"], "Referer": "http://localhost/"}
 
 
+class InTheTestTransaction:
+    """The real WSGI application, run as Django's test client runs it.
+
+    Django closes the database connection at the start and end of each request;
+    in a test that would close the connection holding the test's transaction, so
+    those handlers are off while a request runs (and on again between requests,
+    where the test client expects them).
+    """
+
+    def __init__(self) -> None:
+        self.handler = WSGIHandler()
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        request_started.disconnect(close_old_connections)
+        request_finished.disconnect(close_old_connections)
+        try:
+            response = self.handler(environ, start_response)
+            try:
+                return [b"".join(response)]
+            finally:
+                response.close()  # sends request_finished
+        finally:
+            request_started.connect(close_old_connections)
+            request_finished.connect(close_old_connections)
+
+
 def load_schema() -> Any:
     loaded = schemathesis.openapi.from_dict(api.get_openapi_schema())
-    loaded.app = WSGIHandler()
+    loaded.app = InTheTestTransaction()
     return loaded
 
 
