@@ -91,7 +91,13 @@ def list_entries(request: HttpRequest, query: Query[TrailQuery]) -> dict[str, An
         raise ValidationError({"date_to": ["must be on or after date_from"]})
     total = entries.count()
     start = (query.page - 1) * trail.PAGE_SIZE
-    shown = trail.with_details(entries)[start : start + trail.PAGE_SIZE]
+    # Past the last page there is nothing to show; asking the database anyway
+    # would overflow its offset for page numbers beyond a 64-bit integer.
+    shown = (
+        trail.with_details(entries)[start : start + trail.PAGE_SIZE]
+        if start < total
+        else []
+    )
     return {
         "total": total,
         "page": query.page,
