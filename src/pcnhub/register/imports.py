@@ -119,6 +119,7 @@ def run_import(
             )
             for reason, n in problems.skipped.items():
                 writer.counts.skip(reason, n)
+            writer.counts.tolerated = dict(problems.tolerated)
             try:
                 importer.apply(parsed, writer, progress)
             except ValueError as exc:

@@ -56,6 +56,11 @@ class Problems:
         self.file = file
         self.items: list[Problem] = []
         self.skipped: Counter[str] = Counter()
+        self.tolerated: dict[str, list[str]] = {}
+
+    def tolerate(self, rule: str, where: str) -> None:
+        """A known quirk resolved by a named rule (docs/data-formats.md), reported."""
+        self.tolerated.setdefault(rule, []).append(where)
 
     def skip(self, reason: str) -> None:
         """A row read but deliberately not imported, counted by reason."""

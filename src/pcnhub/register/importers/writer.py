@@ -62,6 +62,7 @@ class Counts:
     def __init__(self) -> None:
         self.by_fact: dict[str, Counter[str]] = defaultdict(Counter)
         self.skipped: Counter[str] = Counter()
+        self.tolerated: dict[str, list[str]] = {}
 
     def add(self, fact: str, outcome: str, n: int = 1) -> None:
         self.by_fact[fact][outcome] += n
@@ -95,6 +96,7 @@ class Counts:
                 for fact, c in sorted(self.by_fact.items())
             },
             "skipped": dict(sorted(self.skipped.items())),
+            "tolerated": dict(sorted(self.tolerated.items())),
         }
 
     @property

@@ -16,6 +16,10 @@ from pcnhub.register.importers import IMPORTERS
 from pcnhub.register.importers.errors import ImportRejected
 from pcnhub.register.imports import run_import
 
+#: Tolerated anomalies name their rows up to this many per rule (all are kept in
+#: the import run's counts).
+MAX_NAMED = 20
+
 
 def tqdm_progress(items: Iterable[Any], label: str, total: int) -> Iterable[Any]:
     return tqdm(
@@ -41,6 +45,15 @@ def format_counts(counts: dict) -> str:
     lines.append(f"skipped: {t['skipped']}")
     for reason, n in counts["skipped"].items():
         lines.append(f"  {n} {reason}")
+    tolerated = counts.get("tolerated", {})
+    if tolerated:
+        lines.append(f"tolerated: {sum(len(w) for w in tolerated.values())}")
+        for rule, where in tolerated.items():
+            named = ", ".join(where[:MAX_NAMED])
+            more = (
+                f" and {len(where) - MAX_NAMED} more" if len(where) > MAX_NAMED else ""
+            )
+            lines.append(f"  {len(where)} {rule}: {named}{more}")
     return "\n".join(lines)
 
 
