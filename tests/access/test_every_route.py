@@ -85,8 +85,18 @@ ACTS_FOR = {"director U99001": {"U99001"}, "manager U99001": {"U99001"}}
 APPLICANTS = {"director U99001", "manager U99001", "practice Z91001", "practice Z93030"}
 
 
+#: Networks seen read-only, as the network of the user's practice: its page and
+#: payments, but not its governance, documents or audit trail (issue 9).
+READS: dict[str, set[str]] = {"practice Z91001": {"U99001"}}
+
+
 def sees(user: str, code: str) -> bool:
     return user in COUNTRY or code in SEES.get(user, set())
+
+
+def reads(user: str, code: str) -> bool:
+    """Sees the page and payments: in scope, or the network of their practice."""
+    return sees(user, code) or code in READS.get(user, set())
 
 
 def oversees(user: str, code: str) -> bool:
@@ -157,8 +167,8 @@ ROUTES: dict[str, tuple[tuple[str, ...], list[str], Rule]] = {
     "networks": (("GET",), [""], any_role),
     "uncovered": (("GET",), [""], any_role),
     "checks": (("GET",), [""], any_role),
-    "org": (("GET",), CODES, sees),
-    "entitlements": (("GET",), NETWORKS, sees),
+    "org": (("GET",), CODES, reads),
+    "entitlements": (("GET",), NETWORKS, reads),
     "governance": (("GET",), NETWORKS, sees),
     "governance_change": (("GET", "POST"), NETWORKS, not_evaluator(change_governance)),
     "governance_cd_end": (("GET", "POST"), NETWORKS, not_evaluator(change_governance)),
@@ -183,11 +193,11 @@ ROUTES: dict[str, tuple[tuple[str, ...], list[str], Rule]] = {
     "application_appeal_decide": (("GET", "POST"), APPS, may_decide),
     "api:openapi-json": (("GET",), [""], any_role),
     "api:openapi-view": (("GET",), [""], any_role),
-    "api:register_organisation": (("GET",), CODES, sees),
+    "api:register_organisation": (("GET",), CODES, reads),
     "api:register_networks": (("GET",), [""], any_role),
     "api:register_uncovered": (("GET",), [""], any_role),
     "api:register_checks": (("GET",), [""], any_role),
-    "api:register_entitlements": (("GET",), NETWORKS, sees),
+    "api:register_entitlements": (("GET",), NETWORKS, reads),
     "api:list_applications": (("GET",), [""], not_evaluator(any_role)),
     "api:create_application": (("POST",), [""], lambda u, _: u in APPLICANTS),
     "api:get_application": (("GET",), APPS, may_view_application),

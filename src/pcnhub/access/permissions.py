@@ -64,6 +64,12 @@ def sees_organisation(user: Any, obj: Any) -> bool:
 
 
 @rules.predicate
+def sees_organisation_fully(user: Any, obj: Any) -> bool:
+    """Sees it, and not only as the network of the user's practice."""
+    return scope_of(user).sees_fully(_code(obj))
+
+
+@rules.predicate
 def oversees_organisation(user: Any, obj: Any) -> bool:
     return scope_of(user).oversees(_code(obj))
 
@@ -114,14 +120,17 @@ rules.add_perm("register.use", has_any_role)
 rules.add_perm("register.view_all", is_country_wide)
 
 #: Governance record of a network (agreement, data sharing, CD, payee, model).
-rules.add_perm("governance.view_network", sees_organisation)
+#: A practice manager reads its network's page and payments, not its governance.
+rules.add_perm("governance.view_network", sees_organisation_fully)
 rules.add_perm(
     "governance.change_network",
     ~is_evaluator_only & (oversees_organisation | acts_for_network),
 )
 #: People's names (clinical directors, who did what) and uploaded documents.
 rules.add_perm("governance.view_personal", has_any_role & ~is_evaluator_only)
-rules.add_perm("governance.view_documents", ~is_evaluator_only & sees_organisation)
+rules.add_perm(
+    "governance.view_documents", ~is_evaluator_only & sees_organisation_fully
+)
 
 #: Applications (formation and change).
 rules.add_perm("workflow.start_application", may_apply)
@@ -144,7 +153,7 @@ rules.add_perm("workflow.assign_practice", oversees_organisation & ~is_administr
 rules.add_perm("workflow.review_queue", has_any_role & ~is_evaluator_only)
 
 #: The audit trail: of an organisation (obj) or, without one, as a whole.
-rules.add_perm("audit.view_trail", ~is_evaluator_only & sees_organisation)
+rules.add_perm("audit.view_trail", ~is_evaluator_only & sees_organisation_fully)
 rules.add_perm(
     "audit.view_whole_trail",
     rules.is_superuser | is_admin | (is_country_wide & ~is_evaluator_only),

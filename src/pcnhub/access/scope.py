@@ -4,6 +4,9 @@ A role held for an organisation reaches that organisation and everything ever
 linked beneath it in the register (a commissioner's networks and practices, a
 network's member practices, at any time), so history stays visible to those who
 oversaw it. A commissioner also reaches its predecessors and successors (mergers).
+A practice manager also reaches the networks its practice belongs or belonged to,
+read-only (:attr:`Scope.read_only`): their page and payments, not their governance
+or audit trail, nor their other members.
 National analysts, evaluators and administrators reach everything.
 
 The scope is worked out once per request and kept on the user object.
@@ -20,7 +23,7 @@ from django.utils import timezone
 
 from pcnhub.access.models import RoleAssignment
 from pcnhub.access.roles import COUNTRY_WIDE, NETWORK_ROLES, Role
-from pcnhub.register.models import Relationship, Succession
+from pcnhub.register.models import Relationship, RelationshipKind, Succession
 
 CACHE_ATTRIBUTE = "_pcnhub_scope"
 
@@ -35,6 +38,9 @@ class Scope:
     reach: frozenset[str]
     #: The part of ``reach`` seen as an overseer (commissioner or region).
     overseen: frozenset[str]
+    #: The part of ``reach`` seen only as a member practice's network: its page
+    #: and payments, nothing of its governance or audit trail.
+    read_only: frozenset[str] = frozenset()
 
     @property
     def roles(self) -> frozenset[Role]:
@@ -49,6 +55,10 @@ class Scope:
 
     def sees(self, code: str | None) -> bool:
         return bool(code) and (self.country_wide or code in self.reach)
+
+    def sees_fully(self, code: str | None) -> bool:
+        """Sees ``code`` other than as a member practice's network."""
+        return self.sees(code) and (self.country_wide or code not in self.read_only)
 
     def sees_any(self, codes: Iterable[str]) -> bool:
         return any(self.sees(code) for code in codes)
@@ -107,7 +117,15 @@ def build_scope(assignments: Iterable[tuple[Role, str | None]]) -> Scope:
     other_roots = {org for role, org in held if role not in _OVERSIGHT and org}
     overseen = _beneath(_with_successions(overseen_roots))
     reach = overseen | _beneath(other_roots)
-    return Scope(held, country_wide, frozenset(reach), frozenset(overseen))
+    practices = {org for role, org in held if role == Role.PRACTICE_MANAGER and org}
+    read_only = _networks_of(practices) - reach
+    return Scope(
+        held,
+        country_wide,
+        frozenset(reach | read_only),
+        frozenset(overseen),
+        frozenset(read_only),
+    )
 
 
 _OVERSIGHT = frozenset({Role.REGIONAL, Role.COMMISSIONER})
@@ -124,6 +142,17 @@ def _with_successions(codes: set[str]) -> set[str]:
         found |= new
         frontier = new
     return found
+
+
+def _networks_of(practices: set[str]) -> set[str]:
+    """The networks the practices belong or ever belonged to."""
+    if not practices:
+        return set()
+    return set(
+        Relationship.objects.filter(
+            kind=RelationshipKind.PRACTICE_NETWORK, child_id__in=practices
+        ).values_list("parent_id", flat=True)
+    )
 
 
 def _beneath(codes: set[str]) -> set[str]:

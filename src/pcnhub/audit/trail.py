@@ -123,7 +123,9 @@ def visible_to(user: Any, organisation: str = "") -> QuerySet[AuditEntry]:
         )
     if user.has_perm("audit.view_whole_trail"):
         return AuditEntry.objects.all()
-    reach = sorted(scope_of(user).reach)
+    scope = scope_of(user)
+    # A practice's network is read for its page and payments, not its trail.
+    reach = sorted(scope.reach - scope.read_only)
     if not reach:
         raise PermissionDenied(
             "you do not have access to this (audit.view_trail): "

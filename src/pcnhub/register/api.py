@@ -30,6 +30,7 @@ from ninja import Router, Schema
 from pcnhub.access.checks import require, visible_rows
 from pcnhub.access.scope import scope_of
 from pcnhub.contract import exports as contract_exports
+from pcnhub.contract.redaction import for_viewer
 from pcnhub.contract.services import NotFound, run_checks, run_entitlements
 from pcnhub.register import queries
 from pcnhub.register.exports import NETWORK_COLUMNS, UNCOVERED_COLUMNS, write_rows
@@ -321,7 +322,9 @@ def checks(
     pcn_code = _organisation(request, pcn).code if pcn else None
     area = _organisation(request, commissioner).code if commissioner else None
     try:
-        run = run_checks(_day(as_at), pcn=pcn_code, commissioner=area)
+        run = for_viewer(
+            request.user, run_checks(_day(as_at), pcn=pcn_code, commissioner=area)
+        )
     except NotFound:
         return []  # nothing there to check on that day
     findings = visible_rows(
@@ -354,7 +357,7 @@ def entitlements(
     except ValueError as exc:
         raise ValidationError(str(exc)) from None
     try:
-        run = run_entitlements(contract_year, pcn=org.code)
+        run = for_viewer(request.user, run_entitlements(contract_year, pcn=org.code))
     except NotFound as exc:
         raise Http404(str(exc)) from None
     return contract_exports.lines_json(run.lines, explain)

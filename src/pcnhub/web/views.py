@@ -22,6 +22,7 @@ from django.shortcuts import render
 from pcnhub.access.checks import visible_rows
 from pcnhub.access.scope import Scope, scope_of
 from pcnhub.contract import exports
+from pcnhub.contract.redaction import for_viewer
 from pcnhub.contract.services import NotFound, run_checks, run_entitlements
 from pcnhub.register import queries
 from pcnhub.register.exports import (
@@ -289,7 +290,7 @@ def _children(request: HttpRequest, org: Organisation, as_at: AsAt) -> dict[str,
         }
     if org.kind == OrganisationKind.NETWORK:
         try:
-            run = run_checks(day, pcn=org.code)
+            run = for_viewer(user, run_checks(day, pcn=org.code))
         except NotFound:
             run = None
         year = presenters.default_year(day)
@@ -337,7 +338,9 @@ def checks(request: HttpRequest) -> HttpResponse:
     run = None
     if known:
         try:
-            run = run_checks(as_at.day, commissioner=commissioner or None)
+            run = for_viewer(
+                user, run_checks(as_at.day, commissioner=commissioner or None)
+            )
         except NotFound:
             run = None  # no practices or networks there that day: nothing to check
     findings = visible_rows(
@@ -384,7 +387,7 @@ def entitlements(request: HttpRequest, code: str) -> HttpResponse:
             error = str(exc)
     if year is not None:
         try:
-            run = run_entitlements(year, pcn=code)
+            run = for_viewer(request.user, run_entitlements(year, pcn=code))
         except NotFound:
             error = f"{code} had no member practices in {year}, so nothing is due."
     fmt = request.GET.get("format", "")

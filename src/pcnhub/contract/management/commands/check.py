@@ -13,8 +13,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.management.commands.check import Command as SystemCheck
 
-from pcnhub.access.cli import add_user
+from pcnhub.access.cli import add_user, user_of
 from pcnhub.contract import cli, exports
+from pcnhub.contract.redaction import for_viewer
 from pcnhub.contract.services import NotFound, run_checks
 from pcnhub.core.dates import parse_iso
 from pcnhub.register.exports import write_records
@@ -66,6 +67,7 @@ class Command(BaseCommand):
             )
         except (NotFound, ValueError) as exc:
             raise CommandError(str(exc)) from None
+        run = for_viewer(user_of(options), run)
         findings = run.findings
         if options["outcome"]:
             findings = [f for f in findings if f.outcome in options["outcome"]]

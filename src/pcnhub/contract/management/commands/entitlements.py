@@ -12,8 +12,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from pcnhub.access.cli import add_user
+from pcnhub.access.cli import add_user, user_of
 from pcnhub.contract import cli, exports
+from pcnhub.contract.redaction import for_viewer
 from pcnhub.contract.services import NotFound, run_entitlements
 from pcnhub.register.exports import write_records
 from pcnhub.rules.entitlements import ITEMS
@@ -66,6 +67,7 @@ class Command(BaseCommand):
             )
         except (NotFound, ValueError) as exc:
             raise CommandError(str(exc)) from None
+        run = for_viewer(user_of(options), run)
         lines = run.lines
         if options["item"]:
             lines = [x for x in lines if x.item in options["item"]]
