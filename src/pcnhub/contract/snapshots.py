@@ -11,6 +11,9 @@ Two kinds of snapshot:
 
 A practice's list is its latest on or before the list date. When the register has
 no list that early, the earliest later list is used and each network says so.
+Each practice carries the date of the list taken (``registered_on``,
+``weighted_on``), so the checks can say which lists they used and when those
+are older than the contract's basis date.
 
 A network's facts (clinical directors, nominated payee, agreements, data sharing)
 come from its governance record (:func:`pcnhub.governance.services.facts_on`)
@@ -25,6 +28,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from django.db.models import F, Q
 
@@ -54,32 +58,35 @@ def latest_january(day: date) -> date:
     return date(day.year, 1, 1)
 
 
+Listed = tuple[Decimal, date]
+
+
 def _lists(practices: list[str], measure: str, on: date) -> tuple[dict, bool]:
-    """Lists on or before ``on``; else the earliest later ones (flagged)."""
+    """(value, date) of lists on or before ``on``; else the earliest later ones.
+
+    The flag says whether any later list was taken.
+    """
     # Reading every list and keeping ours is faster than a long IN (...) filter.
     wanted = set(practices)
-    sizes = {
-        code: value
-        for code, value in queries.list_sizes_on(
-            practices if len(practices) < 500 else None, measure, on
-        ).items()
-        if code in wanted
-    }
+    current = ListSize.objects.filter(measure=measure, superseded_by__isnull=True)
+    earlier = current.filter(date__lte=on)
+    if len(practices) < 500:
+        earlier = earlier.filter(practice_id__in=practices)
+    sizes: dict[str, Listed] = {}
+    rows = earlier.order_by("date").values_list("practice_id", "value", "date")
+    for practice, value, day in rows:
+        if practice in wanted:
+            sizes[practice] = (value, day)
     missing = [p for p in practices if p not in sizes]
     later = False
     if missing:
         rows = (
-            ListSize.objects.filter(
-                measure=measure,
-                practice_id__in=missing,
-                superseded_by__isnull=True,
-                date__gt=on,
-            )
+            current.filter(practice_id__in=missing, date__gt=on)
             .order_by("-date")
-            .values_list("practice_id", "value")
+            .values_list("practice_id", "value", "date")
         )
-        for practice, value in rows:
-            sizes[practice] = value
+        for practice, value, day in rows:
+            sizes[practice] = (value, day)
             later = True
     return sizes, later
 
@@ -113,8 +120,10 @@ def _practices(codes: list[str], lists_on: date, day: date | None) -> tuple[dict
         c: Practice(
             code=c,
             name=names.get(c, ""),
-            registered=registered.get(c),
-            weighted=weighted.get(c),
+            registered=registered[c][0] if c in registered else None,
+            weighted=weighted[c][0] if c in weighted else None,
+            registered_on=registered[c][1] if c in registered else None,
+            weighted_on=weighted[c][1] if c in weighted else None,
             core_contract=contracts.get(c),
             location=(places[c][1], places[c][2]) if c in places else None,
             outcode=places[c][0] if c in places else "",
@@ -125,11 +134,9 @@ def _practices(codes: list[str], lists_on: date, day: date | None) -> tuple[dict
 
 
 def _overseers(codes: set[str], day: date) -> dict[str, str]:
-    return dict(
-        queries.links_on(RelationshipKind.NETWORK_COMMISSIONER, day)
-        .filter(child_id__in=codes)
-        .values_list("child_id", "parent_id")
-    )
+    """Each network's commissioner on ``day``, successions (mergers) followed."""
+    found = queries.parents_on(RelationshipKind.NETWORK_COMMISSIONER, day, codes)
+    return {code: parent.code for code, parent in found.items()}
 
 
 def _with_governance(

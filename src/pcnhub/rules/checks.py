@@ -5,6 +5,10 @@ Each check reads the year's parameters (a requirement is only checked while its
 source of the rule. Outcomes, most serious first: ``breach``, ``needs
 commissioner approval``, ``warning``, ``not known`` (the information is not
 recorded in pcnhub, so the requirement cannot be checked), ``met``.
+
+Every finding cites its rule's documents (:mod:`pcnhub.rules.sources`), and
+every figure from a list names the date of the list it used: when that is not
+the contract's basis date (1 January before the year), a finding says so.
 """
 
 from __future__ import annotations
@@ -15,10 +19,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from pcnhub.rules.geography import Place, contiguity
-from pcnhub.rules.params import Parameters, Value, default_parameters
+from pcnhub.rules.params import Parameters, Source, Value, default_parameters
 from pcnhub.rules.snapshot import Network, Practice
+from pcnhub.rules.sources import Citation, citations, source_text
 from pcnhub.rules.trace import number
 
 BREACH = "breach"
@@ -47,7 +53,9 @@ class Finding:
     practice_code: str = ""
     commissioner_code: str = ""
     evidence: dict[str, str] = field(default_factory=dict)
+    #: The citations as text (CSV, command line); ``citations`` for links.
     source: str = ""
+    citations: tuple[Citation, ...] = ()
 
     def row(self) -> dict[str, str]:
         evidence = "; ".join(f"{k}={v}" for k, v in self.evidence.items())
@@ -71,6 +79,11 @@ class Check:
     run: Callable[[Network, date, Parameters, Value], list[Finding]]
 
 
+def cited(source: Source) -> dict[str, Any]:
+    """A finding's ``source`` and ``citations`` for a rule's source."""
+    return {"source": source_text(source), "citations": tuple(citations(source))}
+
+
 def _finding(
     network: Network, rule: str, outcome: str, message: str, source: Value, **kw
 ) -> Finding:
@@ -82,8 +95,42 @@ def _finding(
         pcn_code=network.code,
         commissioner_code=network.commissioner,
         evidence=evidence,
-        source=str(source.source),
+        **cited(source.source),
         **kw,
+    )
+
+
+#: The contract counts a network's population on its lists of 1 January before
+#: the year ("network list size as of 1st January each year").
+BASIS_SOURCE = Source("Network list size as at 1 January", "", ("N7", "B4"))
+LISTS_RULE = "data.lists_current"
+#: Every source code the checks cite themselves (not through a parameter).
+CITED_CODES = BASIS_SOURCE.refs
+
+
+def list_date(practice: Practice, network: Network) -> date | None:
+    """The date of the registered list the snapshot took for ``practice``.
+
+    A snapshot that gives lists without dates (a case file, a what-if) gives
+    the basis date's lists.
+    """
+    if practice.registered is None:
+        return None
+    return practice.registered_on or network.lists_on
+
+
+def lists_used(dates: dict[str, date | None]) -> str:
+    """``2022-01-01``, or each date with its practices when they differ."""
+    by_date: dict[date, list[str]] = defaultdict(list)
+    for code, day in sorted(dates.items()):
+        if day is not None:
+            by_date[day].append(code)
+    if len(by_date) == 1:
+        return next(iter(by_date)).isoformat()
+    if not by_date:
+        return "none held"
+    return "; ".join(
+        f"{day} ({' '.join(codes)})" for day, codes in sorted(by_date.items())[::-1]
     )
 
 
@@ -99,7 +146,7 @@ def _population(
     evidence = {
         "registered_population": f"{number(total)}",
         "practices": len(members),
-        "lists_on": network.lists_on or "",
+        "list_of": lists_used({p.code: list_date(p, network) for p in members}),
         "normal_band": f"{minimum.value:,}–{maximum.value:,}",
     }
     if missing:
@@ -115,6 +162,21 @@ def _population(
                     MET,
                     f"{number(total)} patients is below {minimum.value:,}; "
                     f"the commissioner approved it ({reason})",
+                    minimum,
+                    evidence=evidence,
+                )
+            ]
+        if missing:
+            # The members without a list could lift it into the band.
+            return [
+                _finding(
+                    network,
+                    rule,
+                    UNKNOWN,
+                    f"{number(total)} registered patients counted is below the "
+                    f"{minimum.value:,} minimum, but {', '.join(missing)} "
+                    f"{'has' if len(missing) == 1 else 'have'} no list in pcnhub, "
+                    "so the network's population is not known",
                     minimum,
                     evidence=evidence,
                 )
@@ -148,6 +210,101 @@ def _population(
             evidence=evidence,
         )
     ]
+
+
+def _age(older: date, newer: date) -> str:
+    """``4 years``, ``3 months`` or ``12 days``: how much older a list is."""
+    months = (newer.year - older.year) * 12 + newer.month - older.month
+    months -= newer.day < older.day
+    if months >= 12 and months % 12 == 0:
+        return f"{months // 12} year{'s' if months > 12 else ''}"
+    if months >= 1:
+        return f"{months} month{'s' if months > 1 else ''}"
+    days = (newer - older).days
+    return f"{days} day{'s' if days != 1 else ''}"
+
+
+def _list_finding(
+    network: Network,
+    outcome: str,
+    message: str,
+    evidence: dict[str, str],
+    practice_code: str = "",
+) -> Finding:
+    return Finding(
+        LISTS_RULE,
+        outcome,
+        message,
+        pcn_code=network.code,
+        practice_code=practice_code,
+        commissioner_code=network.commissioner,
+        evidence=evidence,
+        **cited(BASIS_SOURCE),
+    )
+
+
+def _no_list(network: Network, practice: Practice, basis: date | None) -> Finding:
+    who = f"{practice.code} {practice.name}".strip()
+    return _list_finding(
+        network,
+        UNKNOWN,
+        f"{who} has no registered list in pcnhub (none has been imported for it, "
+        "on any date), so its patients are not counted in the network's "
+        "population: import a “Patients Registered at a GP Practice” file that "
+        "includes it",
+        {"basis_date": basis.isoformat()} if basis else {},
+        practice.code,
+    )
+
+
+def _off_basis(network: Network, code: str, used: date, basis: date) -> Finding:
+    if used < basis:
+        message = (
+            f"{code}'s newest registered list is of {used}, {_age(used, basis)} "
+            f"older than the basis date {basis} of the other members' lists: "
+            "its patients are counted as they were then"
+        )
+    else:
+        message = (
+            f"pcnhub holds no registered list of {code} on or before the basis "
+            f"date {basis}; its list of {used}, after the basis date, is used"
+        )
+    evidence = {"basis_date": basis.isoformat(), "list_of": used.isoformat()}
+    return _list_finding(network, WARNING, message, evidence, code)
+
+
+def _lists_current(
+    network: Network, day: date, parameters: Parameters, flag: Value
+) -> list[Finding]:
+    """The lists used are those of the basis date; else say which and how old."""
+    members = network.members_on(day)
+    basis = network.lists_on
+    found = [_no_list(network, p, basis) for p in members if p.registered is None]
+    dates = {p.code: list_date(p, network) for p in members if p.registered is not None}
+    known = {code: used for code, used in dates.items() if used is not None}
+    if basis is None or not known:
+        return found
+    newest = max(known.values())
+    if newest < basis:
+        message = (
+            f"the population rests on registered lists of {newest}, the newest "
+            f"pcnhub holds for these members, but the contract counts it on the "
+            f"lists of {basis} (1 January before the contract year): they are "
+            f"{_age(newest, basis)} older. Import the lists of {basis} to check "
+            "on current figures"
+        )
+        evidence = {
+            "basis_date": basis.isoformat(),
+            "newest_list": newest.isoformat(),
+            "list_of": lists_used(dict(known)),
+        }
+        return [_list_finding(network, WARNING, message, evidence), *found]
+    found += [
+        _off_basis(network, code, used, basis)
+        for code, used in sorted(known.items())
+        if used != basis
+    ]
+    return found
 
 
 def _core_contract(
@@ -426,6 +583,12 @@ CHECKS: tuple[Check, ...] = (
         _population,
     ),
     Check(
+        LISTS_RULE,
+        "Lists are of the contract's date",
+        "population.minimum",
+        _lists_current,
+    ),
+    Check(
         "membership.core_contract",
         "Members hold a live core contract",
         "requirements.core_contract",
@@ -500,7 +663,7 @@ def check_practices_in_one_network(
             practice_code=code,
             commissioner_code=found[0].commissioner,
             evidence={"networks": " ".join(n.code for n in found)},
-            source=str(flag.source),
+            **cited(flag.source),
         )
         for code, found in sorted(homes.items())
         if len(found) > 1
@@ -533,8 +696,11 @@ def check_coverage(
             f"{_patients(p.registered)} patients are not covered",
             practice_code=p.code,
             commissioner_code=commissioner,
-            evidence={"registered_patients": _patients(p.registered)},
-            source=str(flag.source),
+            evidence={
+                "registered_patients": _patients(p.registered),
+                **_list_of(p),
+            },
+            **cited(flag.source),
         )
         for p in uncovered
     ]
@@ -547,6 +713,7 @@ def check_coverage(
         if uncovered
         else f"all {len(area)} practices are in a network (100% coverage)"
     )
+    dated = {p.code: p.registered_on for p in area if p.registered_on}
     findings.append(
         Finding(
             "coverage.all_practices",
@@ -557,11 +724,52 @@ def check_coverage(
                 "practices": str(len(area)),
                 "uncovered_practices": str(len(uncovered)),
                 "uncovered_patients": f"{number(patients)}",
+                **({"list_of": lists_used(dict(dated))} if dated else {}),
             },
-            source=str(flag.source),
+            **cited(flag.source),
         )
     )
     return findings
+
+
+def lists_note(findings: Sequence[Finding]) -> list[str]:
+    """What a reader of a run should know about its lists: which, and how old.
+
+    For the command line: the registered lists the population checks used and,
+    when some are older than the basis date, that they are stale.
+    """
+    used = sorted(
+        {
+            part.split(" (")[0]
+            for f in findings
+            if f.rule == "population.band"
+            for part in f.evidence.get("list_of", "").split("; ")
+            if part and part != "none held"
+        },
+        reverse=True,
+    )
+    notes = [f"the checks use registered lists of {', '.join(used)}"] if used else []
+    stale = [
+        f for f in findings if f.rule == LISTS_RULE and "newest_list" in f.evidence
+    ]
+    if stale:
+        basis = sorted({f.evidence["basis_date"] for f in stale})
+        newest = sorted({f.evidence["newest_list"] for f in stale}, reverse=True)
+        notes.append(
+            f"the lists are stale for {len(stale)} network"
+            f"{'' if len(stale) == 1 else 's'}: the contract's basis date is "
+            f"{', '.join(basis)} but the newest lists held are of "
+            f"{', '.join(newest)}; import newer lists"
+        )
+    return notes
+
+
+def _list_of(practice: Practice) -> dict[str, str]:
+    if practice.registered is None:
+        return {"list_of": "no list held"}
+    if practice.registered_on is None:
+        return {}
+    return {"list_of": practice.registered_on.isoformat()}
 
 
 def _patients(value: Decimal | None) -> str:

@@ -20,6 +20,11 @@ class Practice:
     name: str = ""
     registered: Decimal | None = None
     weighted: Decimal | None = None
+    #: The dates of those lists (the latest on or before the list date, else
+    #: the earliest after it). ``None`` with a list: its date was not given
+    #: (a case file), so it is taken to be the network's ``lists_on``.
+    registered_on: date | None = None
+    weighted_on: date | None = None
     #: The PCN adjusted population. Its formula is not published, so when it is
     #: not supplied the weighted list stands in for it (see docs/rules.md).
     adjusted: Decimal | None = None
@@ -82,7 +87,8 @@ class Network:
     commissioner: str = ""
     memberships: tuple[Membership, ...] = ()
     facts: NetworkFacts = field(default_factory=NetworkFacts)
-    #: The date the lists were taken (1 January before the contract year).
+    #: The basis date of the lists (1 January before the contract year); each
+    #: practice's list may be older or newer (``Practice.registered_on``).
     lists_on: date | None = None
 
     def members_on(self, day: date) -> tuple[Practice, ...]:

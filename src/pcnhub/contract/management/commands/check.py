@@ -6,7 +6,6 @@ This command's name shadows Django's system ``check``: ``pcnhub check --deploy``
 
 from __future__ import annotations
 
-import sys
 from collections import Counter
 from typing import Any
 
@@ -19,7 +18,7 @@ from pcnhub.contract.redaction import for_viewer
 from pcnhub.contract.services import NotFound, run_checks
 from pcnhub.core.dates import parse_iso
 from pcnhub.register.exports import write_records
-from pcnhub.rules.checks import OUTCOMES
+from pcnhub.rules.checks import OUTCOMES, lists_note
 
 
 class Command(BaseCommand):
@@ -80,10 +79,13 @@ class Command(BaseCommand):
         with cli.output(options, self.stdout) as out:
             write_records(out, records, exports.FINDING_COLUMNS, fmt)
         cli.notes(run.notes)
+        # Through self.stderr (not print) so that call_command's stderr gets it.
+        for line in lists_note(run.findings):
+            self.stderr.write(f"note: {line}", style_func=str)
         counts = Counter(f.outcome for f in run.findings)
         summary = ", ".join(f"{counts[o]} {o}" for o in OUTCOMES if counts[o])
-        print(
+        self.stderr.write(
             f"{len(run.findings)} findings on {run.day} ({run.year} requirements): "
             f"{summary or 'none'}",
-            file=sys.stderr,
+            style_func=str,
         )
