@@ -236,3 +236,27 @@ class PostcodeDistrict(models.Model):
 
     def __str__(self) -> str:
         return f"{self.outcode} ({self.latitude}, {self.longitude})"
+
+
+class Coverage(models.Model):
+    """What one import run spoke for, so that imports in any order agree.
+
+    A run's claims about a fact (a relationship kind, or one organisation detail
+    such as ``details.name``) cover, for each subject code in ``starts``, the
+    period from that start: to no end when observed (``tier`` 1), or up to
+    ``known_on`` when assumed back to an open date (``tier`` 0). With
+    ``everyone_from`` the run also spoke from that day for every subject it does
+    not name (an ePCN workbook: a practice it omits is in no network). Where a
+    higher-ranked claim covers a period, a later import leaves it alone
+    (:mod:`pcnhub.register.importers.coverage`).
+    """
+
+    run = models.ForeignKey(ImportRun, on_delete=models.PROTECT, related_name="+")
+    facts = models.JSONField(help_text="fact names, e.g. practice_network")
+    tier = models.PositiveSmallIntegerField()
+    known_on = models.DateField()
+    starts = models.JSONField(default=dict, help_text="subject code: ISO start")
+    everyone_from = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"run {self.run_id}: {', '.join(self.facts)} known on {self.known_on}"
