@@ -128,6 +128,12 @@ rules.add_perm(
 )
 #: People's names (clinical directors, who did what) and uploaded documents.
 rules.add_perm("governance.view_personal", has_any_role & ~is_evaluator_only)
+#: The commissioner's approval of a network below the population minimum: a
+#: decision, so overseers only and never administrators.
+rules.add_perm(
+    "governance.approve_small_population",
+    ~is_evaluator_only & oversees_organisation & ~is_administrator,
+)
 rules.add_perm(
     "governance.view_documents", ~is_evaluator_only & sees_organisation_fully
 )
@@ -178,5 +184,6 @@ NOT_FOR_SUPERUSERS = frozenset(
         "workflow.decide_application",
         "workflow.confirm_membership",
         "workflow.assign_practice",
+        "governance.approve_small_population",
     }
 )

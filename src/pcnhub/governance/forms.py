@@ -191,6 +191,21 @@ class OperatingModelForm(ChangeForm):
     reason = _reason()
 
 
+class SmallPopulationForm(ChangeForm):
+    approval_reason = forms.CharField(
+        label="Why the network is approved below the population minimum",
+        widget=forms.Textarea,
+        max_length=2000,
+        help_text="For example: a natural community over a large rural area. The "
+        "contract checks cite it.",
+        error_messages={
+            "required": "Enter why the network is approved below the minimum",
+            "max_length": "The reason must be 2000 characters or fewer",
+        },
+    )
+    start = _date("Approved from", "the date the approval holds from", hint=START_HINT)
+
+
 class DocumentForm(ChangeForm):
     radios = ("kind",)
     kind = _choice("Kind of document", "the kind of document", DocumentKind.choices)

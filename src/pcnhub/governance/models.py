@@ -315,3 +315,22 @@ class GovernanceDocument(models.Model):
             if self.uploaded_by_id
             else (self.uploaded_by_system)
         )
+
+
+class SmallPopulationApproval(GovernanceRecord):
+    """The commissioner's approval of a network below the population minimum.
+
+    The contract lets the commissioner approve a network under 30,000 patients
+    with a reason (a natural community over a large rural area, for example);
+    the population check then reports it as met, citing this record. One holds
+    at a time: a new approval closes the last, which stays in the history.
+    """
+
+    approval_reason = models.TextField()
+
+    class Meta:
+        ordering = ["network", "valid_from", "id"]
+        indexes = _indexes("smallpop")
+
+    def __str__(self) -> str:
+        return f"{self.network_id} small population approval from {self.valid_from}"

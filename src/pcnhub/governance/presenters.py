@@ -29,6 +29,7 @@ from pcnhub.governance.models import (
     OperatingModelKind,
     PayeeKind,
     Profession,
+    SmallPopulationApproval,
 )
 from pcnhub.governance.services import (
     ALLOWED_TYPES,
@@ -58,6 +59,8 @@ class Access:
     personal: bool
     documents: bool
     change: bool
+    #: May record the commissioner's approval of a small network.
+    approve_small: bool = False
 
 
 def _row(key: str, value: str | Markup) -> Row:
@@ -234,6 +237,8 @@ def summary(entry: HistoryEntry, access: Access) -> str:
         return f"{PAYEE_LABELS[item.kind]}: {named or '—'}"
     if isinstance(item, OperatingModel):
         return f"{MODEL_LABELS[item.model]}; contract held by {item.contract_holder}"
+    if isinstance(item, SmallPopulationApproval):
+        return f"Approved below the population minimum: {item.approval_reason}"
     if isinstance(item, GovernanceDocument):
         superseded = " (superseded)" if item.superseded else ""
         return f"{DOCUMENT_LABELS[item.kind]}: {item.title}{superseded}"
@@ -298,6 +303,9 @@ def history_table(entries: Sequence[HistoryEntry], access: Access) -> Table:
 
 
 #: The changes that can be recorded: kind in the URL, and the link's words.
+#: The change that records the commissioner's approval of a small network.
+SMALL_POPULATION = "small-population"
+
 CHANGE_LINKS: tuple[tuple[str, str], ...] = (
     ("network-agreement", "Record the network agreement"),
     ("data-sharing", "Record the data-sharing agreement"),
@@ -317,6 +325,15 @@ def change_links(code: str, as_at: AsAt, access: Access) -> list[dict[str, str]]
         }
         for kind, text in CHANGE_LINKS
     ]
+    if access.approve_small:
+        links.append(
+            {
+                "text": "Approve a population below the minimum",
+                "href": as_at.link(
+                    reverse("governance_change", args=[code, SMALL_POPULATION])
+                ),
+            }
+        )
     if access.documents:
         links.append(
             {

@@ -49,6 +49,7 @@ from pcnhub.governance.models import (
     OperatingModelKind,
     PayeeKind,
     Profession,
+    SmallPopulationApproval,
 )
 from pcnhub.register import queries
 from pcnhub.register.models import Organisation, OrganisationKind
@@ -216,6 +217,8 @@ def describe(item: GovernanceRecord | GovernanceDocument) -> dict[str, Any]:
         }
     elif isinstance(item, OperatingModel):
         values |= {"model": item.model, "contract_holder": item.contract_holder}
+    elif isinstance(item, SmallPopulationApproval):
+        values |= {"approval_reason": item.approval_reason}
     return values | {
         "valid_from": item.valid_from,
         "valid_to": item.valid_to,
@@ -627,6 +630,35 @@ def set_operating_model(
     )
 
 
+def record_small_population_approval(
+    actor: Actor,
+    network: str,
+    *,
+    approval_reason: str,
+    start: date,
+    reason: str = "",
+    application_ref: str = "",
+) -> SmallPopulationApproval:
+    """Record the commissioner's approval of the network below the minimum.
+
+    It holds from ``start`` until replaced; the population check cites it.
+    Only the overseeing commissioner may record it
+    (``governance.approve_small_population``, checked by the pages and the API).
+    """
+    why = _text("approval_reason", approval_reason, "the reason for the approval", 2000)
+    return _replace(
+        actor,
+        SmallPopulationApproval,
+        network,
+        _day("start", start),
+        (reason or "").strip() or why,
+        _ref(application_ref),
+        "approve small population",
+        "the small population approval",
+        approval_reason=why,
+    )
+
+
 # --------------------------------------------------------------------------------
 # Documents
 # --------------------------------------------------------------------------------
@@ -924,6 +956,7 @@ RECORD_KINDS: tuple[tuple[str, type[GovernanceRecord], str], ...] = (
     ("clinical_director", ClinicalDirectorAppointment, "Clinical director"),
     ("nominated_payee", NominatedPayee, "Nominated payee"),
     ("operating_model", OperatingModel, "Operating model"),
+    ("small_population", SmallPopulationApproval, "Small population approval"),
 )
 
 

@@ -15,8 +15,9 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
-from pcnhub.access.checks import require
+from pcnhub.access.checks import allowed, require
 from pcnhub.audit.services import Actor
 from pcnhub.core.codes import normalise
 from pcnhub.governance import services
@@ -29,6 +30,7 @@ from pcnhub.governance.forms import (
     NetworkAgreementForm,
     NominatedPayeeForm,
     OperatingModelForm,
+    SmallPopulationForm,
 )
 from pcnhub.governance.models import ClinicalDirectorAppointment, GovernanceDocument
 from pcnhub.governance.presenters import Access, form_fields, page
@@ -67,11 +69,21 @@ def _access(request: HttpRequest, code: str) -> Access:
         personal=user.has_perm("governance.view_personal", code),
         documents=user.has_perm("governance.view_documents", code),
         change=user.has_perm("governance.change_network", code),
+        approve_small=allowed(user, "governance.approve_small_population", code),
     )
 
 
 def _name(code: str, as_at: AsAt) -> str:
     return queries.names_on([code], as_at.day).get(code, "")
+
+
+def _next(request: HttpRequest) -> str:
+    """Where a link asked to return after the change (this site's pages only)."""
+    target = request.GET.get("next", "")
+    local = target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}
+    )
+    return target if local else ""
 
 
 def _back(code: str, as_at: AsAt) -> str:
@@ -171,6 +183,15 @@ def _model(actor: Actor, code: str, data: dict[str, Any]) -> Any:
     )
 
 
+def _small_population(actor: Actor, code: str, data: dict[str, Any]) -> Any:
+    return services.record_small_population_approval(
+        actor,
+        code,
+        approval_reason=data["approval_reason"],
+        start=data["start"],
+    )
+
+
 #: Each kind of change: its form, the page's heading, what it saves, and the
 #: message shown after.
 CHANGES: dict[str, tuple[type[ChangeForm], str, Save, str]] = {
@@ -204,7 +225,15 @@ CHANGES: dict[str, tuple[type[ChangeForm], str, Save, str]] = {
         _model,
         "Operating model recorded",
     ),
+    "small-population": (
+        SmallPopulationForm,
+        "Approve a population below the minimum",
+        _small_population,
+        "Small population approval recorded",
+    ),
 }
+#: Changes that need more than ``governance.change_network``.
+DECISIONS = {"small-population": "governance.approve_small_population"}
 
 
 def _form_page(
@@ -247,6 +276,8 @@ def change(request: HttpRequest, code: str, kind: str) -> HttpResponse:
         raise Http404(f"no governance change called {kind!r}")
     as_at = as_at_from(request)
     org = _network(request, code, "governance.change_network")
+    if kind in DECISIONS:
+        require(request.user, DECISIONS[kind], org.code)
     form_class, heading, save, done = CHANGES[kind]
     if request.method != "POST":
         return _form_page(request, org, as_at, form_class(), heading)
@@ -256,7 +287,7 @@ def change(request: HttpRequest, code: str, kind: str) -> HttpResponse:
         form, lambda: save(actor, org.code, form.cleaned_data)
     ):
         messages.success(request, done)
-        return redirect(_back(org.code, as_at))
+        return redirect(_next(request) or _back(org.code, as_at))
     return _form_page(request, org, as_at, form, heading)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sys
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -532,6 +532,32 @@ def networks_table(
 
 
 def uncovered_table(
+    rows: Sequence[queries.UncoveredPractice],
+    as_at: AsAt,
+    scope: Scope,
+    assign: Callable[[str], Markup | None] | None = None,
+) -> Table:
+    """``assign`` gives the link to assign a practice, for those who may."""
+    actions = {r.practice_code: assign(r.practice_code) for r in rows} if assign else {}
+    if any(actions.values()):
+        return _with_assign(_uncovered(rows, as_at, scope), rows, actions)
+    return _uncovered(rows, as_at, scope)
+
+
+def _with_assign(
+    table: Table,
+    rows: Sequence[queries.UncoveredPractice],
+    actions: dict[str, Markup | None],
+) -> Table:
+    table["head"] = [*table["head"], {"text": "Action"}]
+    table["rows"] = [
+        [*cells, {"html": actions[r.practice_code]} if actions[r.practice_code] else ""]
+        for cells, r in zip(table["rows"], rows, strict=True)
+    ]
+    return table
+
+
+def _uncovered(
     rows: Sequence[queries.UncoveredPractice], as_at: AsAt, scope: Scope
 ) -> Table:
     return {
@@ -874,8 +900,12 @@ def findings_table(
     caption: str,
     scope: Scope,
     where: bool = True,
+    links: Callable[[Finding], Markup | None] | None = None,
 ) -> Table:
-    """Findings, most serious first; ``where`` adds the network, practice and area."""
+    """Findings, most serious first; ``where`` adds the network, practice and area.
+
+    ``links`` gives a finding's action (a link to the form that acts on it).
+    """
     head = [{"text": "Outcome"}]
     if where:
         head += [{"text": "Network or practice"}, {"text": "Commissioner"}]
@@ -894,7 +924,7 @@ def findings_table(
             ]
         row += [
             RULE_LABELS.get(f.rule, f.rule),
-            f.message[:1].upper() + f.message[1:],
+            _with_action(f.message[:1].upper() + f.message[1:], links and links(f)),
             {"html": _evidence(f)} if f.evidence or f.source else "",
         ]
         rows.append(row)
@@ -905,6 +935,13 @@ def findings_table(
         "head": head,
         "rows": rows,
     }
+
+
+def _with_action(text: str, action: Markup | None) -> Cell | str:
+    if not action:
+        return text
+    html = Markup('{}<br><span class="nhsuk-body-s">{}</span>')
+    return {"html": html.format(text, action)}
 
 
 def outcome_filters(
@@ -977,7 +1014,11 @@ class NetworkChecks:
 
 
 def network_checks(
-    run: CheckRun | None, code: str, as_at: AsAt, scope: Scope
+    run: CheckRun | None,
+    code: str,
+    as_at: AsAt,
+    scope: Scope,
+    links: Callable[[Finding], Markup | None] | None = None,
 ) -> NetworkChecks:
     if run is None:
         return NetworkChecks(
@@ -999,7 +1040,12 @@ def network_checks(
         )
     return NetworkChecks(
         findings_table(
-            run.findings, as_at, counts_text(run.findings), scope, where=False
+            run.findings,
+            as_at,
+            counts_text(run.findings),
+            scope,
+            where=False,
+            links=links,
         ),
         counts_text(run.findings),
         str(run.year),
@@ -1028,6 +1074,7 @@ def checks_page(
     outcome: str | None,
     outcome_error: str,
     scope: Scope,
+    links: Callable[[Finding], Markup | None] | None = None,
 ) -> dict[str, Any]:
     """The checks page, listing the findings ``shown``.
 
@@ -1053,7 +1100,9 @@ def checks_page(
         "outcome": outcome,
         "outcome_error": outcome_error,
         "filters": outcome_filters(findings, outcome, as_at, **params),
-        "table": findings_table(shown, as_at, counts_text(shown), scope, where=True),
+        "table": findings_table(
+            shown, as_at, counts_text(shown), scope, where=True, links=links
+        ),
         "year": str(run.year) if run else "",
         "notes": run.notes if run else [],
         "nothing": nothing,

@@ -24,6 +24,7 @@ from pcnhub.access.scope import Scope, scope_of
 from pcnhub.contract import exports
 from pcnhub.contract.redaction import for_viewer
 from pcnhub.contract.services import NotFound, run_checks, run_entitlements
+from pcnhub.governance.actions import assign_link, finding_links
 from pcnhub.register import queries
 from pcnhub.register.exports import (
     NETWORK_COLUMNS,
@@ -213,8 +214,14 @@ def uncovered(request: HttpRequest) -> HttpResponse:
         "practice_code",
         "commissioner_code",
     )
+    assign = assign_link(request.user, as_at)
     return _table_page(
-        request, "uncovered", rows, UNCOVERED_COLUMNS, presenters.uncovered_table, as_at
+        request,
+        "uncovered",
+        rows,
+        UNCOVERED_COLUMNS,
+        lambda r, a, s: presenters.uncovered_table(r, a, s, assign),
+        as_at,
     )
 
 
@@ -283,7 +290,9 @@ def _children(request: HttpRequest, org: Organisation, as_at: AsAt) -> dict[str,
         predecessors, successors = presenters.successions_rows(org.code, as_at, scope)
         return {
             "networks": presenters.networks_table(networks, as_at, scope),
-            "uncovered": presenters.uncovered_table(uncovered, as_at, scope),
+            "uncovered": presenters.uncovered_table(
+                uncovered, as_at, scope, assign_link(user, as_at)
+            ),
             "predecessors": predecessors,
             "successors": successors,
             "checks_url": presenters.checks_link(as_at, org.code),
@@ -296,7 +305,9 @@ def _children(request: HttpRequest, org: Organisation, as_at: AsAt) -> dict[str,
         year = presenters.default_year(day)
         return {
             "members": presenters.members(org.code, day, as_at, scope),
-            "checks": presenters.network_checks(run, org.code, as_at, scope),
+            "checks": presenters.network_checks(
+                run, org.code, as_at, scope, finding_links(user, as_at)
+            ),
             "network_links": presenters.network_links(user, org.code, as_at),
             "entitlements_url": presenters.entitlements_link(as_at, org.code, year),
             "entitlements_year": str(year),
@@ -360,7 +371,16 @@ def checks(request: HttpRequest) -> HttpResponse:
         filename = f"checks{where}-{as_at.day.isoformat()}.csv"
         return _download(out.getvalue(), "text/csv; charset=utf-8", filename)
     page = presenters.checks_page(
-        run, findings, shown, as_at, commissioner, known, outcome, outcome_error, scope
+        run,
+        findings,
+        shown,
+        as_at,
+        commissioner,
+        known,
+        outcome,
+        outcome_error,
+        scope,
+        finding_links(user, as_at),
     )
     status = 400 if as_at.error or outcome_error else None if known else 404
     return _page(request, "checks.html", as_at, page, "checks", status)

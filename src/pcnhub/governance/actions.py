@@ -1,0 +1,92 @@
+"""What a user can do about a contract finding: a link to the form that acts on it.
+
+* A network below the population minimum ("needs commissioner approval") links
+  its overseeing commissioner to the small population approval form.
+* A governance requirement "not known" (nothing recorded) links those who may
+  change the network's governance to the form that records the missing fact.
+* A practice in no network links its overseeing commissioner to assigning it.
+
+Each link is offered only to a user holding the permission the form asks, so a
+link is never a dead end (the form would answer 403).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.urls import reverse
+from markupsafe import Markup
+
+from pcnhub.access.checks import allowed
+from pcnhub.governance.presenters import SMALL_POPULATION
+from pcnhub.rules.checks import APPROVAL, UNKNOWN, Finding
+from pcnhub.web.asat import AsAt
+
+#: Governance rules whose "not known" finding a form can answer: rule → (the
+#: change's slug, the link's text).
+RECORDS: dict[str, tuple[str, str]] = {
+    "governance.clinical_director": (
+        "clinical-director",
+        "Record the clinical director",
+    ),
+    "governance.nominated_payee": ("nominated-payee", "Record the nominated payee"),
+    "governance.network_agreement": (
+        "network-agreement",
+        "Record the network agreement",
+    ),
+    "governance.data_sharing": ("data-sharing", "Record the data-sharing agreement"),
+}
+APPROVE_TEXT = "Record the commissioner's approval"
+ASSIGN_TEXT = "Assign to a network"
+
+FindingLink = Callable[[Finding], Markup | None]
+
+
+def _link(href: str, text: str, about: str) -> Markup:
+    return Markup(
+        '<a class="nhsuk-link" href="{}">{}'
+        '<span class="nhsuk-u-visually-hidden"> for {}</span></a>'
+    ).format(href, text, about)
+
+
+def _change(code: str, kind: str, as_at: AsAt, back: str) -> str:
+    return as_at.link(reverse("governance_change", args=[code, kind]), next=back)
+
+
+def finding_links(user: Any, as_at: AsAt) -> FindingLink:
+    """For each finding, the link that acts on it for ``user``, or None."""
+
+    def link(finding: Finding) -> Markup | None:
+        code = finding.pcn_code
+        if not code or finding.practice_code:
+            return None
+        back = as_at.link(reverse("org", args=[code]))
+        if finding.rule == "population.band" and finding.outcome == APPROVAL:
+            if allowed(user, "governance.approve_small_population", code):
+                return _link(
+                    _change(code, SMALL_POPULATION, as_at, back), APPROVE_TEXT, code
+                )
+            return None
+        if (
+            finding.outcome == UNKNOWN
+            and finding.rule in RECORDS
+            and allowed(user, "governance.change_network", code)
+        ):
+            kind, text = RECORDS[finding.rule]
+            return _link(_change(code, kind, as_at, back), text, code)
+        return None
+
+    return link
+
+
+def assign_link(user: Any, as_at: AsAt) -> Callable[[str], Markup | None]:
+    """For a practice in no network, the link to assign it, for ``user``."""
+
+    def link(practice: str) -> Markup | None:
+        if not allowed(user, "workflow.assign_practice", practice):
+            return None
+        href = as_at.link(reverse("assign_practice", args=[practice]))
+        return _link(href, ASSIGN_TEXT, practice)
+
+    return link
