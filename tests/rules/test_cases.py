@@ -12,7 +12,13 @@ Conventions of the case files:
 * ``rest_of_england`` adds a network ``U99999`` with one practice ``Z99999``
   holding the rest of the country's lists, a member throughout, so that national
   sums are shared between the case network and everyone else;
-* a month named in ``months`` with no line for the item counts as ``0.00``.
+* a month named in ``months`` with no line for the item counts as ``0.00``;
+  ``months`` holds the lines due in the month, ``arrears`` the arrears lines
+  (a backdated change's difference, in the month it was published), and
+  ``annual`` both;
+* ``not_computed`` names each item that gives a "not computed" line and words
+  its reason must contain (an item not named must have none);
+* ``known_on`` runs the case as the parameters were known on that day.
 """
 
 from __future__ import annotations
@@ -26,12 +32,27 @@ from typing import Any
 import pytest
 import yaml
 
-from pcnhub.rules.entitlements import ITEMS_BY_ID, EntitlementLine, entitlements
+from pcnhub.rules.entitlements import (
+    ARREARS,
+    ITEMS_BY_ID,
+    NOT_COMPUTED,
+    EntitlementLine,
+    entitlements,
+)
 from pcnhub.rules.periods import ContractYear, parse_month
 from pcnhub.rules.snapshot import Membership, Network, NetworkFacts, Practice
 
 CASES_DIR = Path(__file__).with_name("cases")
-YEARS = ("2019-20", "2020-21", "2021-22", "2022-23", "2023-24", "2024-25", "2025-26")
+YEARS = (
+    "2019-20",
+    "2020-21",
+    "2021-22",
+    "2022-23",
+    "2023-24",
+    "2024-25",
+    "2025-26",
+    "2026-27",
+)
 REST_OF_ENGLAND = "U99999"
 REST_PRACTICE = "Z99999"
 
@@ -43,6 +64,10 @@ CASE_KEYS = {
     "annual",
     "months",
     "practices",
+    "arrears",
+    "not_computed",
+    "known_on",
+    "provisional",
 }
 NETWORK_KEYS = {"code", "name", "facts", "practices"}
 PRACTICE_KEYS = {"code", "name", "registered", "weighted", "adjusted", "joined", "left"}
@@ -161,18 +186,46 @@ def test_case(year: str, case: dict[str, Any]) -> None:
 
     lines: list[EntitlementLine] = [
         line
-        for line in entitlements(networks, ContractYear.parse(year))
+        for line in entitlements(
+            networks, ContractYear.parse(year), known_on=_date(case.get("known_on"))
+        )
         if line.network == network.code
     ]
 
     annual: dict[str, Decimal] = defaultdict(Decimal)
     monthly: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    arrears: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     by_practice: dict[str, Decimal] = defaultdict(Decimal)
+    not_computed: dict[str, list[str]] = defaultdict(list)
     for line in lines:
+        if line.status == NOT_COMPUTED:
+            not_computed[line.item].append(line.note)
+            continue
         annual[line.item] += line.amount
-        monthly[(line.item, line.month.isoformat()[:7])] += line.amount
+        into = arrears if line.status == ARREARS else monthly
+        into[(line.item, line.month.isoformat()[:7])] += line.amount
         if line.item == "network_participation_payment":
             by_practice[line.practice] += line.amount
+
+    expected_missing = case.get("not_computed") or {}
+    assert set(not_computed) == set(expected_missing), "items not computed"
+    for item, words in expected_missing.items():
+        assert all(words in note for note in not_computed[item]), item
+
+    provisional = {line.item for line in lines if line.provisional}
+    assert provisional == set(case.get("provisional") or []), "provisional items"
+
+    for item, months in (case.get("arrears") or {}).items():
+        for label, amount in months.items():
+            month = parse_month(str(label)).isoformat()[:7]
+            got = arrears.get((item, month), Decimal("0.00"))
+            assert got == _money(amount), f"arrears {item} {month}"
+    named = {
+        (i, parse_month(str(m)).isoformat()[:7])
+        for i, ms in (case.get("arrears") or {}).items()
+        for m in ms
+    }
+    assert set(arrears) <= named, "arrears lines not in the case"
 
     expected_annual = {item: _money(v) for item, v in case["annual"].items()}
     assert set(expected_annual) <= ITEMS_BY_ID.keys(), "unknown item in annual"

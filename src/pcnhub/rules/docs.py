@@ -49,7 +49,26 @@ payment.
   IIF needs the points achieved; CAIP needs the share the commissioner assessed
   as achieved; the COVID Clinical Director top-up needs a member in the COVID
   vaccination Enhanced Service; the Care Home Premium needs the aligned beds.
-  Without them the item is not computed.
+  Without them (the COVID top-up apart, which is simply not due) the item gives a
+  **not computed** line saying what it needs, on pages and in every export.
+* **Provisional values:** a value whose source is unverified (most 2026/27 rates,
+  taken from third-party tools) is marked *provisional* in its parameter file.
+  Every line, trace, page and export that rests on one says so (the CSV's
+  `provisional` column is `yes`), with the source and, where sources disagree,
+  the other figure.
+* **Not published:** where a figure was not found (for 2026/27: the registered
+  part of core funding, the Care Home Premium, the IIF) the parameter file says
+  `value: not published`. pcnhub computes nothing for the item in those months
+  (a **not computed** line: "not published in pcnhub yet") rather than reuse last
+  year's figure.
+* **As known on a day, and arrears:** a value records when it was published as
+  well as when it takes effect, and a later revision replaces it from the same
+  date. Each month is paid on what was known at its end;
+  `pcnhub entitlements --known-on DATE` gives what was due as known on `DATE`.
+  When a change published later reaches back to earlier months (the 2024/25
+  uplift, set on 26 September 2024 and backdated to 1 April 2024), the
+  difference for those months is an **arrears** line in the month the change was
+  published. The year's lines, arrears included, add up to the year as known now.
 
 ## Rounding
 
@@ -81,9 +100,16 @@ Participation Payment is paid to each practice already and is not shared again.
 
 def _value_line(value: Value) -> str:
     end = f" until {value.end}" if value.end else ""
+    published = f" (published {value.published})" if value.published else ""
     conflict = f"**Conflict:** {value.conflict}" if value.conflict else ""
-    notes = " ".join(x for x in (value.note, conflict) if x)
-    return f"| {value.start}{end} | {value.describe()} | {value.source} | {notes} |"
+    provisional = (
+        "**Provisional:** the source is unverified." if value.provisional else ""
+    )
+    notes = " ".join(x for x in (provisional, value.note, conflict) if x)
+    return (
+        f"| {value.start}{end}{published} | {value.describe()} | {value.source} "
+        f"| {notes} |"
+    )
 
 
 def _summary(parameters: Parameters) -> list[str]:
@@ -124,7 +150,7 @@ def _parameter(parameter: Parameter) -> list[str]:
         "| from | value | source | notes |",
         "|---|---|---|---|",
     ]
-    out += [_value_line(v) for v in parameter.values]
+    out += [_value_line(v) for revisions in parameter.history for v in revisions]
     return [*out, ""]
 
 
@@ -188,7 +214,14 @@ CHECK_TEXT = {
     "population.band": "The network's registered population (the members' lists at "
     "the latest 1 January) against the normal band. Below the minimum: **needs "
     "commissioner approval**, or **met** when the facts record the commissioner's "
-    "reason. Above the typical maximum: **met** (it is not a strict limit).",
+    "reason; **not known** when a member has no list, as the population may be "
+    "higher. Above the typical maximum: **met** (it is not a strict limit). The "
+    "evidence gives the date of the lists used (`list_of`).",
+    "data.lists_current": "The lists used must be those of the contract's basis "
+    "date (1 January before the year). When the newest list held for the members "
+    "is older, a **warning** gives both dates; a member whose list is older or "
+    "newer than the others' is a **warning** naming it; a member with no list at "
+    "all is **not known**, with what to import.",
     "membership.core_contract": "Each member must be an open GP practice on the day "
     "(ODS status, open and close dates, prescribing setting 4). A closed member is a "
     "**breach**; a member without ODS details is **not known**.",

@@ -14,13 +14,21 @@ How every item is worked out (docs/rules.md has the formulas and sources):
   for mid-year changes: a practice counts from the first month it is a member on
   the 1st, and lists are those at 1 January before the year). With no change in
   the year, the instalments add up exactly to the amount for the period.
+* An item that cannot be computed (an input the network has not recorded, or a
+  figure not published in pcnhub yet) gives one **not computed** line per period,
+  saying what it needs, rather than no line at all.
+* **As known on a day.** Each month is paid on the parameters known at its end
+  (or on ``known_on``, if earlier). When a value published later changes earlier
+  months (a backdated change), the difference for those months is an **arrears**
+  line in the month it was published, so a month's line says what was due as it
+  was known then, and the lines add up to the year as known on ``known_on``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from pcnhub.rules import money
@@ -32,6 +40,10 @@ from pcnhub.rules.trace import Population, Trace, number
 NETWORK = "nominated payee"
 REST = "(networks not in the register)"
 PRACTICE = "practice"
+#: line statuses
+DUE = "due"
+NOT_COMPUTED = "not computed"
+ARREARS = "arrears"
 
 
 @dataclass(slots=True)  # not frozen: a frozen init costs a third of a national run
@@ -45,6 +57,19 @@ class EntitlementLine:
     trace: Trace
     instalment: int
     practice: str = ""
+    status: str = DUE
+    note: str = ""
+
+    @property
+    def provisional(self) -> bool:
+        """The line's amount rests on a provisional (unverified) parameter value."""
+        return self.status != NOT_COMPUTED and any(
+            v.provisional for v in self.trace.parameters
+        )
+
+    @property
+    def computed(self) -> bool:
+        return self.status != NOT_COMPUTED
 
     def row(self) -> dict[str, str]:
         return {
@@ -52,9 +77,12 @@ class EntitlementLine:
             "practice_code": self.practice,
             "month": month_label(self.month),
             "item": self.item,
-            "amount": str(self.amount),
+            "amount": str(self.amount) if self.computed else "",
             "payee": self.payee or "not recorded",
             "paid_to": self.paid_to,
+            "status": self.status,
+            "provisional": "yes" if self.provisional else "",
+            "note": self.note,
         }
 
 
@@ -83,6 +111,9 @@ class Item:
     scaled_by: str = ""
     #: Paid once on achievement, in the last month of its period, not monthly.
     achievement: bool = False
+    #: An input the network must record first; returns what is missing, or None.
+    #: Unlike ``condition``, a missing input gives a "not computed" line.
+    needs: Callable[[Network], str | None] | None = None
 
 
 @dataclass
@@ -141,11 +172,21 @@ def _needs_covid_es(network: Network) -> str | None:
 
 
 def _needs_beds(network: Network) -> str | None:
-    return None if network.facts.care_home_beds is not None else "no beds recorded"
+    if network.facts.care_home_beds is not None:
+        return None
+    return "the beds in the network's aligned care homes"
 
 
 def _needs_caip(network: Network) -> str | None:
-    return None if network.facts.caip_share is not None else "no CAIP assessment"
+    if network.facts.caip_share is not None:
+        return None
+    return "the commissioner's CAIP assessment (share achieved)"
+
+
+def _needs_iif(network: Network) -> str | None:
+    if network.facts.iif_points is not None:
+        return None
+    return "the IIF achievement (points achieved)"
 
 
 ITEMS: tuple[Item, ...] = (
@@ -191,7 +232,7 @@ ITEMS: tuple[Item, ...] = (
         "Care Home Premium",
         (Component("care_home_premium.rate", "beds"),),
         explanation="beds in aligned care homes × rate",
-        condition=_needs_beds,
+        needs=_needs_beds,
     ),
     Item(
         "pcn_support_payment",
@@ -242,7 +283,7 @@ ITEMS: tuple[Item, ...] = (
         "Capacity and Access Improvement Payment",
         (Component("capacity_access.improvement_rate", "adjusted"),),
         explanation="adjusted population × maximum rate × share assessed as achieved",
-        condition=_needs_caip,
+        needs=_needs_caip,
         scaled_by="caip_share",
     ),
     Item(
@@ -252,6 +293,7 @@ ITEMS: tuple[Item, ...] = (
         explanation="points achieved × point value × (registered list ÷ average PCN "
         "list) × prevalence factor, paid in the last month of the IIF year",
         achievement=True,
+        needs=_needs_iif,
     ),
     Item(
         "network_participation_payment",
@@ -360,14 +402,60 @@ class _NetworkRun:
         for item, periods in items:
             if item.condition and item.condition(self.network):
                 continue
+            missing = item.needs(self.network) if item.needs else None
             for period in periods:
-                if item.achievement:
+                unpublished = [v for v in period.values if v and v.not_published]
+                if unpublished or missing:
+                    out += self.not_computed(item, period, unpublished, missing)
+                elif item.achievement:
                     out += self.iif(item, period)
                 elif item.paid_to == PRACTICE:
                     out += self.per_practice(item, period)
                 else:
                     out += self.per_network(item, period)
         return out
+
+    def not_computed(
+        self,
+        item: Item,
+        period: Period,
+        unpublished: list[Value],
+        missing: str | None,
+    ) -> list[EntitlementLine]:
+        """One line for the period saying what the item needs to be computed."""
+        month = period.months[-1] if item.achievement else period.months[0]
+        if not (self.members(month) or self.members(period.months[0])):
+            return []
+        if unpublished:
+            names = ", ".join(f"{v.parameter} from {v.start}" for v in unpublished)
+            reason = f"not computed: needs {names}, not published in pcnhub yet"
+        else:
+            reason = f"not computed: needs {missing}"
+        trace = Trace(
+            item.id,
+            f"{item.label} {month_label(period.start)}–"
+            f"{month_label(period.months[-1])}: {reason}",
+            period.start,
+            period.end,
+            money.ZERO,
+            1,
+            parameters=tuple(v for v in period.values if v is not None),
+            notes=(reason,),
+        )
+        return [
+            EntitlementLine(
+                self.network.code,
+                month,
+                item.id,
+                money.ZERO,
+                self.payee,
+                item.paid_to if item.paid_to != PRACTICE else PRACTICE,
+                trace,
+                1,
+                status=NOT_COMPUTED,
+                note=reason,
+            )
+        ]
 
     def per_network(self, item: Item, period: Period) -> list[EntitlementLine]:
         out = []
@@ -518,7 +606,7 @@ class _NetworkRun:
     def iif(self, item: Item, period: Period) -> list[EntitlementLine]:
         points = self.network.facts.iif_points
         (value,) = period.values
-        if points is None or value is None:
+        if points is None or value is None:  # _needs_iif says so first
             return []
         maximum = self.parameters.at("iif.maximum_points", period.start)
         if maximum is not None and points > maximum.value:
@@ -615,8 +703,14 @@ def entitlements(
     parameters: Parameters | None = None,
     context: Context | None = None,
     items: Sequence[str] | None = None,
+    known_on: date | None = None,
+    as_paid: bool = True,
 ) -> list[EntitlementLine]:
-    """Every entitlement line of ``networks`` for ``year``.
+    """Every entitlement line of ``networks`` for ``year``, as known on ``known_on``
+    (default: everything pcnhub holds), arrears lines included.
+
+    With ``as_paid=False`` every month is worked out on what is known on
+    ``known_on`` (restated), with no arrears lines: what the year comes to.
 
     ``context`` carries the shares of national sums (:func:`pot_context`); without
     it they are worked out over ``networks``.
@@ -626,6 +720,32 @@ def entitlements(
         known = ", ".join(str(y) for y in parameters.years)
         raise ValueError(f"no parameters for {year}; pcnhub covers {known}")
     chosen = [ITEMS_BY_ID[i] for i in items] if items else list(ITEMS)
+    days = _publications(parameters, year)
+    if known_on is not None:
+        days = [d for d in days if d <= known_on]
+    if not as_paid and known_on is not None:
+        parameters = parameters.known_on(known_on)
+    if not as_paid or (not days and known_on is None):
+        return _run(networks, year, parameters, context, chosen)
+    runs = _Runs(networks, year, parameters, context, chosen, days)
+    lines: list[EntitlementLine] = []
+    for month in year.months:
+        cutoff = (
+            _month_end(month) if known_on is None else min(known_on, _month_end(month))
+        )
+        lines += [x for x in runs.state(cutoff) if x.month == month]
+    for day in days:
+        lines += runs.arrears(day)
+    return lines
+
+
+def _run(
+    networks: Sequence[Network],
+    year: ContractYear,
+    parameters: Parameters,
+    context: Context | None,
+    chosen: Sequence[Item],
+) -> list[EntitlementLine]:
     # The payable periods depend on the year's parameters only: work them out once.
     periods = [(item, payable_periods(item, year, parameters)) for item in chosen]
     if context is None:
@@ -634,6 +754,151 @@ def entitlements(
     for network in networks:
         lines += _NetworkRun(network, year, parameters, context).lines(periods)
     return lines
+
+
+def _month_end(month: date) -> date:
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1) - ONE_DAY
+
+
+def _publications(parameters: Parameters, year: ContractYear) -> list[date]:
+    """Days a value in force in ``year`` was published (first or revised)."""
+    days: set[date] = set()
+    for parameter in parameters.by_name.values():
+        for revisions in parameter.history:
+            for value in revisions:
+                ends = value.end or year.end
+                if value.published and value.start < year.end and ends > year.start:
+                    days.add(value.published)
+    return sorted(days)
+
+
+class _Runs:
+    """The year's lines under each state of knowledge, worked out once each."""
+
+    def __init__(
+        self,
+        networks: Sequence[Network],
+        year: ContractYear,
+        parameters: Parameters,
+        context: Context | None,
+        chosen: Sequence[Item],
+        days: Sequence[date],
+    ) -> None:
+        self.networks, self.year, self.parameters = networks, year, parameters
+        self.context, self.chosen, self.days = context, chosen, days
+        self._runs: dict[tuple[date, ...], list[EntitlementLine]] = {}
+
+    def state(self, day: date) -> list[EntitlementLine]:
+        """The lines as known on ``day``."""
+        key = tuple(d for d in self.days if d <= day)
+        found = self._runs.get(key)
+        if found is None:
+            known = self.parameters.known_on(day)
+            same = _same_pots(known, self.parameters, self.year)
+            context = self.context if same else None
+            found = _run(self.networks, self.year, known, context, self.chosen)
+            self._runs[key] = found
+        return found
+
+    def arrears(self, day: date) -> list[EntitlementLine]:
+        """What the value(s) published on ``day`` add to the months before it."""
+        month = day.replace(day=1)
+        before = [m for m in self.year.months if m < month]
+        if not before:
+            return []
+        old = _amounts(self.state(day - ONE_DAY), before)
+        new = _amounts(self.state(day), before)
+        out = []
+        for key in sorted(new.keys() | old.keys()):
+            was, now = old.get(key), new.get(key)
+            difference = (now[0] if now else money.ZERO) - (
+                was[0] if was else money.ZERO
+            )
+            if difference:
+                out.append(_arrears_line(key, day, month, was, now, difference))
+        return out
+
+
+ONE_DAY = timedelta(days=1)
+_Key = tuple[str, str, str, str, str]
+
+
+def _amounts(
+    lines: Sequence[EntitlementLine], months: Sequence[date]
+) -> dict[_Key, tuple[Decimal, EntitlementLine, list[date]]]:
+    """(network, item, practice, paid to, payee) → the months' total, a line."""
+    wanted = set(months)
+    out: dict[_Key, tuple[Decimal, EntitlementLine, list[date]]] = {}
+    for line in lines:
+        if line.month not in wanted or not line.computed:
+            continue
+        key = (line.network, line.item, line.practice, line.paid_to, line.payee)
+        total, first, seen = out.get(key, (money.ZERO, line, []))
+        out[key] = (total + line.amount, first, [*seen, line.month])
+    return out
+
+
+def _arrears_line(
+    key: _Key,
+    day: date,
+    month: date,
+    was: tuple[Decimal, EntitlementLine, list[date]] | None,
+    now: tuple[Decimal, EntitlementLine, list[date]] | None,
+    difference: Decimal,
+) -> EntitlementLine:
+    network, item, practice, paid_to, payee = key
+    months = sorted({*(was[2] if was else ()), *(now[2] if now else ())})
+    paid = was[0] if was else money.ZERO
+    due = now[0] if now else money.ZERO
+    label = ITEMS_BY_ID[item].label
+    who = f" {practice}" if practice else ""
+    changed = [
+        v for v in (now[1].trace.parameters if now else ()) if v.published == day
+    ]
+    rates = "; ".join(f"{v.parameter} {v.describe()} from {v.start}" for v in changed)
+    reason = (
+        f"arrears: {rates or 'a value'} published {day}, backdated to "
+        f"{month_label(months[0])}"
+    )
+    trace = Trace(
+        item,
+        f"{label}{who} arrears for {month_label(months[0])}–"
+        f"{month_label(months[-1])}: as known on {day} £{due:,} less as known "
+        f"before it £{paid:,} = £{difference:,}",
+        months[0],
+        month,
+        difference,
+        1,
+        now[1].trace.populations if now else (),
+        tuple(changed) or (now[1].trace.parameters if now else ()),
+        (("paid before the change", f"£{paid:,}"), ("due as now known", f"£{due:,}")),
+        (reason, f"paid in {month_label(month)}, the month the change was published"),
+    )
+    return EntitlementLine(
+        network,
+        month,
+        item,
+        difference,
+        payee,
+        paid_to,
+        trace,
+        1,
+        practice,
+        status=ARREARS,
+        note=reason,
+    )
+
+
+def _same_pots(a: Parameters, b: Parameters, year: ContractYear) -> bool:
+    """Do ``a`` and ``b`` hold the same national sums in ``year``?"""
+    for item in ITEMS:
+        for component in item.components:
+            if component.pot and any(
+                a.at(component.parameter, m) != b.at(component.parameter, m)
+                for m in year.months
+            ):
+                return False
+    return True
 
 
 def annual_totals(lines: Sequence[EntitlementLine]) -> dict[tuple[str, str], Decimal]:

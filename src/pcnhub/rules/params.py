@@ -11,6 +11,13 @@ unknown keys, a value without a source, a value of the wrong type for its unit,
 dates out of order or repeated, a "per period" amount whose period runs past its
 contract year, and (via :func:`require`) a parameter missing for months that a
 rule needs it in.
+
+A value may say when it was ``published`` (otherwise it counts as known from the
+start) and may be revised: a date may hold a list of values, earliest published
+first, each later one replacing the one before from the same effective date (a
+backdated change). :meth:`Parameters.known_on` gives the parameters as known on
+a day. A value whose source is unverified is ``provisional: true``; a figure not
+found is ``value: not published`` and the rules compute nothing with it.
 """
 
 from __future__ import annotations
@@ -50,7 +57,17 @@ UNITS: dict[str, tuple[str, str | None, bool]] = {
 PERS = {"year", "period"}
 TOP_KEYS = {"description", "metadata", "values", "documentation"}
 METADATA_KEYS = {"unit", "label", "reference"}
-VALUE_KEYS = {"value", "per", "source", "note", "conflict"}
+VALUE_KEYS = {
+    "value",
+    "per",
+    "source",
+    "note",
+    "conflict",
+    "published",
+    "provisional",
+}
+#: how a parameter file says a figure was not found for a date
+NOT_PUBLISHED = "not published"
 SOURCE_KEYS = {"document", "section", "refs"}
 
 
@@ -118,9 +135,24 @@ class Value:
     source: Source
     note: str = ""
     conflict: str = ""
+    #: when the value was published (None: known from the start)
+    published: dt.date | None = None
+    #: the source is unverified: every figure resting on it says so
+    provisional: bool = False
+    #: the figure was not found: nothing is computed with it
+    not_published: bool = False
+
+    def known_on(self, day: dt.date) -> bool:
+        return self.published is None or self.published <= day
 
     def describe(self) -> str:
         """``£1.50 per registered patient a year`` and so on, for traces."""
+        if self.not_published:
+            return "not published in pcnhub yet"
+        text = self._describe()
+        return f"{text} (provisional)" if self.provisional else text
+
+    def _describe(self) -> str:
         kind, basis, _ = UNITS[self.unit]
         if kind == "money":
             per = {
@@ -148,6 +180,32 @@ class Parameter:
     values: tuple[Value, ...]
     documentation: str = ""
     _starts: tuple[dt.date, ...] = field(default=(), repr=False)
+    #: every value ever published, revisions included, by effective date
+    history: tuple[tuple[Value, ...], ...] = ()
+    #: effective dates where the parameter ends (``null``)
+    ends: tuple[dt.date, ...] = ()
+
+    def known_on(self, day: dt.date) -> Parameter:
+        """The parameter as known on ``day``: later revisions left out, and a value
+        not yet published on ``day`` read as not published."""
+        values = []
+        for revisions in self.history:
+            known = [v for v in revisions if v.known_on(day)]
+            if known:
+                values.append(known[-1])
+            else:
+                first = revisions[0]
+                values.append(
+                    dataclasses.replace(
+                        first, value=Decimal(0), not_published=True, provisional=False
+                    )
+                )
+        return dataclasses.replace(
+            self, values=tuple(values), _starts=tuple(v.start for v in values)
+        )
+
+    def publications(self) -> set[dt.date]:
+        return {v.published for r in self.history for v in r if v.published}
 
     def at(self, day: dt.date) -> Value | None:
         """The value in force on ``day``, or None."""
@@ -178,14 +236,36 @@ class Parameters:
     def covers(self, year: ContractYear) -> bool:
         return year in self.years
 
+    def known_on(self, day: dt.date) -> Parameters:
+        """Every parameter as known on ``day`` (see :meth:`Parameter.known_on`)."""
+        return _known_on(self, day)
+
+    def publications(self) -> list[dt.date]:
+        """Every day a value was published, earliest first."""
+        days: set[dt.date] = set()
+        for parameter in self.by_name.values():
+            days |= parameter.publications()
+        return sorted(days)
+
     def with_values(self, name: str, values: Iterable[Value]) -> Parameters:
         """A copy with one parameter's values replaced (what-if runs)."""
         old = self[name]
         values = tuple(values)
         new = dataclasses.replace(
-            old, values=values, _starts=tuple(v.start for v in values)
+            old,
+            values=values,
+            _starts=tuple(v.start for v in values),
+            history=tuple((v,) for v in values),
         )
         return Parameters({**self.by_name, name: new}, self.years, self.year_sources)
+
+
+def _known_on(parameters: Parameters, day: dt.date) -> Parameters:
+    by_name = {
+        name: (p.known_on(day) if p.publications() else p)
+        for name, p in parameters.by_name.items()
+    }
+    return Parameters(by_name, parameters.years, parameters.year_sources)
 
 
 def _text(value: object) -> str:
@@ -244,17 +324,16 @@ def _typed(path: Path, where: str, unit: str, raw: object) -> Decimal | int | bo
 
 
 def _value(
-    path: Path, name: str, unit: str, start: dt.date, raw: object
-) -> Value | None:
-    where = f"values.{start}"
-    if raw is None:
-        return None
+    path: Path, name: str, unit: str, start: dt.date, raw: object, where: str = ""
+) -> Value:
+    where = where or f"values.{start}"
     if not isinstance(raw, dict):
         raise _fail(path, where, "a value is a mapping with value, source (and per)")
     _unknown(path, where, raw, VALUE_KEYS)
     if "value" not in raw:
         raise _fail(path, where, "missing 'value'")
-    needs_per = UNITS[unit][2]
+    not_published = raw["value"] == NOT_PUBLISHED
+    needs_per = UNITS[unit][2] and not not_published
     per = raw.get("per")
     if not isinstance(per, str | None):
         raise _fail(path, where, f"per is year or period, not {per!r}")
@@ -262,19 +341,59 @@ def _value(
         raise _fail(
             path, where, f"a {unit} amount needs per: year or per: period, not {per!r}"
         )
-    if not needs_per and per is not None:
+    if not UNITS[unit][2] and per is not None:
         raise _fail(path, where, f"a {unit} value takes no 'per'")
+    published = raw.get("published")
+    if published is not None and not (
+        isinstance(published, dt.date) and not isinstance(published, dt.datetime)
+    ):
+        raise _fail(path, f"{where}.published", "a date written YYYY-MM-DD")
+    provisional = raw.get("provisional", False)
+    if not isinstance(provisional, bool):
+        raise _fail(path, f"{where}.provisional", "true or false")
+    if not_published and provisional:
+        raise _fail(path, where, "a value not published cannot be provisional")
     return Value(
         parameter=name,
         start=start,
         end=None,
-        value=_typed(path, where, unit, raw["value"]),
+        value=Decimal(0) if not_published else _typed(path, where, unit, raw["value"]),
         unit=unit,
         per=per,
         source=_source(path, where, raw.get("source")),
         note=_text(raw.get("note")),
         conflict=_text(raw.get("conflict")),
+        published=published,
+        provisional=provisional,
+        not_published=not_published,
     )
+
+
+def _revisions(
+    path: Path, name: str, unit: str, start: dt.date, raw: object
+) -> tuple[Value, ...]:
+    """A date's value, or its revisions (a list, earliest published first)."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        return (_value(path, name, unit, start, raw),)
+    if len(raw) < 2:
+        raise _fail(path, f"values.{start}", "a list of revisions holds two or more")
+    revisions = tuple(
+        _value(path, name, unit, start, r, f"values.{start}[{i}]")
+        for i, r in enumerate(raw)
+    )
+    for i, later in enumerate(revisions[1:], start=1):
+        before = revisions[i - 1].published
+        if later.published is None or (
+            before is not None and later.published <= before
+        ):
+            raise _fail(
+                path,
+                f"values.{start}[{i}].published",
+                "a revision needs a published date after the one before it",
+            )
+    return revisions
 
 
 def _read(path: Path) -> dict:
@@ -319,31 +438,38 @@ def load_parameter(path: Path, name: str) -> Parameter:
                 f"values.{after}",
                 f"comes after {before}: dates must be in order, earliest first",
             )
-    values: list[Value] = []
+    history: list[tuple[Value, ...]] = []
+    ends: list[dt.date] = []
     for i, start in enumerate(starts):
-        value = _value(path, name, unit, start, raw_values[start])
+        revisions = _revisions(path, name, unit, start, raw_values[start])
         end = starts[i + 1] if i + 1 < len(starts) else None
-        if value is None:
+        if not revisions:
+            ends.append(start)
             continue
-        if value.per == "period":
-            year_end = ContractYear.containing(start).end
-            if end is None or end > year_end:
-                raise _fail(
-                    path,
-                    f"values.{start}",
-                    "a per-period amount must end by the end of its contract year "
-                    f"({year_end}): add the next value or null on or before it",
-                )
-        values.append(_replace_end(value, end))
+        for value in revisions:
+            if value.per == "period":
+                year_end = ContractYear.containing(start).end
+                if end is None or end > year_end:
+                    raise _fail(
+                        path,
+                        f"values.{start}",
+                        "a per-period amount must end by the end of its contract "
+                        f"year ({year_end}): add the next value or null on or "
+                        "before it",
+                    )
+        history.append(tuple(_replace_end(v, end) for v in revisions))
+    values = tuple(revisions[-1] for revisions in history)
     return Parameter(
         name=name,
         label=str(metadata["label"]),
         description=_text(data["description"]),
         unit=unit,
         file=path,
-        values=tuple(values),
+        values=values,
         documentation=_text(data.get("documentation")),
         _starts=tuple(v.start for v in values),
+        history=tuple(history),
+        ends=tuple(ends),
     )
 
 

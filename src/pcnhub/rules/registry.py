@@ -43,6 +43,8 @@ SOMETIMES: dict[str, str] = {
     "iif.average_list": "patients",
     "national_population.weighted": "patients",
     "participation.leave_notice": "months",
+    "arrs.gp_recent_cct_only": "flag",
+    "arrs.gp_maximum": "GBP",
 }
 
 
@@ -74,7 +76,9 @@ def _needed_alongside(parameters: Parameters, rate: str, companion: str) -> None
     """``companion`` must be in force in every month ``rate`` is."""
     for year in parameters.years:
         for month in year.months:
-            if parameters.at(rate, month) and parameters.at(companion, month) is None:
+            value = parameters.at(rate, month)
+            usable = value is not None and not value.not_published
+            if usable and parameters.at(companion, month) is None:
                 raise ParameterError(
                     f"{parameters[companion].file.name}: values: no value in force "
                     f"for {month:%Y-%m}, when {rate} is; the rules need {companion} "

@@ -50,15 +50,27 @@ class Trace:
     inputs: tuple[tuple[str, str], ...] = ()
     notes: tuple[str, ...] = ()
 
+    @property
+    def provisional(self) -> tuple[Value, ...]:
+        """The parameter values behind the figure whose source is unverified."""
+        return tuple(v for v in self.parameters if v.provisional)
+
     def lines(self, instalment: int | None = None) -> list[str]:
         """The trace as indented text, for ``--explain``."""
         out = [f"{self.formula}"]
         out += [f"  population: {p.describe()}" for p in self.populations]
         out += [f"  input: {name} = {value}" for name, value in self.inputs]
         for v in self.parameters:
+            published = f", published {v.published}" if v.published else ""
             out.append(
                 f"  parameter {v.parameter} = {v.describe()} from {v.start}"
-                f" — {v.source}"
+                f"{published} — {v.source}"
+            )
+        for v in self.provisional:
+            other = f"; {v.conflict}" if v.conflict else ""
+            out.append(
+                f"  provisional: {v.parameter} rests on an unverified source "
+                f"({v.source}){other}"
             )
         if instalment is not None and self.instalments > 1:
             out.append(
@@ -93,10 +105,15 @@ class Trace:
                     "unit": v.unit,
                     "per": v.per,
                     "from": v.start.isoformat(),
+                    "published": v.published.isoformat() if v.published else None,
+                    "provisional": v.provisional,
+                    "not_published": v.not_published,
+                    "conflict": v.conflict,
                     "source": str(v.source),
                 }
                 for v in self.parameters
             ],
             "inputs": dict(self.inputs),
             "notes": list(self.notes),
+            "provisional": bool(self.provisional),
         }
