@@ -38,7 +38,6 @@ from pcnhub.register.models import (
     Organisation,
     OrganisationKind,
     OrganisationVersion,
-    Relationship,
 )
 from pcnhub.web import presenters
 
@@ -69,6 +68,8 @@ class Parent(Schema):
     kind: str
     name: str
     visible: bool
+    #: Reached through a succession (the record names a predecessor).
+    inferred: bool
 
 
 class Child(Schema):
@@ -76,6 +77,8 @@ class Child(Schema):
     kind: str
     name: str
     relationship: str
+    #: Passed to this organisation by a succession (a merger).
+    inferred: bool
 
 
 class Succeeded(Schema):
@@ -106,6 +109,7 @@ class NetworkRow(Schema):
     practices: int
     registered_population: int | float
     weighted_population: int | float
+    commissioner_inferred: bool
 
 
 class UncoveredRow(Schema):
@@ -115,6 +119,7 @@ class UncoveredRow(Schema):
     practice_name: str
     commissioner_code: str
     registered_patients: int | float | None
+    commissioner_inferred: bool
 
 
 class FindingOut(Schema):
@@ -192,20 +197,15 @@ def organisation(
     scope = scope_of(request.user)
     version = queries.details_on(org.code, day)
     rungs = queries.hierarchy(org.code, day)
-    links = queries.holding_on(Relationship.objects.filter(parent_id=org.code), day)
-    children = sorted(
-        (child, kind)
-        for child, kind in links.values_list("child_id", "kind")
-        if scope.sees(child)
-    )
+    children = [c for c in queries.children_on(org.code, day) if scope.sees(c.code)]
     kinds = dict(
-        Organisation.objects.filter(code__in=[c for c, _ in children]).values_list(
+        Organisation.objects.filter(code__in=[c.code for c in children]).values_list(
             "code", "kind"
         )
     )
     before, after = queries.successions_of(org.code)
     others = {s.predecessor_id for s in before} | {s.successor_id for s in after}
-    names = queries.names_on({c for c, _ in children} | others, day)
+    names = queries.names_on({c.code for c in children} | others, day)
     return {
         "code": org.code,
         "kind": org.kind,
@@ -218,17 +218,19 @@ def organisation(
                 "kind": rung.kind,
                 "name": rung.name,
                 "visible": scope.sees(rung.code),
+                "inferred": rung.inferred,
             }
             for rung in rungs[1:]
         ],
         "children": [
             {
-                "code": child,
-                "kind": kinds.get(child, ""),
-                "name": names.get(child, ""),
-                "relationship": kind,
+                "code": child.code,
+                "kind": kinds.get(child.code, ""),
+                "name": names.get(child.code, ""),
+                "relationship": child.relationship,
+                "inferred": child.inferred,
             }
-            for child, kind in children
+            for child in children
         ],
         "predecessors": [
             {

@@ -1,7 +1,9 @@
 """Query results as CSV or JSON, with stable columns (CLI and web share them).
 
 Every CSV the web pages and commands give is written here, so every cell passes
-:func:`pcnhub.core.spreadsheet.safe_cell`; JSON keeps the values as they are.
+:func:`pcnhub.core.spreadsheet.safe_cell`; JSON keeps the values as they are
+(dates as ISO text). ``commissioner_inferred`` says the commissioner was reached
+through a succession (a merger), not named by a file (``true``/``false`` in CSV).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import csv
 import dataclasses
 import json
 from collections.abc import Sequence
+from datetime import date
 from decimal import Decimal
 from typing import IO, Any
 
@@ -17,6 +20,8 @@ from pcnhub.core.spreadsheet import safe_cell
 
 
 def _plain(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     return value
@@ -29,19 +34,41 @@ NETWORK_COLUMNS = [
     "practices",
     "registered_population",
     "weighted_population",
+    "commissioner_inferred",
 ]
 UNCOVERED_COLUMNS = [
     "practice_code",
     "practice_name",
     "commissioner_code",
     "registered_patients",
+    "commissioner_inferred",
+]
+PRACTICE_COLUMNS = [
+    "practice_code",
+    "practice_name",
+    "pcn_code",
+    "commissioner_code",
+    "registered_patients",
+    "weighted_patients",
+    "list_date",
+    "weighted_list_date",
+    "commissioner_inferred",
 ]
 
 
 def write_rows(out: IO[str], rows: Sequence[Any], columns: list[str], fmt: str) -> None:
     """Dataclass rows, their ``columns`` only, as CSV or JSON."""
     records = [{c: _plain(dataclasses.asdict(r)[c]) for c in columns} for r in rows]
+    if fmt != "json":
+        records = [{c: _flag(v) for c, v in record.items()} for record in records]
     write_records(out, records, columns, fmt)
+
+
+def _flag(value: Any) -> Any:
+    """A flag as CSV consumers read it (``true``/``false``)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
 
 
 def write_records(

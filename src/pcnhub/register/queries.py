@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -20,6 +21,7 @@ from pcnhub.register.models import (
     RelationshipKind,
     Succession,
 )
+from pcnhub.register.successions import Parent, Successions
 
 GP_PRACTICE_SETTING = 4
 CLOSED_STATUSES = {"C", "D"}
@@ -70,9 +72,50 @@ def names_on(codes: list[str] | set[str], day: date) -> dict[str, str]:
     return names
 
 
+#: Links to a commissioner, which a succession passes to its successor.
+SUCCEEDING_KINDS = frozenset(
+    {RelationshipKind.PRACTICE_COMMISSIONER, RelationshipKind.NETWORK_COMMISSIONER}
+)
+
+
+def parents_on(
+    kind: str,
+    day: date,
+    children: Iterable[str] | None = None,
+    parent: str | None = None,
+) -> dict[str, Parent]:
+    """Each child's parent by ``kind`` on ``day``, successions followed.
+
+    A link to a commissioner succeeded since the link started is under the
+    successor (inferred; see :mod:`pcnhub.register.successions`). ``parent``
+    keeps the children under it, inferred ones included.
+    """
+    links = links_on(kind, day)
+    if children is not None:
+        links = links.filter(child_id__in=list(children))
+    successions = Successions.load() if kind in SUCCEEDING_KINDS else None
+    if parent is not None:
+        wanted = {parent} | (
+            successions.predecessors(parent, day) if successions else set()
+        )
+        links = links.filter(parent_id__in=wanted)
+    found: dict[str, Parent] = {}
+    for child, recorded, start in links.values_list(
+        "child_id", "parent_id", "valid_from"
+    ):
+        found[child] = (
+            successions.resolve(recorded, start, day)
+            if successions
+            else Parent(recorded, recorded)
+        )
+    if parent is not None:
+        found = {c: p for c, p in found.items() if p.code == parent}
+    return found
+
+
 def parent_on(kind: str, child: str, day: date) -> str | None:
-    link = links_on(kind, day).filter(child_id=child).first()
-    return link.parent_id if link else None
+    found = parents_on(kind, day, [child]).get(child)
+    return found.code if found else None
 
 
 def network_of(practice: str, day: date) -> str | None:
@@ -135,6 +178,8 @@ class NetworkRow:
     weighted_population: Decimal
     members_without_registered: int
     members_without_weighted: int
+    #: The commissioner is a successor's, inferred from a succession.
+    commissioner_inferred: bool = False
 
 
 def open_networks(day: date) -> set[str]:
@@ -162,13 +207,12 @@ def networks_on(
     day: date, commissioner: str | None = None, lists_at: date | None = None
 ) -> list[NetworkRow]:
     codes = open_networks(day)
-    overseen = dict(
-        links_on(RelationshipKind.NETWORK_COMMISSIONER, day)
-        .filter(child_id__in=codes)
-        .values_list("child_id", "parent_id")
+    parents = parents_on(
+        RelationshipKind.NETWORK_COMMISSIONER, day, codes, parent=commissioner
     )
+    overseen = {c: p.code for c, p in parents.items()}
     if commissioner:
-        codes = {c for c in codes if overseen.get(c) == commissioner}
+        codes = {c for c in codes if c in parents}
     members: dict[str, list[str]] = defaultdict(list)
     for practice, network in links_on(
         RelationshipKind.PRACTICE_NETWORK, day
@@ -196,6 +240,7 @@ def networks_on(
                 ),
                 members_without_registered=sum(p not in registered for p in ps),
                 members_without_weighted=sum(p not in weighted for p in ps),
+                commissioner_inferred=code in parents and parents[code].inferred,
             )
         )
     return rows
@@ -207,6 +252,8 @@ class UncoveredPractice:
     practice_name: str
     commissioner_code: str
     registered_patients: Decimal | None
+    #: The commissioner is a successor's, inferred from a succession.
+    commissioner_inferred: bool = False
 
 
 def is_open_gp_practice(version: OrganisationVersion | None, day: date) -> bool:
@@ -247,10 +294,12 @@ def open_practices_in_area(
     day: date, commissioner: str | None = None
 ) -> dict[str, str]:
     """Open GP practices with patients, each with its commissioner, on ``day``."""
-    links = links_on(RelationshipKind.PRACTICE_COMMISSIONER, day)
-    if commissioner:
-        links = links.filter(parent_id=commissioner)
-    area = dict(links.values_list("child_id", "parent_id"))
+    return {p: parent.code for p, parent in _area(day, commissioner).items()}
+
+
+def _area(day: date, commissioner: str | None = None) -> dict[str, Parent]:
+    """Open GP practices with patients on ``day``, with their commissioner."""
+    area = parents_on(RelationshipKind.PRACTICE_COMMISSIONER, day, parent=commissioner)
     candidates = _with_patients(sorted(area), day)
     versions = {
         v.organisation_id: v
@@ -263,7 +312,7 @@ def open_practices_in_area(
 
 def uncovered_on(day: date, commissioner: str | None = None) -> list[UncoveredPractice]:
     """Open GP practices in a commissioner's area that are in no network on ``day``."""
-    area = open_practices_in_area(day, commissioner)
+    area = _area(day, commissioner)
     in_network = set(
         links_on(RelationshipKind.PRACTICE_NETWORK, day)
         .filter(child_id__in=list(area))
@@ -273,7 +322,9 @@ def uncovered_on(day: date, commissioner: str | None = None) -> list[UncoveredPr
     sizes = list_sizes_on(practices, ListMeasure.REGISTERED, day)
     names = names_on(practices, day)
     return [
-        UncoveredPractice(p, names.get(p, ""), area[p], sizes.get(p))
+        UncoveredPractice(
+            p, names.get(p, ""), area[p].code, sizes.get(p), area[p].inferred
+        )
         for p in sorted(practices)
     ]
 
@@ -291,6 +342,8 @@ class Rung:
     kind: str
     code: str
     name: str
+    #: Reached through a succession (the record names a predecessor).
+    inferred: bool = False
 
 
 def hierarchy(code: str, day: date) -> list[Rung]:
@@ -302,21 +355,108 @@ def hierarchy(code: str, day: date) -> list[Rung]:
     org = Organisation.objects.filter(code=code).first()
     if org is None:
         return []
-    chain: list[tuple[str, str]] = [(org.kind, org.code)]
+    chain: list[tuple[str, str, bool]] = [(org.kind, org.code, False)]
     if org.kind == OrganisationKind.PRACTICE:
         network = network_of(code, day)
         if network:
-            chain.append((OrganisationKind.NETWORK, network))
+            chain.append((OrganisationKind.NETWORK, network, False))
     current_kind, current = org.kind, org.code
     while current_kind in _PARENT_KIND:
-        parent = parent_on(_PARENT_KIND[current_kind], current, day)
-        if parent is None:
+        found = parents_on(_PARENT_KIND[current_kind], day, [current]).get(current)
+        if found is None:
             break
-        current_kind = Organisation.objects.get(code=parent).kind
-        current = parent
-        chain.append((current_kind, current))
-    names = names_on({c for _, c in chain}, day)
-    return [Rung(kind, c, names.get(c, "")) for kind, c in chain]
+        current_kind = Organisation.objects.get(code=found.code).kind
+        current = found.code
+        chain.append((current_kind, current, found.inferred))
+    names = names_on({c for _, c, _ in chain}, day)
+    return [Rung(kind, c, names.get(c, ""), inferred) for kind, c, inferred in chain]
+
+
+@dataclass(frozen=True)
+class ChildLink:
+    code: str
+    relationship: str
+    #: Passed to this parent by a succession (the record names a predecessor).
+    inferred: bool = False
+
+
+def children_on(parent: str, day: date) -> list[ChildLink]:
+    """Everything linked beneath ``parent`` on ``day``, successions followed.
+
+    Links passed to a successor leave their predecessor, and the successor gains
+    them (inferred); a commissioner closed by a succession on or before ``day``
+    is no longer a current child of its system.
+    """
+    found: list[ChildLink] = []
+    for kind in RelationshipKind.values:
+        if kind in SUCCEEDING_KINDS:
+            found += [
+                ChildLink(child, kind, link.inferred)
+                for child, link in parents_on(kind, day, parent=parent).items()
+            ]
+            continue
+        codes = links_on(kind, day).filter(parent_id=parent)
+        found += [
+            ChildLink(child, kind) for child in codes.values_list("child_id", flat=True)
+        ]
+    closed = _closed_by(day)
+    return sorted(
+        (c for c in found if c.code not in closed),
+        key=lambda c: (c.code, c.relationship),
+    )
+
+
+def _closed_by(day: date) -> set[str]:
+    return set(
+        Succession.objects.filter(effective__lte=day).values_list(
+            "predecessor_id", flat=True
+        )
+    )
+
+
+def closed_on(code: str) -> Succession | None:
+    """The succession that closed ``code`` (its first), if any."""
+    return (
+        Succession.objects.filter(predecessor_id=code)
+        .order_by("effective", "successor_id")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class PastChild:
+    code: str
+    start: date
+    #: The first day it was no longer a child (None: still one).
+    end: date | None
+
+
+def children_ever(kind: str, parent: str) -> list[PastChild]:
+    """Every organisation ever linked beneath ``parent`` by ``kind``, with the
+    period it was; a commissioner's period ends when a succession closed it."""
+    periods: dict[str, tuple[date, date | None]] = {}
+    links = (
+        Relationship.objects.filter(kind=kind, parent_id=parent)
+        .exclude(valid_to=F("valid_from"))
+        .values_list("child_id", "valid_from", "valid_to")
+    )
+    for child, start, end in links:
+        if child in periods:
+            first, last = periods[child]
+            start = min(start, first)
+            end = None if end is None or last is None else max(end, last)
+        periods[child] = (start, end)
+    closed = dict(
+        Succession.objects.filter(predecessor_id__in=list(periods))
+        .order_by("-effective")
+        .values_list("predecessor_id", "effective")
+    )
+    result = []
+    for child, (start, end) in sorted(periods.items()):
+        if child in closed and (end is None or closed[child] < end):
+            end = max(closed[child], start)
+        result.append(PastChild(child, start, end))
+    return result
 
 
 def successions_of(code: str) -> tuple[list[Succession], list[Succession]]:
@@ -453,3 +593,90 @@ def practice_places(
         for code, outcode in sorted(outcodes.items())
         if outcode in centroids
     }
+
+
+# Practices as at a date -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PracticeRow:
+    practice_code: str
+    practice_name: str
+    #: Empty when the practice is in no network on the date.
+    pcn_code: str
+    commissioner_code: str
+    registered_patients: Decimal | None
+    weighted_patients: Decimal | None
+    #: The date of the registered list used (None: no list on or before the date).
+    list_date: date | None
+    weighted_list_date: date | None
+    #: The commissioner is a successor's, inferred from a succession.
+    commissioner_inferred: bool
+
+
+def lists_with_dates(
+    practices: list[str], measure: str, day: date
+) -> dict[str, tuple[Decimal, date]]:
+    """Each practice's latest list size on or before ``day``, with its date."""
+    wanted = set(practices)
+    found: dict[str, tuple[Decimal, date]] = {}
+    rows = ListSize.objects.filter(
+        measure=measure, date__lte=day, superseded_by__isnull=True
+    )
+    if len(wanted) < 500:  # beyond that, reading all is faster than a long IN
+        rows = rows.filter(practice_id__in=wanted)
+    for practice, value, on in rows.order_by("date").values_list(
+        "practice_id", "value", "date"
+    ):
+        if practice in wanted:
+            found[practice] = (value, on)
+    return found
+
+
+def practices_on(
+    day: date, pcn: str | None = None, commissioner: str | None = None
+) -> list[PracticeRow]:
+    """Practices on ``day`` with their network, commissioner and lists.
+
+    Every open GP practice with patients (as for :func:`uncovered_on`) and every
+    network member on the day; ``pcn`` keeps that network's members and
+    ``commissioner`` the practices under it (successions followed). A fixed
+    number of queries, whatever the number of practices.
+    """
+    networks = dict(
+        links_on(RelationshipKind.PRACTICE_NETWORK, day).values_list(
+            "child_id", "parent_id"
+        )
+    )
+    if pcn is not None:
+        codes = {p for p, n in networks.items() if n == pcn}
+        owners = parents_on(RelationshipKind.PRACTICE_COMMISSIONER, day, codes)
+    else:
+        owners = parents_on(
+            RelationshipKind.PRACTICE_COMMISSIONER, day, parent=commissioner
+        )
+        codes = set(_area(day, commissioner)) | (set(networks) & set(owners))
+        if commissioner is None:
+            codes |= set(networks)
+    practices = sorted(codes)
+    registered = lists_with_dates(practices, ListMeasure.REGISTERED, day)
+    weighted = lists_with_dates(practices, ListMeasure.WEIGHTED, day)
+    names = names_on(practices, day)
+    rows = []
+    for code in practices:
+        owner = owners.get(code)
+        reg, wtd = registered.get(code), weighted.get(code)
+        rows.append(
+            PracticeRow(
+                practice_code=code,
+                practice_name=names.get(code, ""),
+                pcn_code=networks.get(code, ""),
+                commissioner_code=owner.code if owner else "",
+                registered_patients=reg[0] if reg else None,
+                weighted_patients=wtd[0] if wtd else None,
+                list_date=reg[1] if reg else None,
+                weighted_list_date=wtd[1] if wtd else None,
+                commissioner_inferred=bool(owner and owner.inferred),
+            )
+        )
+    return rows
