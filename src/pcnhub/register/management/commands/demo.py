@@ -17,6 +17,7 @@ from pcnhub.access.demo import DEMO_PASSWORD, create_demo_users
 from pcnhub.audit.services import Actor
 from pcnhub.register.demo import write_demo_files
 from pcnhub.register.imports import run_import
+from pcnhub.workflow.demo import create_demo_applications
 
 
 class Command(BaseCommand):
@@ -44,3 +45,7 @@ class Command(BaseCommand):
                 f"Created demo users {', '.join(created)} "
                 f"(password {DEMO_PASSWORD!r}; see README)."
             )
+        applications = create_demo_applications()
+        if applications:
+            states = ", ".join(f"{a.reference} {a.state}" for a in applications)
+            self.stdout.write(f"Created demo applications: {states}.")
