@@ -142,6 +142,19 @@ def code_cell(as_at: AsAt, scope: Scope, code: str) -> Cell:
     return {"text": code}
 
 
+#: Said of a commissioner reached through a succession, not named by a file.
+INFERRED_HINT = "inferred from a merger"
+
+
+def commissioner_cell(as_at: AsAt, scope: Scope, code: str, inferred: bool) -> Cell:
+    """A commissioner's code cell, tagged when a succession put it there."""
+    if not code:
+        return {"text": ""}
+    if not inferred:
+        return code_cell(as_at, scope, code)
+    return {"html": org_ref(as_at, scope, code) + " " + tag(INFERRED_HINT, "grey")}
+
+
 def optional_url(name: str, *args: str) -> str | None:
     """The path of a page that may not exist (yet); None when it does not."""
     try:
@@ -448,10 +461,15 @@ def hierarchy_rows(
     return [
         {
             "key": {"text": SHORT_KIND_LABELS.get(rung.kind, rung.kind)},
-            "value": {"html": org_ref(as_at, scope, rung.code, rung_text(rung))},
+            "value": {"html": _rung_ref(rung, as_at, scope)},
         }
         for rung in rungs[1:]
     ]
+
+
+def _rung_ref(rung: queries.Rung, as_at: AsAt, scope: Scope) -> Markup:
+    ref = org_ref(as_at, scope, rung.code, rung_text(rung))
+    return ref + " " + tag(INFERRED_HINT, "grey") if rung.inferred else ref
 
 
 def rung_text(rung: queries.Rung) -> str:
@@ -482,13 +500,21 @@ def network_links(user: Any, code: str, as_at: AsAt) -> list[dict[str, str]]:
 
 
 def children_table(
-    kind: str, parent: str, day: date, as_at: AsAt, caption: str, scope: Scope
+    kind: str,
+    parent: str,
+    day: date,
+    as_at: AsAt,
+    caption: str,
+    scope: Scope,
+    past: bool = False,
 ) -> Table:
-    """Organisations linked to ``parent`` by ``kind`` on ``day`` (region, system)."""
+    """Organisations linked to ``parent`` by ``kind`` on ``day`` (region, system):
+    current ones (a commissioner closed by a merger is not); ``past`` lists every
+    one ever linked, with its period."""
+    if past:
+        return past_children_table(kind, parent, day, as_at, caption, scope)
     codes = sorted(
-        queries.links_on(kind, day)
-        .filter(parent_id=parent)
-        .values_list("child_id", flat=True)
+        c.code for c in queries.children_on(parent, day) if c.relationship == kind
     )
     names = queries.names_on(codes, day)
     return {
@@ -497,6 +523,48 @@ def children_table(
         "head": [{"text": "ODS code"}, {"text": "Name"}],
         "rows": [[code_cell(as_at, scope, c), names.get(c, "")] for c in codes],
     }
+
+
+def past_children_table(
+    kind: str, parent: str, day: date, as_at: AsAt, caption: str, scope: Scope
+) -> Table:
+    """Every organisation ever linked to ``parent`` by ``kind``, with its period."""
+    children = queries.children_ever(kind, parent)
+    names = queries.names_on([c.code for c in children], day)
+    return {
+        "caption": f"{caption} (current and past)",
+        "responsive": True,
+        "head": [{"text": "ODS code"}, {"text": "Name"}, {"text": "Period"}],
+        "rows": [
+            [code_cell(as_at, scope, c.code), names.get(c.code, ""), _child_period(c)]
+            for c in children
+        ],
+    }
+
+
+def _child_period(child: queries.PastChild) -> str:
+    if child.end is None:
+        return f"From {fmt_date(child.start)}, still current"
+    return f"From {fmt_date(child.start)} to {fmt_date(child.end - ONE_DAY)}"
+
+
+def closure_rows(code: str, day: date) -> list[dict[str, Any]]:
+    """A summary row saying when a succession closed the organisation, if one did."""
+    succession = queries.closed_on(code)
+    if succession is None:
+        return []
+    names = queries.names_on([succession.successor_id], day)
+    successor = code_and_name(succession.successor_id, names)
+    when = "Closed" if succession.effective <= day else "Closes"
+    return [
+        {
+            "key": {"text": when},
+            "value": {
+                "text": f"{fmt_date(succession.effective - ONE_DAY)} (succeeded by "
+                f"{successor} from {fmt_date(succession.effective)})"
+            },
+        }
+    ]
 
 
 def networks_table(
@@ -517,10 +585,8 @@ def networks_table(
             [
                 code_cell(as_at, scope, r.pcn_code),
                 r.pcn_name,
-                (
-                    code_cell(as_at, scope, r.commissioner_code)
-                    if r.commissioner_code
-                    else ""
+                commissioner_cell(
+                    as_at, scope, r.commissioner_code, r.commissioner_inferred
                 ),
                 numeric(str(r.practices)),
                 numeric(fmt_patients(r.registered_population)),
@@ -573,7 +639,9 @@ def _uncovered(
             [
                 code_cell(as_at, scope, r.practice_code),
                 r.practice_name,
-                code_cell(as_at, scope, r.commissioner_code),
+                commissioner_cell(
+                    as_at, scope, r.commissioner_code, r.commissioner_inferred
+                ),
                 numeric(fmt_patients(r.registered_patients) or "not known"),
             ]
             for r in rows

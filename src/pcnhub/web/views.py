@@ -244,7 +244,8 @@ def organisation(request: HttpRequest, code: str) -> HttpResponse:
         "name": (version or latest).name if (version or latest) else "",
         "version": version,
         "latest": latest,
-        "details_rows": presenters.details_rows(org, version or latest),
+        "details_rows": presenters.details_rows(org, version or latest)
+        + presenters.closure_rows(org.code, day),
         "breadcrumb": presenters.breadcrumb(rungs, as_at, scope),
         "hierarchy_rows": presenters.hierarchy_rows(rungs, as_at, scope),
         "history": presenters.history(org.code, as_at, scope),
@@ -257,14 +258,22 @@ def _children(request: HttpRequest, org: Organisation, as_at: AsAt) -> dict[str,
     day = as_at.day
     user = request.user
     scope = scope_of(user)
+    past = request.GET.get("past") == "1"
+    toggle = {"past_url": as_at.link(request.path, **({} if past else {"past": "1"}))}
     if org.kind == OrganisationKind.REGION:
-        return {
+        return toggle | {
             "children": presenters.children_table(
-                RelationshipKind.SYSTEM_REGION, org.code, day, as_at, "Systems", scope
+                RelationshipKind.SYSTEM_REGION,
+                org.code,
+                day,
+                as_at,
+                "Systems",
+                scope,
+                past,
             )
         }
     if org.kind == OrganisationKind.SYSTEM:
-        return {
+        return toggle | {
             "children": presenters.children_table(
                 RelationshipKind.COMMISSIONER_SYSTEM,
                 org.code,
@@ -272,6 +281,7 @@ def _children(request: HttpRequest, org: Organisation, as_at: AsAt) -> dict[str,
                 as_at,
                 "Commissioners",
                 scope,
+                past,
             )
         }
     if org.kind == OrganisationKind.COMMISSIONER:
