@@ -192,6 +192,9 @@ def test_cli_entitlements_csv_json_and_explain(demo_area) -> None:
         "amount",
         "payee",
         "paid_to",
+        "status",
+        "provisional",
+        "note",
     ]
     assert {r["month"] for r in rows} == {f"{m:%Y-%m}" for m in YEAR.months}
     data = json.loads(
@@ -239,11 +242,14 @@ def test_xlsx_has_a_sheet_per_network_and_an_all_networks_sheet(
     run("entitlements", "--year", "2021/22", "--format", "xlsx", "--output", str(path))
     book = openpyxl.load_workbook(path)
     assert book.sheetnames[0] == "All networks" and book.sheetnames[-1] == "Lines"
-    assert len(book.sheetnames) == 12 + 2
+    # 12 networks, then the items not computed (no beds, no IIF points recorded)
+    assert len(book.sheetnames) == 12 + 3 and book.sheetnames[-2] == "Not computed"
     lines = services.run_entitlements(YEAR).lines
     detail = list(book["Lines"].iter_rows(min_row=2, values_only=True))
     assert len(detail) == len(lines)
-    assert sum(Decimal(str(r[4])) for r in detail) == sum(x.amount for x in lines)
+    amounts = [Decimal(str(r[4])) for r in detail if r[4] is not None]
+    assert sum(amounts) == sum(x.amount for x in lines)
+    assert all(r[7] == "not computed" for r in detail if r[4] is None)
     sheet = book["U99001"]
     assert sheet["A1"].value.startswith("U99001")
 

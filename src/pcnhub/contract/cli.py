@@ -38,6 +38,16 @@ def add_facts(parser: CommandParser) -> None:
     )
 
 
+def add_known_on(parser: CommandParser) -> None:
+    parser.add_argument(
+        "--known-on",
+        type=parse_iso,
+        help="the contract parameters as known on this date (YYYY-MM-DD): a later, "
+        "backdated change shows as arrears lines in the month it was published "
+        "(default: everything pcnhub holds)",
+    )
+
+
 def add_what_if(parser: CommandParser) -> None:
     group = parser.add_argument_group("what-if")
     group.add_argument(

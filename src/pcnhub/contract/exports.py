@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter
 
 from pcnhub.core.spreadsheet import safe_cell
 from pcnhub.rules.checks import Finding
-from pcnhub.rules.entitlements import ITEMS, ITEMS_BY_ID, EntitlementLine
+from pcnhub.rules.entitlements import ARREARS, ITEMS, ITEMS_BY_ID, EntitlementLine
 from pcnhub.rules.periods import ContractYear, month_label
 from pcnhub.rules.snapshot import Network
 
@@ -42,6 +42,9 @@ LINE_COLUMNS = [
     "amount",
     "payee",
     "paid_to",
+    "status",
+    "provisional",
+    "note",
 ]
 SHARE_COLUMNS = ["pcn_code", "practice_code", "month", "item", "amount", "method"]
 MONEY = "#,##0.00"
@@ -67,9 +70,18 @@ def explain(out: IO[str], lines: Sequence[EntitlementLine]) -> None:
     """Each line, then how it was worked out."""
     for line in lines:
         who = f" {line.practice}" if line.practice else ""
+        amount = f"£{line.amount:,}" if line.computed else line.note
+        marks = "".join(
+            f" [{mark}]"
+            for mark, shown in (
+                ("arrears", line.status == ARREARS),
+                ("provisional", line.provisional),
+            )
+            if shown
+        )
         out.write(
             f"{line.network}{who} {month_label(line.month)} {line.item} "
-            f"£{line.amount:,} → {line.paid_to} {line.payee or '(not recorded)'}\n"
+            f"{amount}{marks} → {line.paid_to} {line.payee or '(not recorded)'}\n"
         )
         for text in line.trace.lines(line.instalment):
             out.write(f"    {text}\n")
@@ -152,8 +164,10 @@ def write_xlsx(
     """A workbook a commissioner can use as is.
 
     "All networks": one row per network and item with a column per month and the
-    year's total. Then one summary sheet per network (its items by month, its
-    payee, and its practices' participation payments), and "Lines", every line.
+    year's total, marked where it rests on a provisional value or includes
+    arrears. Then one summary sheet per network (its items by month, its payee,
+    and its practices' participation payments), "Not computed" (each item that
+    could not be worked out and what it needs), and "Lines", every line.
     """
     book = Workbook(write_only=True)
     months = [month_label(m) for m in year.months]
@@ -166,7 +180,15 @@ def write_xlsx(
         sheet.row(note)
     sheet.row()
     sheet.header(
-        ["pcn_code", "pcn_name", "commissioner_code", "item", *months, "total"],
+        [
+            "pcn_code",
+            "pcn_name",
+            "commissioner_code",
+            "item",
+            *months,
+            "total",
+            "marks",
+        ],
         row=len(notes) + 3,
     )
     for network in networks:
@@ -180,29 +202,66 @@ def write_xlsx(
             by_network[network.code],
             year,
         )
+    _not_computed_sheet(book, lines)
     detail = _Sheet(book, "Lines", {})
     detail.header(LINE_COLUMNS, row=1)
     for line in lines:
         row = line.row()
         detail.row(
             *(row[c] for c in LINE_COLUMNS[:4]),
-            line.amount,
-            row["payee"],
-            row["paid_to"],
+            line.amount if line.computed else "",
+            *(row[c] for c in LINE_COLUMNS[5:]),
         )
     book.save(out)
 
 
+def _marks(lines: Sequence[EntitlementLine]) -> str:
+    """ "provisional" and/or "includes arrears": what a summary row rests on."""
+    marks = []
+    if any(x.provisional for x in lines):
+        marks.append("provisional")
+    if any(x.status == ARREARS for x in lines):
+        marks.append("includes arrears")
+    return ", ".join(marks)
+
+
+def _not_computed_sheet(book: Workbook, lines: Sequence[EntitlementLine]) -> None:
+    missing = [x for x in lines if not x.computed]
+    if not missing:
+        return
+    sheet = _Sheet(book, "Not computed", {1: 10, 2: 34, 3: 10, 4: 90})
+    sheet.title("Items not computed, and what each needs")
+    sheet.row()
+    sheet.header(["pcn_code", "item", "month", "reason"], row=3)
+    for line in missing:
+        label = ITEMS_BY_ID[line.item].label
+        sheet.row(line.network, label, month_label(line.month), line.note)
+
+
 def _item_rows(lines: Sequence[EntitlementLine], months) -> list[list]:
+    """Per item: a label, the months' amounts, the total and its marks.
+
+    An item not computed shows its reason in place of the amounts.
+    """
     amounts: dict[str, dict] = defaultdict(lambda: defaultdict(Decimal))
+    by_item: dict[str, list[EntitlementLine]] = defaultdict(list)
     for line in lines:
-        amounts[line.item][line.month] += line.amount
+        by_item[line.item].append(line)
+        if line.computed:
+            amounts[line.item][line.month] += line.amount
     rows = []
     for item in ITEMS:
+        mine = by_item.get(item.id)
+        if not mine:
+            continue
         if item.id in amounts:
             by_month = amounts[item.id]
             values = [by_month.get(m, Decimal(0)) for m in months]
-            rows.append([ITEMS_BY_ID[item.id].label, *values, sum(values)])
+            rows.append([item.label, *values, sum(values), _marks(mine)])
+        else:
+            reason = mine[0].note
+            blank = [""] * (len(months) - 1)
+            rows.append([item.label, reason, *blank, "", "not computed"])
     return rows
 
 
@@ -217,12 +276,15 @@ def _network_sheet(
         f"lists on {network.lists_on}",
     )
     sheet.row()
-    sheet.header(["item", *(month_label(m) for m in year.months), "total"], row=4)
+    sheet.header(
+        ["item", *(month_label(m) for m in year.months), "total", "marks"], row=4
+    )
     rows = _item_rows([x for x in lines if not x.practice], year.months)
     for row in rows:
         sheet.row(*row)
-    if rows:
-        totals = [sum(r[i] for r in rows) for i in range(1, 14)]
+    paid = [r for r in rows if isinstance(r[13], Decimal)]
+    if paid:
+        totals = [sum(r[i] for r in paid) for i in range(1, 14)]
         sheet.sheet.append(
             [
                 sheet.cell("Total to the nominated payee", BOLD),
@@ -232,9 +294,11 @@ def _network_sheet(
     sheet.row()
     sheet.bold("Network Participation Payment to practices")
     practice_lines: dict[str, dict] = defaultdict(lambda: defaultdict(Decimal))
+    theirs: dict[str, list[EntitlementLine]] = defaultdict(list)
     for line in lines:
         if line.practice:
             practice_lines[line.practice][line.month] += line.amount
+            theirs[line.practice].append(line)
     for code, by_month in sorted(practice_lines.items()):
         values = [by_month.get(m, Decimal(0)) for m in year.months]
-        sheet.row(code, *values, sum(values))
+        sheet.row(code, *values, sum(values), _marks(theirs[code]))

@@ -6,7 +6,8 @@ the pure rules and return results. Nothing here writes: a run changes no state.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import dataclasses
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -20,8 +21,11 @@ from pcnhub.rules.checks import (
     check_network,
     check_practices_in_one_network,
 )
-from pcnhub.rules.distribution import Schedule, Share, distribute
+from pcnhub.rules.distribution import Method, Schedule, Share, distribute
 from pcnhub.rules.entitlements import (
+    ARREARS,
+    DUE,
+    ITEMS_BY_ID,
     Context,
     EntitlementLine,
     entitlements,
@@ -124,8 +128,10 @@ def run_entitlements(
     register_as_at: date | None = None,
     edits: Edits | None = None,
     parameters: Parameters | None = None,
+    known_on: date | None = None,
 ) -> EntitlementRun:
-    """Every entitlement line for the chosen networks in ``year``.
+    """Every entitlement line for the chosen networks in ``year``, as the contract
+    parameters were known on ``known_on`` (default: all pcnhub holds).
 
     National sums are always shared over every network in the register, so a
     network's figure does not depend on which others were asked for.
@@ -137,10 +143,37 @@ def run_entitlements(
         everyone = _edited(everyone, pcn, edits, year, register_as_at)
         register.notes.append(f"what-if: {pcn} edited ({_describe(edits)})")
     chosen = _select(everyone, pcn, commissioner, register_as_at or year.start)
-    context = pot_context(everyone, year, parameters)
-    lines = entitlements(chosen, year, parameters, context)
-    notes = register.notes + _pot_notes(context, len(everyone))
+    known = parameters.known_on(known_on) if known_on else parameters
+    context = pot_context(everyone, year, known)
+    lines = entitlements(chosen, year, parameters, context, known_on=known_on)
+    notes = register.notes + _pot_notes(context, len(everyone)) + line_notes(lines)
+    if known_on:
+        notes.insert(0, f"the contract parameters as known on {known_on}")
     return EntitlementRun(year, chosen, lines, notes)
+
+
+def line_notes(lines: Sequence[EntitlementLine]) -> list[str]:
+    """What the lines rest on that a reader must be told: provisional values,
+    arrears, and items not computed (once each)."""
+    provisional: dict[str, str] = {}
+    arrears: dict[str, str] = {}
+    missing: dict[tuple[str, str], None] = {}
+    for line in lines:
+        if line.provisional:
+            for value in line.trace.provisional:
+                provisional.setdefault(value.parameter, str(value.source))
+        if line.status == ARREARS:
+            arrears.setdefault(line.item, line.note)
+        if not line.computed:
+            missing.setdefault((ITEMS_BY_ID[line.item].label, line.note), None)
+    notes = [
+        f"provisional: {name} rests on an unverified source ({source}); the lines "
+        "using it are marked provisional"
+        for name, source in sorted(provisional.items())
+    ]
+    notes += [f"{ITEMS_BY_ID[item].label}: {note}" for item, note in arrears.items()]
+    notes += [f"{label}: {note}" for label, note in missing]
+    return notes
 
 
 def _edited(
@@ -203,9 +236,45 @@ def run_distribution(
     facts: Mapping[str, NetworkFacts] | None = None,
     register_as_at: date | None = None,
     edits: Edits | None = None,
+    known_on: date | None = None,
 ) -> DistributionRun:
-    run = run_entitlements(year, pcn, None, facts, register_as_at, edits)
+    run = run_entitlements(
+        year, pcn, None, facts, register_as_at, edits, known_on=known_on
+    )
     (network,) = run.networks
     schedule = schedule or Schedule()
-    shares = distribute(network, run.lines, year, schedule)
+    due = [x for x in run.lines if x.status == DUE]
+    shares = distribute(network, due, year, schedule)
+    shares += _share_arrears(network, run.lines, year, schedule)
     return DistributionRun(network, shares, run.lines, schedule)
+
+
+def _share_arrears(
+    network: Network,
+    lines: Sequence[EntitlementLine],
+    year: ContractYear,
+    schedule: Schedule,
+) -> list[Share]:
+    """Arrears shared like their item, except that fixed amounts (yearly sums
+    already paid in the monthly instalments) are not paid again: the arrears go
+    by the schedule's remainder method. A negative arrears (a recovery) is
+    shared as its size and given back negative."""
+    plain = Schedule(
+        _no_fixed(schedule.default),
+        {item: _no_fixed(m) for item, m in schedule.items.items()},
+        schedule.origin,
+    )
+    shares: list[Share] = []
+    for line in lines:
+        if line.status != ARREARS:
+            continue
+        size = dataclasses.replace(line, amount=abs(line.amount))
+        for share in distribute(network, [size], year, plain):
+            amount = -share.amount if line.amount < 0 else share.amount
+            method = f"{share.method} (arrears)"
+            shares.append(dataclasses.replace(share, amount=amount, method=method))
+    return shares
+
+
+def _no_fixed(method: Method) -> Method:
+    return Method(method.remainder) if method.kind == "fixed" else method

@@ -112,6 +112,17 @@ def _value_line(value: Value) -> str:
     )
 
 
+def _revised(parameters: Parameters, value: Value) -> str:
+    """A value as the summary shows it, with what it replaced if it was revised."""
+    short = value.describe().replace(" patient", "")
+    history = parameters[value.parameter].history
+    earlier = next((r[:-1] for r in history if r[-1] is value and len(r) > 1), ())
+    if not earlier:
+        return short
+    was = "; ".join(v.describe().replace(" patient", "") for v in earlier)
+    return f"{short} (set {value.published}, backdated to {value.start}; was {was})"
+
+
 def _summary(parameters: Parameters) -> list[str]:
     """Items by contract year, like the reference's summary table."""
     years = parameters.years
@@ -126,7 +137,7 @@ def _summary(parameters: Parameters) -> list[str]:
             for period in entitlements.payable_periods(item, year, parameters):
                 for value in period.values:
                     if value is not None:
-                        short = value.describe().replace(" patient", "")
+                        short = _revised(parameters, value)
                         n = len(period.months)
                         found.append(f"{short} ({n} m)" if n != 12 else short)
             cells.append("; ".join(dict.fromkeys(found)) or "–")

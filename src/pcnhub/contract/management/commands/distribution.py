@@ -1,4 +1,9 @@
-"""``pcnhub distribution --pcn CODE --year Y [--schedule FILE] --format csv|json``
+"""``pcnhub distribution --pcn CODE --year Y [--schedule FILE] [--known-on DATE]
+--format csv|json``
+
+Arrears lines (a backdated change) are shared like their item, by the
+schedule's remainder method where the item has fixed amounts; items not
+computed have nothing to share.
 
 ``--user USERNAME`` answers as that user: the network and any what-if practices
 must be theirs to see. Without it, the server operator sees everything.
@@ -47,6 +52,7 @@ class Command(BaseCommand):
             type=Path,
             help="financial schedule (YAML; default: every item by registered list)",
         )
+        cli.add_known_on(parser)
         parser.add_argument("--format", choices=["csv", "json"], default="csv")
         parser.add_argument("--output")
         cli.add_facts(parser)
@@ -64,6 +70,7 @@ class Command(BaseCommand):
                 facts,
                 options["register_as_at"],
                 cli.edits(options),
+                known_on=options["known_on"],
             )
         except (NotFound, ValueError) as exc:
             raise CommandError(str(exc)) from None

@@ -1,4 +1,9 @@
-"""``pcnhub entitlements [--pcn CODE] --year Y [--explain] --format csv|json|xlsx``
+"""``pcnhub entitlements [--pcn CODE] --year Y [--known-on DATE] [--explain]
+--format csv|json|xlsx``
+
+``--known-on DATE`` works the year out on the contract parameters as they were
+known on that day; a change published later and backdated shows as arrears lines
+in the month it was published.
 
 ``--user USERNAME`` answers as that user: the network (``--pcn``), commissioner
 and what-if practices must be theirs to see, and the whole country needs a
@@ -48,6 +53,7 @@ class Command(BaseCommand):
             help="show how each figure was worked out: readable text instead of "
             "the CSV table, or a trace with each JSON line",
         )
+        cli.add_known_on(parser)
         parser.add_argument("--format", choices=["csv", "json", "xlsx"], default="csv")
         parser.add_argument("--output", help="write to this file instead of stdout")
         cli.add_facts(parser)
@@ -64,6 +70,7 @@ class Command(BaseCommand):
                 facts,
                 options["register_as_at"],
                 cli.edits(options),
+                known_on=options["known_on"],
             )
         except (NotFound, ValueError) as exc:
             raise CommandError(str(exc)) from None
@@ -86,8 +93,15 @@ class Command(BaseCommand):
                 write_records(out, records, exports.LINE_COLUMNS, fmt)
         cli.notes(run.notes)
         total = sum(x.amount for x in lines)
+        missing = sum(1 for x in lines if not x.computed)
+        provisional = sum(1 for x in lines if x.provisional)
+        extra = "".join(
+            f", {n} {what}"
+            for n, what in ((provisional, "provisional"), (missing, "not computed"))
+            if n
+        )
         print(
             f"{len(lines)} lines for {len(run.networks)} networks in {run.year}: "
-            f"£{total:,} in all",
+            f"£{total:,} in all{extra}",
             file=sys.stderr,
         )
