@@ -942,12 +942,24 @@ def _evidence(finding: Finding) -> Markup:
         Markup("<li>{}: {}</li>").format(key.replace("_", " ").capitalize(), value)
         for key, value in finding.evidence.items()
     ]
-    if finding.source:
-        items.append(Markup("<li>Source: {}</li>").format(finding.source))
+    if finding.citations or finding.source:
+        items.append(Markup("<li>Source: {}</li>").format(citation_links(finding)))
     if not items:
         return Markup("")
     return Markup('<ul class="nhsuk-list nhsuk-body-s">{}</ul>').format(
         Markup("").join(items)
+    )
+
+
+def citation_links(finding: Finding) -> Markup:
+    """Each document the finding cites, linked where pcnhub knows its address."""
+    if not finding.citations:
+        return Markup("{}").format(finding.source)
+    return Markup("; ").join(
+        Markup('<a href="{}" rel="noopener noreferrer">{}</a>').format(c.url, c.label)
+        if c.url
+        else Markup("{}").format(c.label)
+        for c in finding.citations
     )
 
 
@@ -993,7 +1005,7 @@ def findings_table(
         row += [
             RULE_LABELS.get(f.rule, f.rule),
             _with_action(f.message[:1].upper() + f.message[1:], links and links(f)),
-            {"html": _evidence(f)} if f.evidence or f.source else "",
+            {"html": _evidence(f)} if f.evidence or f.source or f.citations else "",
         ]
         rows.append(row)
     return {
