@@ -8,19 +8,24 @@ years older than the contract's basis date.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import re
 from datetime import date
 from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.test import Client
 
 from pcnhub.contract import services
 from pcnhub.register import demo
 from pcnhub.register.models import ListMeasure, ListSize
 from pcnhub.rules.checks import MET, UNKNOWN, WARNING
-from tests.web.conftest import load_demo
+from tests.web.conftest import give_national_role, load_demo
 
 pytestmark = pytest.mark.django_db
 STALE_RULE = "data.lists_current"
@@ -29,6 +34,13 @@ STALE_RULE = "data.lists_current"
 @pytest.fixture
 def demo_area(db: None, tmp_path: Path) -> None:
     load_demo(tmp_path / "demo")
+
+
+@pytest.fixture
+def analyst(client: Client) -> Client:
+    user = get_user_model().objects.create_user(username="analyst", password="x")
+    client.force_login(give_national_role(user))
+    return client
 
 
 def check_json(*args: str) -> tuple[list[dict], str]:
@@ -113,3 +125,30 @@ def test_current_lists_need_no_finding(demo_area) -> None:
     findings = services.run_checks(date(2022, 6, 1), pcn="U99001").findings
     assert MET in {f.outcome for f in findings}
     assert not [f for f in findings if f.rule == STALE_RULE]
+
+
+def test_network_page_shows_the_stale_lists_and_links_its_sources(
+    demo_area, analyst: Client
+) -> None:
+    html = analyst.get("/org/U99001/?as_at=2026-06-01").content.decode()
+    assert "Lists are of the contract&#39;s date" in html or (
+        "Lists are of the contract's date" in html
+    )
+    assert "registered lists of 2022-01-01" in html
+    assert "2026-01-01" in html
+    assert "List of: 2022-01-01" in html
+    faqs = "https://www.england.nhs.uk/primary-care/primary-care-networks/resources/"
+    assert f'<a href="{faqs}pcn-faqs/second/"' in html
+    assert "Primary Care Networks FAQs – second iteration (NHS England, May 2019)" in (
+        html
+    )
+    assert not re.search(r"\[[A-Z]{1,3}\d+[a-z]?(; [A-Z]{1,3}\d+[a-z]?)*\]", html)
+
+
+def test_checks_csv_cites_documents_not_codes(demo_area, analyst: Client) -> None:
+    body = analyst.get("/checks/?as_at=2026-06-01&format=csv").content.decode()
+    rows = list(csv.DictReader(io.StringIO(body.lstrip("\ufeff"))))
+    assert {r["rule"] for r in rows} >= {"data.lists_current", "population.band"}
+    for row in rows:
+        assert "https://" in row["source"], row
+        assert not re.search(r"\[[A-Z]{1,3}\d", row["source"]), row
