@@ -97,3 +97,31 @@ def test_a_national_year_of_entitlements(shared_data: Path) -> None:
         if name == "arrs.national_pot"
     )
     assert arrs + rest == Decimal(746_000_000)
+
+
+def test_the_current_contract_year_over_the_national_register(
+    shared_data: Path,
+) -> None:
+    """2026/27 on the real register: no capacity and access, provisional lines
+    marked, the items with no published figure not computed, for every network."""
+    load_register(shared_data)
+    run = services.run_entitlements(ContractYear.parse("2026/27"))
+    populations, _ = expected_from_files(shared_data)
+    assert len(run.networks) == len(populations) == 1251
+    items = {x.item for x in run.lines}
+    assert not items & {
+        "capacity_and_access_support",
+        "capacity_and_access_improvement",
+    }
+    computed = [x for x in run.lines if x.computed]
+    assert computed and all(x.provisional for x in computed)
+    missing = defaultdict(set)
+    for line in run.lines:
+        if not line.computed:
+            missing[line.item].add(line.network)
+            assert "not published in pcnhub yet" in line.note
+    assert missing["core_pcn_funding"] == set(populations)
+    assert missing["investment_and_impact_fund"] == set(populations)
+    # The NPP is the one item paid to practices: £1.761 (provisional) a year each.
+    npp = annual_totals([x for x in computed if x.practice])
+    assert len(npp) == 1251
