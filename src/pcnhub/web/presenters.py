@@ -25,6 +25,7 @@ from markupsafe import Markup, escape
 
 from pcnhub.access.roles import OVERSIGHT_ROLES, Role
 from pcnhub.access.scope import Scope, scope_of
+from pcnhub.contract import marks
 from pcnhub.contract.services import CheckRun, EntitlementRun
 from pcnhub.register import queries
 from pcnhub.register.models import (
@@ -1368,14 +1369,16 @@ def _explanations(
 ) -> list[Explanation]:
     out = []
     for item in ITEMS:
-        mine = sorted((x for x in lines if x.item == item.id), key=lambda x: x.month)
+        mine = sorted(
+            (x for x in marks.due(lines) if x.item == item.id), key=lambda x: x.month
+        )
         if not mine:
             continue
         if item.paid_to != PRACTICE:
             out.append(
                 Explanation(
                     item.id,
-                    item.label,
+                    _marked(item.label, mine),
                     fmt_money(sum((x.amount for x in mine), Decimal(0))),
                     item.explanation,
                     _sections(mine),
@@ -1428,6 +1431,13 @@ class Entitlements:
     explanations: list[Explanation]
     changes: list[str]
     notes: list[str]
+    not_computed: tuple[marks.NotComputed, ...] = ()
+    provisional: bool = False
+
+
+def _marked(label: str, lines: Sequence[EntitlementLine]) -> str:
+    """An item's label, saying "(provisional)" when its amounts rest on one."""
+    return f"{label} (provisional)" if marks.provisional_items(lines) else label
 
 
 def entitlements(run: EntitlementRun, as_at: AsAt, scope: Scope) -> Entitlements:
@@ -1436,16 +1446,20 @@ def entitlements(run: EntitlementRun, as_at: AsAt, scope: Scope) -> Entitlements
     names = queries.names_on(
         {p.code for p in network.practices} | {network.commissioner}, run.year.start
     )
-    to_payee = [x for x in run.lines if x.paid_to != PRACTICE]
-    to_practices = [x for x in run.lines if x.paid_to == PRACTICE]
+    to_payee = [x for x in marks.due(run.lines) if x.paid_to != PRACTICE]
+    to_practices = [x for x in marks.due(run.lines) if x.paid_to == PRACTICE]
     payee_total = sum((x.amount for x in to_payee), Decimal(0))
     practices_total = sum((x.amount for x in to_practices), Decimal(0))
 
     rows = []
     for item in ITEMS:
-        mine = [x for x in to_payee if x.item == item.id]
+        mine = [x for x in marks.regular(to_payee) if x.item == item.id]
         if mine:
-            rows.append(_money_row(item.label, _by_month(mine), months))
+            rows.append(_money_row(_marked(item.label, mine), _by_month(mine), months))
+        back = [x for x in marks.arrears(to_payee) if x.item == item.id]
+        if back:
+            label = f"{item.label}: arrears (a backdated change)"
+            rows.append(_money_row(label, _by_month(back), months))
     payee_by_month = _by_month(to_payee)
     rows.append(
         [
@@ -1544,6 +1558,8 @@ def entitlements(run: EntitlementRun, as_at: AsAt, scope: Scope) -> Entitlements
         _explanations(run.lines, names),
         membership_changes(network, run.year),
         run.notes,
+        tuple(marks.not_computed(run.lines)),
+        bool(marks.provisional_items(run.lines)),
     )
 
 

@@ -1,0 +1,65 @@
+"""What a page must say about entitlement lines beyond their amounts: which items
+rest on provisional values, which include arrears, and which were not computed
+and what they need. Pure functions over lines, shared by pages and exports."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+from pcnhub.rules.entitlements import ARREARS, DUE, ITEMS, EntitlementLine
+from pcnhub.rules.periods import month_label
+
+#: Where a network's missing inputs are recorded (no page takes them yet).
+FACTS_HELP = (
+    "recorded in a network facts file (pcnhub entitlements --facts; see "
+    "docs/data-formats.md)"
+)
+NEEDS_FACTS = ("beds", "IIF achievement", "CAIP assessment")
+
+
+@dataclass(frozen=True)
+class NotComputed:
+    item: str
+    label: str
+    months: str
+    reason: str
+    how: str
+
+
+def due(lines: Sequence[EntitlementLine]) -> list[EntitlementLine]:
+    """The lines with an amount: due in their month, or arrears."""
+    return [x for x in lines if x.computed]
+
+
+def provisional_items(lines: Sequence[EntitlementLine]) -> set[str]:
+    return {x.item for x in lines if x.provisional}
+
+
+def arrears(lines: Sequence[EntitlementLine]) -> list[EntitlementLine]:
+    return [x for x in lines if x.status == ARREARS]
+
+
+def regular(lines: Sequence[EntitlementLine]) -> list[EntitlementLine]:
+    return [x for x in lines if x.status == DUE]
+
+
+def not_computed(lines: Sequence[EntitlementLine]) -> list[NotComputed]:
+    """One entry per item not computed, in the items' order."""
+    order = {item.id: i for i, item in enumerate(ITEMS)}
+    out: dict[str, NotComputed] = {}
+    for line in sorted(lines, key=lambda x: (order[x.item], x.month)):
+        if line.computed or line.item in out:
+            continue
+        label = next(item.label for item in ITEMS if item.id == line.item)
+        how = FACTS_HELP if any(w in line.note for w in NEEDS_FACTS) else ""
+        out[line.item] = NotComputed(
+            line.item,
+            label,
+            f"{month_label(line.trace.period_start)} to "
+            f"{month_label(line.trace.period_end - timedelta(days=1))}",
+            line.note,
+            how,
+        )
+    return list(out.values())
