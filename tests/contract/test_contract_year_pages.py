@@ -42,7 +42,7 @@ def test_2026_27_page_marks_provisional_and_says_what_is_not_computed(
     assert "rest on contract figures whose source pcnhub could not verify" in text
     assert "Not computed" in text
     for label in ("Core PCN funding", "Care Home Premium", "Investment and Impact"):
-        assert re.search(rf"{label}[^.]*\(2026-04 to 2027-04\): not computed", text)
+        assert re.search(rf"{label}[^.]*\(2026-04 to 2027-03\): not computed", text)
     assert "not published in pcnhub yet" in text
     assert "Capacity and Access" not in text
     assert "provisional: enhanced_access.rate rests on an unverified source" in text
