@@ -905,3 +905,131 @@ def test_with_values_replaces_one_parameter(shipped: Parameters) -> None:
     )
     emptied = shipped.with_values("network_participation.rate", ())
     assert emptied.at("network_participation.rate", dt.date(2020, 1, 1)) is None
+
+
+# --- publication, revisions, provisional and not-published values ----------------
+
+REVISED = edit(
+    GOOD,
+    """  2021-04-01:
+    value: 1.75
+    per: year
+    source: {document: Test document, section: "§2"}
+""",
+    """  2021-04-01:
+    - value: 1.75
+      per: year
+      published: 2021-03-20
+      source: {document: Test document, section: "§2"}
+    - value: 1.80
+      per: year
+      published: 2021-09-26
+      provisional: true
+      source: {document: Update, section: "§3"}
+      conflict: another source gives 1.79
+""",
+)
+
+
+def test_a_revision_replaces_the_value_from_the_same_date(tmp_path: Path) -> None:
+    parameter = load_text(tmp_path, REVISED)
+    now = parameter.at(dt.date(2021, 6, 1))
+    assert now is not None and now.value == Decimal("1.80") and now.provisional
+    assert now.published == dt.date(2021, 9, 26) and "1.79" in now.conflict
+    assert now.describe() == "£1.80 per registered patient a year (provisional)"
+    assert [len(r) for r in parameter.history] == [1, 2]
+    assert parameter.publications() == {dt.date(2021, 3, 20), dt.date(2021, 9, 26)}
+
+
+def test_known_on_leaves_out_what_was_published_later(tmp_path: Path) -> None:
+    parameter = load_text(tmp_path, REVISED)
+    before = parameter.known_on(dt.date(2021, 9, 25)).at(dt.date(2021, 6, 1))
+    assert before is not None and before.value == Decimal("1.75")
+    assert not before.provisional
+    unknown = parameter.known_on(dt.date(2021, 1, 1)).at(dt.date(2021, 6, 1))
+    assert unknown is not None and unknown.not_published
+    assert unknown.describe() == "not published in pcnhub yet"
+    # a value with no published date is known from the start
+    first = parameter.known_on(dt.date(2000, 1, 1)).at(dt.date(2020, 6, 1))
+    assert first is not None and first.value == Decimal("1.50")
+
+
+def test_not_published_is_a_value_with_no_figure(tmp_path: Path) -> None:
+    text = edit(GOOD, "value: 1.75\n    per: year", "value: not published")
+    value = load_text(tmp_path, text).at(dt.date(2021, 4, 1))
+    assert value is not None and value.not_published and value.value == 0
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "      published: 2021-09-26",
+            "      published: 2021-03-01",
+            r"values.2021-04-01\[1\].published: a revision needs a published date "
+            "after the one before it",
+        ),
+        (
+            "      published: 2021-09-26\n",
+            "",
+            r"values.2021-04-01\[1\].published: a revision needs a published date",
+        ),
+        (
+            "      provisional: true",
+            "      provisional: maybe",
+            r"values.2021-04-01\[1\].provisional: true or false",
+        ),
+        (
+            "      published: 2021-03-20",
+            "      published: soon",
+            r"values.2021-04-01\[0\].published: a date written YYYY-MM-DD",
+        ),
+    ],
+)
+def test_bad_revisions_are_rejected_naming_the_entry(
+    tmp_path: Path, old: str, new: str, message: str
+) -> None:
+    with pytest.raises(ParameterError, match=rf"^{BAD}: {message}"):
+        load_text(tmp_path, edit(REVISED, old, new))
+
+
+def test_a_single_revision_list_and_a_provisional_gap_are_rejected(
+    tmp_path: Path,
+) -> None:
+    single = edit(
+        GOOD,
+        "  2021-04-01:\n    value: 1.75\n    per: year\n"
+        '    source: {document: Test document, section: "§2"}\n',
+        "  2021-04-01:\n    - value: 1.75\n      per: year\n"
+        '      source: {document: Test document, section: "§2"}\n',
+    )
+    with pytest.raises(ParameterError, match="a list of revisions holds two or more"):
+        load_text(tmp_path, single)
+    text = edit(
+        GOOD,
+        "value: 1.75\n    per: year",
+        "value: not published\n    provisional: true",
+    )
+    with pytest.raises(ParameterError, match="not published cannot be provisional"):
+        load_text(tmp_path, text)
+
+
+def test_shipped_2024_25_uplift_and_2026_27_values(shipped: Parameters) -> None:
+    access = shipped["enhanced_access.rate"]
+    (revisions,) = [r for r in access.history if r[0].start == dt.date(2024, 4, 1)]
+    assert [v.value for v in revisions] == [Decimal("7.674"), Decimal("7.975")]
+    assert revisions[1].published == dt.date(2024, 9, 26)
+    beds = shipped.known_on(dt.date(2024, 9, 1)).at(
+        "care_home_premium.rate", dt.date(2024, 4, 1)
+    )
+    assert beds is not None and beds.value == 120
+    day = dt.date(2026, 4, 1)
+    for name in ("capacity_access.support_rate", "capacity_access.improvement_rate"):
+        assert shipped.at(name, day) is None
+    for name in ("core.registered_rate", "care_home_premium.rate", "iif.point_value"):
+        value = shipped.at(name, day)
+        assert value is not None and value.not_published, name
+    for name in ("arrs.rate", "enhanced_access.rate", "network_participation.rate"):
+        value = shipped.at(name, day)
+        assert value is not None and value.provisional, name
+    assert shipped.at("arrs.gp_recent_cct_only", day).value is False
