@@ -156,9 +156,7 @@ class EpcnImporter:
         listed = parsed.memberships
         for practice in progress(listed, "practices", len(listed)):
             _apply_practice(writer, practice, listed[practice], day)
-        for (kind, practice), _links in list(writer.links.items()):
-            if kind == Rel.PRACTICE_NETWORK and practice not in listed:
-                writer.link_snapshot(Rel.PRACTICE_NETWORK, practice, None, day)
+        writer.link_default(Rel.PRACTICE_NETWORK, day, set(listed))
 
 
 def _sheet(by_name: dict, names: tuple[str, ...], problems: Problems, sheets: dict):

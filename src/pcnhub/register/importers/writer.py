@@ -12,10 +12,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
+from itertools import pairwise
 
 from django.db.models import F
 
+from pcnhub.register.importers.coverage import (
+    ASSUMED,
+    FOREVER,
+    OBSERVED,
+    CoverageIndex,
+    Interval,
+)
 from pcnhub.register.models import (
+    Coverage,
     ImportRun,
     ListSize,
     Organisation,
@@ -27,6 +36,10 @@ from pcnhub.register.models import (
 from pcnhub.register.timeline import Held, Plan, Segment, reconcile, snapshot_span
 
 BATCH = 2000
+#: The run kind of an approved application (pcnhub.workflow.effects). A decision
+#: is not a file with hindsight: it states a change from its effective date up
+#: to the next change the register holds, whatever the files held say.
+APPLICATION = "application"
 
 
 @dataclass(frozen=True)
@@ -44,6 +57,13 @@ class Details:
 
 
 DETAIL_FIELDS = [f.name for f in fields(Details)]
+TEXT_FIELDS = {"name", "subtype", "address", "postcode", "status"}
+
+
+def detail_fact(field: str) -> str:
+    """The coverage fact of one detail: each is claimed on its own (a file that
+    gives only names says nothing about addresses)."""
+    return f"details.{field}"
 
 
 def _same(a: object, b: object) -> bool:
@@ -146,9 +166,12 @@ class RegisterWriter:
             )
             for ls in qs.iterator(chunk_size=BATCH):
                 self.list_sizes[(ls.practice_id, ls.measure, ls.date)] = ls
+        facts = set(self.relationship_kinds)
+        if version_kinds:
+            facts.update(detail_fact(f) for f in DETAIL_FIELDS)
+        self.coverage = CoverageIndex(run, facts)
         self.new_rows: dict[type, list] = defaultdict(list)
         self.closed_rows: dict[type, dict[int, object]] = defaultdict(dict)
-        self.commissioner_moves: list[tuple[str, str, date]] = []
 
     # organisations -----------------------------------------------------------------
 
@@ -177,35 +200,37 @@ class RegisterWriter:
     def details(
         self, code: str, kind: str, day: date, said: Details, history_from: date | None
     ) -> None:
-        """A snapshot of ``day`` says these are the organisation's details."""
+        """A snapshot of ``day`` says these are the organisation's details.
+
+        Observed from ``day`` on, and assumed back to ``history_from`` (its open
+        date) where no other file says otherwise (:mod:`.coverage`).
+        """
         self.organisation(code, kind)
-        held = self.versions[code]
-        current = next(
-            (v for v in held if v.valid_from <= day and (v.valid_to or date.max) > day),
-            None,
-        )
-        base = current or (held[-1] if held and held[-1].valid_from <= day else None)
-        merged = {}
-        for name in DETAIL_FIELDS:
-            new, old = getattr(said, name), getattr(base, name, None) if base else None
-            keep_old = new is None or (old not in (None, "") and _same(new, old))
-            merged[name] = old if keep_old else new
-        for name in ("name", "subtype", "address", "postcode", "status"):
-            merged[name] = merged[name] or ""
-        value = tuple(merged[n] for n in DETAIL_FIELDS)
+        given = {n: v for n in DETAIL_FIELDS if (v := getattr(said, n)) is not None}
         records = [
             Held(
                 tuple(getattr(v, n) for n in DETAIL_FIELDS), v.valid_from, v.valid_to, v
             )
-            for v in held
+            for v in self.versions[code]
+            if v.valid_to != v.valid_from
         ]
-        start, end = snapshot_span(records, day)
-        if not held and history_from and history_from < day:
-            start = history_from  # first sight: the details held since it opened
-        plan = reconcile(records, start, end, [Segment(value, start, end)])
+        free = self._free_details(code, day, tuple(given), history_from)
+        if self.run.kind == APPLICATION:
+            span = snapshot_span(records, day)
+            free = {name: [span] for name in given}
+        spans = [iv for ivs in free.values() for iv in ivs]
+        if not spans:
+            self.counts.add(f"{kind} details", "unchanged")
+            return
+        lo = min(start for start, _ in spans)
+        hi = max((end or FOREVER) for _, end in spans)
+        desired = _details_pieces(records, lo, hi, given, free)
+        end = None if hi == FOREVER else hi
+        plan = reconcile(records, lo, end, desired)
         self.counts.add_plan(f"{kind} details", plan)
         for version, valid_to in plan.close:
             self._close(version, valid_to)
+        held = self.versions[code]
         for seg in plan.open:
             attrs = dict(zip(DETAIL_FIELDS, seg.value, strict=True))
             version = OrganisationVersion(
@@ -219,16 +244,29 @@ class RegisterWriter:
             held.append(version)
         held.sort(key=lambda v: v.valid_from)
 
+    def _free_details(
+        self, code: str, day: date, given: tuple[str, ...], history_from: date | None
+    ) -> dict[str, list[Interval]]:
+        claims: list[tuple[int, Interval]] = [(OBSERVED, (day, None))]
+        if history_from and history_from < day:
+            claims.append((ASSUMED, (history_from, day)))
+        free: dict[str, list[Interval]] = defaultdict(list)
+        facts = tuple(detail_fact(n) for n in given)
+        for tier, span in claims:
+            if facts:
+                self.coverage.record(facts, code, tier, day, span[0])
+            for name, fact in zip(given, facts, strict=True):
+                free[name] += self.coverage.free(fact, code, tier, day, span)
+        return free
+
     # relationships -------------------------------------------------------------
 
     def link_snapshot(
         self, kind: str, child: str, parent: str | None, day: date
     ) -> None:
         """On ``day`` the child's parent was ``parent`` (None: it had none)."""
-        held = self._held_links(kind, child)
-        start, end = snapshot_span(held, day)
-        desired = [Segment(parent, start, end)] if parent else []
-        self._apply_links(kind, child, held, start, end, desired)
+        segments = [Segment(parent, day)] if parent else []
+        self.link_history(kind, child, segments, day, day)
 
     def link_history(
         self,
@@ -240,21 +278,41 @@ class RegisterWriter:
     ) -> None:
         """From ``since`` on, the child's parents were exactly ``segments``.
 
-        The source was extracted on ``known_on``: it cannot speak past the next
-        change we already hold after that day (from a later file imported first).
+        The source was extracted on ``known_on``: it is written only where no
+        file known on a later day has spoken (:mod:`.coverage`).
         """
-        held = self._held_links(kind, child)
-        _, end = snapshot_span(held, known_on)
-        if end is not None:
-            if since >= end:
-                self.counts.add(RelationshipKind(kind).label, "unchanged")
-                return
-            segments = [
-                Segment(s.value, s.start, min(s.end or end, end))
-                for s in segments
-                if s.start < end
-            ]
-        self._apply_links(kind, child, held, since, end, segments)
+        self.coverage.record((kind,), child, OBSERVED, known_on, since)
+        if self.run.kind == APPLICATION:
+            _, end = snapshot_span(self._held_links(kind, child), known_on)
+            free = [(since, end)] if end is None or since < end else []
+        else:
+            free = self.coverage.free(kind, child, OBSERVED, known_on, (since, None))
+        self._claim_links(kind, child, free, segments)
+
+    def link_default(self, kind: str, day: date, named: set[str]) -> None:
+        """From ``day`` every child not in ``named`` has no parent of this kind.
+
+        An ePCN workbook lists every member practice: one it omits is in no
+        network, including practices only an older file, imported later, names.
+        """
+        self.coverage.record_everyone(kind, day)
+        for link_kind, child in list(self.links):
+            if link_kind == kind and child not in named:
+                free = self.coverage.free(kind, child, OBSERVED, day, (day, None))
+                self._claim_links(kind, child, free, [])
+
+    def _claim_links(
+        self, kind: str, child: str, free: list[Interval], segments: list[Segment]
+    ) -> None:
+        total: Plan = Plan()
+        for start, end in free:
+            plan = reconcile(
+                self._held_links(kind, child), start, end, _clip(segments, start, end)
+            )
+            self._write_links(kind, child, plan)
+            total.close += plan.close
+            total.open += plan.open
+        self.counts.add_plan(RelationshipKind(kind).label, total)
 
     def _held_links(self, kind: str, child: str) -> list[Held[Relationship]]:
         assert kind in self.relationship_kinds, f"{kind} not loaded"
@@ -263,27 +321,14 @@ class RegisterWriter:
             for r in self.links[(kind, child)]
         ]
 
-    def _apply_links(
-        self,
-        kind: str,
-        child: str,
-        held: list[Held[Relationship]],
-        start: date,
-        end: date | None,
-        desired: list[Segment],
-    ) -> None:
-        plan = reconcile(held, start, end, desired)
-        self.counts.add_plan(RelationshipKind(kind).label, plan)
+    def _write_links(self, kind: str, child: str, plan: Plan) -> None:
         if not plan.changed:
             return
         records = self.links[(kind, child)]
-        closed_at: dict[date, str] = {}
         for link, valid_to in plan.close:
             self._close(link, valid_to)
             if link.valid_to == link.valid_from:
                 records.remove(link)  # superseded before it held: not a move
-            else:
-                closed_at[valid_to] = link.parent_id
         for seg in plan.open:
             link = Relationship(
                 kind=kind,
@@ -295,9 +340,6 @@ class RegisterWriter:
             )
             self._add(link)
             records.append(link)
-            before = closed_at.get(seg.start)
-            if kind == RelationshipKind.PRACTICE_COMMISSIONER and before:
-                self.commissioner_moves.append((before, link.parent_id, seg.start))
         records.sort(key=lambda r: r.valid_from)
 
     # list sizes ----------------------------------------------------------------
@@ -329,20 +371,23 @@ class RegisterWriter:
         """A commissioner whose practices all moved away on one day was succeeded.
 
         This is how the ODS files show CCG mergers: the practices' commissioner
-        column changes on the merger date and the old code stops appearing.
+        column changes on the merger date and the old code stops appearing. The
+        moves are read from the whole timeline held, not from this import's
+        changes alone, so that the successions found do not depend on the order
+        the files came in.
         """
-        found: dict[tuple[str, str, date], Succession] = {}
+        if RelationshipKind.PRACTICE_COMMISSIONER not in self.relationship_kinds:
+            return []
+        held = set(
+            Succession.objects.values_list(
+                "predecessor_id", "successor_id", "effective"
+            )
+        )
         last_day = self._commissioning_ends()
-        for old, new, day in self.commissioner_moves:
-            if old == new or last_day.get(old, day) > day:
-                continue
+        found: dict[tuple[str, str, date], Succession] = {}
+        for old, new, day in self._commissioner_moves():
             key = (old, new, day)
-            if (
-                key in found
-                or Succession.objects.filter(
-                    predecessor_id=old, successor_id=new, effective=day
-                ).exists()
-            ):
+            if last_day.get(old, day) > day or key in held or key in found:
                 continue
             found[key] = Succession(
                 predecessor_id=old,
@@ -353,6 +398,19 @@ class RegisterWriter:
             )
         self.counts.add("succession", "created", len(found))
         return list(found.values())
+
+    def _commissioner_moves(self) -> Iterable[tuple[str, str, date]]:
+        """Each day a practice's commissioner changed, with the old and new one."""
+        for (kind, _child), links in self.links.items():
+            if kind != RelationshipKind.PRACTICE_COMMISSIONER:
+                continue
+            live = sorted(
+                (r for r in links if r.valid_to != r.valid_from),
+                key=lambda r: r.valid_from,
+            )
+            for a, b in pairwise(live):
+                if a.valid_to == b.valid_from and a.parent_id != b.parent_id:
+                    yield a.parent_id, b.parent_id, b.valid_from
 
     def _commissioning_ends(self) -> dict[str, date]:
         """For each commissioner, the day its last practice link ends."""
@@ -395,3 +453,55 @@ class RegisterWriter:
                 )
             model.objects.bulk_create(new, batch_size=BATCH)
         Succession.objects.bulk_create(successions, batch_size=BATCH)
+        Coverage.objects.bulk_create(self.coverage.rows(), batch_size=BATCH)
+
+
+def _clip(segments: list[Segment], start: date, end: date | None) -> list[Segment]:
+    stop = end or FOREVER
+    out = []
+    for seg in segments:
+        a, b = max(seg.start, start), min(seg.end or FOREVER, stop)
+        if a < b:
+            out.append(Segment(seg.value, a, None if b == FOREVER else b))
+    return out
+
+
+def _details_pieces(
+    records: list[Held],
+    lo: date,
+    hi: date,
+    given: dict[str, object],
+    free: dict[str, list[Interval]],
+) -> list[Segment]:
+    """The details over ``[lo, hi)``: what is held, with each given field put in
+    where this claim may write it."""
+    cuts = {lo, hi}
+    for r in records:
+        cuts.update(d for d in (r.start, r.end or FOREVER) if lo < d < hi)
+    for ivs in free.values():
+        for start, end in ivs:
+            cuts.update(d for d in (start, end or FOREVER) if lo < d < hi)
+    pieces: list[Segment] = []
+    for a, b in pairwise(sorted(cuts)):
+        base = next((r for r in records if r.start <= a < (r.end or FOREVER)), None)
+        applied = [
+            n for n, ivs in free.items() if any(s <= a < (e or FOREVER) for s, e in ivs)
+        ]
+        if base is None and not applied:
+            continue  # nothing held and nothing said: a gap stays a gap
+        value = dict(
+            zip(DETAIL_FIELDS, base.value if base else [None] * 8, strict=True)
+        )
+        for name in applied:
+            new, old = given[name], value[name]
+            if old in (None, "") or not _same(new, old):
+                value[name] = new
+        for name in TEXT_FIELDS:
+            value[name] = value[name] or ""
+        seg_value = tuple(value[n] for n in DETAIL_FIELDS)
+        end = None if b == FOREVER else b
+        if pieces and pieces[-1].value == seg_value and pieces[-1].end == a:
+            pieces[-1] = Segment(seg_value, pieces[-1].start, end)
+        else:
+            pieces.append(Segment(seg_value, a, end))
+    return pieces
