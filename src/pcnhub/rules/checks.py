@@ -173,7 +173,8 @@ def _population(
                     network,
                     rule,
                     UNKNOWN,
-                    f"{number(total)} registered patients counted is below the "
+                    # Not "below": the workflow rewords findings saying so.
+                    f"{number(total)} registered patients counted, short of the "
                     f"{minimum.value:,} minimum, but {', '.join(missing)} "
                     f"{'has' if len(missing) == 1 else 'have'} no list in pcnhub, "
                     "so the network's population is not known",
