@@ -8,9 +8,11 @@ import itertools
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
+from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.db import transaction
 
 from pcnhub.register.models import (
@@ -466,3 +468,26 @@ def test_reimporting_epraccur_2019_after_2022_changes_nothing() -> None:
     load(e22[0], data / e22[1], e22[2])
     totals = load(e19[0], data / e19[1], e19[2]).counts["totals"]
     assert (totals["created"], totals["updated"], totals["closed"]) == (0, 0, 0)
+
+
+def test_an_older_file_after_a_newer_one_reports_its_bounded_claims(
+    tmp_path: Path,
+) -> None:
+    files = generated_files(tmp_path)
+    forward = load(*files["epraccur 2019-12"]).counts
+    assert forward["bounded"] == {}
+    load(*files["epraccur 2022-04"])
+    again = load(*files["epraccur 2019-12"]).counts
+    # Every practice's commissioner and details: the 2022 extract speaks for them.
+    assert again["bounded"] == {
+        "Practice is commissioned by": 5,
+        "practice details": 5,
+    }
+    totals = again["totals"]
+    assert (totals["created"], totals["updated"], totals["closed"]) == (0, 0, 0)
+    out = StringIO()
+    kind, path, as_at = files["epraccur 2019-12"]
+    call_command(
+        "import", kind, str(path), "--as-at", str(as_at), "--quiet", stdout=out
+    )
+    assert "bounded by newer files: 10 claims" in out.getvalue()

@@ -80,6 +80,8 @@ class CoverageIndex:
         self.named: dict[tuple[int, str], set[str]] = defaultdict(set)
         self.new: dict[tuple, dict[str, date]] = defaultdict(dict)
         self.new_everyone: set[tuple[str, date]] = set()
+        #: Set by :meth:`free` when a higher-ranked claim took part of the span.
+        self.cut = False
         if facts:
             self._load(facts)
 
@@ -132,7 +134,10 @@ class CoverageIndex:
     ) -> list[Interval]:
         """The parts of ``span`` this run's claim may write."""
         mine = rank(tier, known_on, self.run.kind, self.run.pk)
-        return subtract(span, self._higher(fact, subject, mine))
+        free = subtract(span, self._higher(fact, subject, mine))
+        if tier == OBSERVED and free != [span]:
+            self.cut = True
+        return free
 
     def record(
         self,

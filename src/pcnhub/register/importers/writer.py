@@ -83,6 +83,9 @@ class Counts:
         self.by_fact: dict[str, Counter[str]] = defaultdict(Counter)
         self.skipped: Counter[str] = Counter()
         self.tolerated: dict[str, list[str]] = {}
+        #: Claims a newer file already imported covers in part or in whole: they
+        #: were written only where it is silent (coverage.py).
+        self.bounded: Counter[str] = Counter()
 
     def add(self, fact: str, outcome: str, n: int = 1) -> None:
         self.by_fact[fact][outcome] += n
@@ -117,6 +120,7 @@ class Counts:
             },
             "skipped": dict(sorted(self.skipped.items())),
             "tolerated": dict(sorted(self.tolerated.items())),
+            "bounded": dict(sorted(self.bounded.items())),
         }
 
     @property
@@ -219,6 +223,8 @@ class RegisterWriter:
             span = snapshot_span(records, day)
             free = {name: [span] for name in given}
         spans = [iv for ivs in free.values() for iv in ivs]
+        if self.run.kind != APPLICATION and self.coverage.cut:
+            self.counts.bounded[f"{kind} details"] += 1
         if not spans:
             self.counts.add(f"{kind} details", "unchanged")
             return
@@ -252,6 +258,7 @@ class RegisterWriter:
             claims.append((ASSUMED, (history_from, day)))
         free: dict[str, list[Interval]] = defaultdict(list)
         facts = tuple(detail_fact(n) for n in given)
+        self.coverage.cut = False
         for tier, span in claims:
             if facts:
                 self.coverage.record(facts, code, tier, day, span[0])
@@ -286,7 +293,10 @@ class RegisterWriter:
             _, end = snapshot_span(self._held_links(kind, child), known_on)
             free = [(since, end)] if end is None or since < end else []
         else:
+            self.coverage.cut = False
             free = self.coverage.free(kind, child, OBSERVED, known_on, (since, None))
+            if self.coverage.cut:
+                self.counts.bounded[RelationshipKind(kind).label] += 1
         self._claim_links(kind, child, free, segments)
 
     def link_default(self, kind: str, day: date, named: set[str]) -> None:

@@ -45,6 +45,13 @@ def format_counts(counts: dict) -> str:
     lines.append(f"skipped: {t['skipped']}")
     for reason, n in counts["skipped"].items():
         lines.append(f"  {n} {reason}")
+    bounded = counts.get("bounded", {})
+    if bounded:
+        lines.append(
+            f"bounded by newer files: {sum(bounded.values())} claims written only "
+            "where a file known on a later day is silent"
+        )
+        lines += [f"  {n} {fact}" for fact, n in bounded.items()]
     tolerated = counts.get("tolerated", {})
     if tolerated:
         lines.append(f"tolerated: {sum(len(w) for w in tolerated.values())}")
