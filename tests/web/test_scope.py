@@ -384,20 +384,28 @@ def test_practice_manager_sees_their_practice_only(
     page = client.get(f"/org/{MEMBER}/", {"as_at": DAY})
     assert page.status_code == 200
     text = main_text(page)
-    # its network and commissioner by name, unlinked; no other member shown
+    # its network linked (read-only, issue 9), its commissioner by name; no
+    # other member shown
     assert f"{demo.DEMO_PCNS[NETWORK]} ({NETWORK})" in text
-    assert linked(page) <= {MEMBER}
+    assert linked(page) <= {MEMBER, NETWORK}
     others = set(queries.members_of(NETWORK, day)) - {MEMBER}
     assert others and not any(code in page.content.decode() for code in others)
     assert "Registered patients" in text
-    for code in (NETWORK, "99Z", OTHER_DEMO_NETWORK, sorted(others)[0]):
+    for code in ("99Z", OTHER_DEMO_NETWORK, sorted(others)[0]):
         assert client.get(f"/org/{code}/").status_code == 403
-    assert client.get(f"/org/{NETWORK}/entitlements/").status_code == 403
-    assert networks_shown(client) == set()
+    # Its network's page and payments, but not its governance.
+    assert client.get(f"/org/{NETWORK}/").status_code == 200
+    assert client.get(f"/org/{NETWORK}/entitlements/").status_code == 200
+    assert client.get(f"/org/{NETWORK}/governance/").status_code == 403
+    assert networks_shown(client) == {NETWORK}
     assert uncovered_shown(client) == set()
     assert search_codes(client, "Z9") == {MEMBER}
     findings = csv_records(client.get("/checks/", {"as_at": DAY, "format": "csv"}))
-    assert all(f["practice_code"] == MEMBER for f in findings)
+    assert findings and all(
+        f["practice_code"] == MEMBER
+        or (f["pcn_code"] == NETWORK and not f["practice_code"])
+        for f in findings
+    )
 
 
 def test_practice_manager_of_a_practice_in_no_network(

@@ -22,6 +22,7 @@ from pcnhub.access.checks import allowed
 from pcnhub.governance.presenters import SMALL_POPULATION
 from pcnhub.rules.checks import APPROVAL, UNKNOWN, Finding
 from pcnhub.web.asat import AsAt
+from pcnhub.web.presenters import optional_url
 
 #: Governance rules whose "not known" finding a form can answer: rule → (the
 #: change's slug, the link's text).
@@ -50,8 +51,9 @@ def _link(href: str, text: str, about: str) -> Markup:
     ).format(href, text, about)
 
 
-def _change(code: str, kind: str, as_at: AsAt, back: str) -> str:
-    return as_at.link(reverse("governance_change", args=[code, kind]), next=back)
+def _change(code: str, kind: str, as_at: AsAt, back: str) -> str | None:
+    path = optional_url("governance_change", code, kind)
+    return as_at.link(path, next=back) if path else None
 
 
 def finding_links(user: Any, as_at: AsAt) -> FindingLink:
@@ -62,31 +64,32 @@ def finding_links(user: Any, as_at: AsAt) -> FindingLink:
         if not code or finding.practice_code:
             return None
         back = as_at.link(reverse("org", args=[code]))
-        if finding.rule == "population.band" and finding.outcome == APPROVAL:
-            if allowed(user, "governance.approve_small_population", code):
-                return _link(
-                    _change(code, SMALL_POPULATION, as_at, back), APPROVE_TEXT, code
-                )
+        kind, text, permission = _action(finding)
+        if not kind or not allowed(user, permission, code):
             return None
-        if (
-            finding.outcome == UNKNOWN
-            and finding.rule in RECORDS
-            and allowed(user, "governance.change_network", code)
-        ):
-            kind, text = RECORDS[finding.rule]
-            return _link(_change(code, kind, as_at, back), text, code)
-        return None
+        href = _change(code, kind, as_at, back)
+        return _link(href, text, code) if href else None
 
     return link
+
+
+def _action(finding: Finding) -> tuple[str, str, str]:
+    """The change that acts on ``finding``, its link's text and its permission."""
+    if finding.rule == "population.band" and finding.outcome == APPROVAL:
+        return SMALL_POPULATION, APPROVE_TEXT, "governance.approve_small_population"
+    if finding.outcome == UNKNOWN and finding.rule in RECORDS:
+        kind, text = RECORDS[finding.rule]
+        return kind, text, "governance.change_network"
+    return "", "", ""
 
 
 def assign_link(user: Any, as_at: AsAt) -> Callable[[str], Markup | None]:
     """For a practice in no network, the link to assign it, for ``user``."""
 
     def link(practice: str) -> Markup | None:
-        if not allowed(user, "workflow.assign_practice", practice):
+        path = optional_url("assign_practice", practice)
+        if not path or not allowed(user, "workflow.assign_practice", practice):
             return None
-        href = as_at.link(reverse("assign_practice", args=[practice]))
-        return _link(href, ASSIGN_TEXT, practice)
+        return _link(as_at.link(path), ASSIGN_TEXT, practice)
 
     return link
