@@ -178,6 +178,7 @@ def test_organisation_for_network_and_practice_roles(login: Login, areas: None) 
         "kind": "commissioner",
         "name": "NHS Wendmoor CCG",
         "visible": False,
+        "inferred": False,
     }
     assert status(director, "/api/register/organisations/99Z") == 403
     assert status(director, f"/api/register/organisations/{MEMBER}") == 200

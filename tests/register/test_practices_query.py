@@ -71,7 +71,7 @@ def test_csv_columns_and_a_row(area: None) -> None:
         ["Z91001"], ListMeasure.REGISTERED, date(2021, 6, 1)
     )
     assert Decimal(member["registered_patients"]) == expected["Z91001"]
-    assert member["commissioner_inferred"] == "false"
+    assert member["commissioner_inferred"] == "False"
     alone = by_code[demo.UNCOVERED_PRACTICE_CODE]
     assert alone["pcn_code"] == ""
     uncovered = {u.practice_code for u in queries.uncovered_on(date(2021, 6, 1))}
@@ -130,7 +130,7 @@ def test_a_practice_left_under_a_merged_commissioner_is_inferred(area: None) -> 
     table = run("--as-at", "2021-06-01", "--commissioner", "99Z", fmt="csv")
     [cells] = [r for r in table if r[0] == code]
     assert cells[1].startswith("'=HYPERLINK")  # the shared writer neutralises it
-    assert cells[-1] == "true"
+    assert cells[-1] == "True"
     before = run("--as-at", "2021-03-01", "--commissioner", "97Z")
     assert code in {r["practice_code"] for r in before}
 

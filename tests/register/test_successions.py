@@ -194,10 +194,10 @@ def test_networks_command_on_2026_06_01(area: None) -> None:
     out = io.StringIO()
     call_command("networks", "--as-at", "2021-06-01", "--commissioner", NEW, stdout=out)
     table = list(csv.DictReader(io.StringIO(out.getvalue())))
-    assert {r["pcn_code"] for r in table if r["commissioner_inferred"] == "true"} == (
+    assert {r["pcn_code"] for r in table if r["commissioner_inferred"] == "True"} == (
         INHERITED
     )
-    assert {r["commissioner_inferred"] for r in table} == {"true", "false"}
+    assert {r["commissioner_inferred"] for r in table} == {"True", "False"}
 
 
 def test_commissioner_user_reaches_the_inherited_networks(

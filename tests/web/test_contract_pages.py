@@ -187,11 +187,13 @@ def test_checks_filter_by_outcome(signed_in: Client, demo_data: None) -> None:
 
 
 def test_checks_for_one_commissioner(signed_in: Client, demo_data: None) -> None:
-    response = signed_in.get("/checks/", {"as_at": DAY, "commissioner": "98Z"})
+    # 98Z merged into 99Z on 2021-04-01: before that it has its own networks.
+    before = "2021-03-01"
+    response = signed_in.get("/checks/", {"as_at": before, "commissioner": "98Z"})
     assert response.status_code == 200
     rows = csv_rows(
         signed_in.get(
-            "/checks/", {"as_at": DAY, "commissioner": "98Z", "format": "csv"}
+            "/checks/", {"as_at": before, "commissioner": "98Z", "format": "csv"}
         )
     )
     assert rows[1:] and {row[2] for row in rows[1:]} == {"98Z"}

@@ -328,6 +328,7 @@ def test_networks_page_and_csv(signed_in: Client, demo_data: None) -> None:
         "practices",
         "registered_population",
         "weighted_population",
+        "commissioner_inferred",
     ]
     assert {row[0] for row in rows[1:]} == set(demo.DEMO_PCNS)
     by_code = {row[0]: row for row in rows[1:]}
@@ -346,6 +347,7 @@ def test_uncovered_page_and_csv(signed_in: Client, demo_data: None) -> None:
         "practice_name",
         "commissioner_code",
         "registered_patients",
+        "commissioner_inferred",
     ]
     assert demo.UNCOVERED_PRACTICE_CODE in {row[0] for row in rows[1:]}
 

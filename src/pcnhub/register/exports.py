@@ -3,7 +3,8 @@
 Every CSV the web pages and commands give is written here, so every cell passes
 :func:`pcnhub.core.spreadsheet.safe_cell`; JSON keeps the values as they are
 (dates as ISO text). ``commissioner_inferred`` says the commissioner was reached
-through a succession (a merger), not named by a file (``true``/``false`` in CSV).
+through a succession (a merger), not named by a file (``True``/``False`` in
+CSV, as Python and spreadsheets write them).
 """
 
 from __future__ import annotations
@@ -59,16 +60,7 @@ PRACTICE_COLUMNS = [
 def write_rows(out: IO[str], rows: Sequence[Any], columns: list[str], fmt: str) -> None:
     """Dataclass rows, their ``columns`` only, as CSV or JSON."""
     records = [{c: _plain(dataclasses.asdict(r)[c]) for c in columns} for r in rows]
-    if fmt != "json":
-        records = [{c: _flag(v) for c, v in record.items()} for record in records]
     write_records(out, records, columns, fmt)
-
-
-def _flag(value: Any) -> Any:
-    """A flag as CSV consumers read it (``true``/``false``)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return value
 
 
 def write_records(
