@@ -146,6 +146,11 @@ class LineOut(Schema):
     amount: str
     payee: str
     paid_to: str
+    #: due, not computed (amount empty, note says what it needs) or arrears
+    status: str
+    #: "yes" when the amount rests on a provisional (unverified) contract figure
+    provisional: str
+    note: str
     trace: dict[str, Any] | None = None
 
 
