@@ -93,6 +93,15 @@ def test_a_split_or_a_loop_is_not_followed() -> None:
     assert Successions({D: []}).closed_on(D) is None
 
 
+def test_a_succession_to_a_closed_commissioner_is_not_followed() -> None:
+    """Files read out of order once suggested 99Z → 97Z on 2022-04-01, a year
+    after 97Z closed into 99Z: 99Z's links stay with 99Z."""
+    later = date(2022, 4, 1)
+    odd = Successions({A: [(ON, B)], B: [(later, A)]})
+    assert odd.resolve(B, date(2013, 4, 1), date(2026, 6, 1)) == Parent(B, B)
+    assert odd.resolve(A, date(2013, 4, 1), date(2026, 6, 1)) == Parent(B, A, ON)
+
+
 # The demo: nothing under 97Z or 98Z after 1 April 2021 --------------------------------
 
 

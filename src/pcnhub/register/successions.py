@@ -9,7 +9,8 @@ file says) is taken as it stands: only links that started before a succession
 are carried over by it.
 
 A commissioner succeeded by several others on one day (a split) has no single
-successor: its links are left as recorded.
+successor, and a commissioner already closed is no successor: links are then
+left as recorded.
 """
 
 from __future__ import annotations
@@ -84,8 +85,17 @@ class Successions:
         for effective, _new in self.after.get(code, []):
             if since < effective <= day:
                 successor = self.successor(code, effective)
-                return None if successor is None else (effective, successor)
+                if successor is None or self._closed_before(successor, effective):
+                    return None
+                return effective, successor
         return None
+
+    def _closed_before(self, code: str, day: date) -> bool:
+        """``code`` had been closed by a succession of its own before ``day``: a
+        succession to it then is not followed (a file read out of order can
+        suggest one)."""
+        closed = self.closed_on(code)
+        return closed is not None and closed < day
 
     def predecessors(self, code: str, day: date) -> set[str]:
         """Every commissioner whose links may pass to ``code`` by ``day``."""
