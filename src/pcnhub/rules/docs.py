@@ -63,7 +63,8 @@ payment.
   year's figure.
 * **As known on a day, and arrears:** a value records when it was published as
   well as when it takes effect, and a later revision replaces it from the same
-  date. Each month is paid on what was known at its end;
+  date (a value with no publication date recorded counts as known from the
+  start). Each month is paid on what was known at its end;
   `pcnhub entitlements --known-on DATE` gives what was due as known on `DATE`.
   When a change published later reaches back to earlier months (the 2024/25
   uplift, set on 26 September 2024 and backdated to 1 April 2024), the
