@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from datetime import date
 from decimal import Decimal
 from io import StringIO
@@ -392,3 +393,19 @@ def test_example_files_in_the_docs_work_with_the_demo(demo_area) -> None:
         )
     )
     assert {r["method"] for r in rows if r["item"] == "arrs_sum"} == {"weighted list"}
+
+
+def test_traces_cite_documents_not_the_references_codes(demo_area) -> None:
+    args = ("entitlements", "--year", "2021/22", "--pcn", "U99001", "--explain")
+    text = run(*args, "--item", "core_pcn_funding")
+    parameter_lines = [line for line in text.splitlines() if "parameter " in line]
+    assert parameter_lines
+    for line in parameter_lines:
+        # "[A18; B4]" is the reference's own shorthand: no commissioner can open it.
+        assert not re.search(r"\[[A-Z]+\d+", line), line
+        assert "Network Contract DES" in line or "(" in line, line
+    data = json.loads(run(*args, "--format", "json"))
+    parameter = data[0]["trace"]["parameters"][0]
+    assert parameter["citations"], parameter
+    assert not re.search(r"\[[A-Z]+\d+", parameter["source"])
+    assert any(c["url"].startswith("https://") for c in parameter["citations"])

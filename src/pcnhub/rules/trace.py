@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from pcnhub.rules.params import Value
+from pcnhub.rules.sources import citations, source_text
 
 
 def number(value: Decimal | int) -> str:
@@ -64,13 +65,13 @@ class Trace:
             published = f", published {v.published}" if v.published else ""
             out.append(
                 f"  parameter {v.parameter} = {v.describe()} from {v.start}"
-                f"{published} — {v.source}"
+                f"{published} — {source_text(v.source)}"
             )
         for v in self.provisional:
             other = f"; {v.conflict}" if v.conflict else ""
             out.append(
                 f"  provisional: {v.parameter} rests on an unverified source "
-                f"({v.source}){other}"
+                f"({source_text(v.source)}){other}"
             )
         if instalment is not None and self.instalments > 1:
             out.append(
@@ -109,7 +110,9 @@ class Trace:
                     "provisional": v.provisional,
                     "not_published": v.not_published,
                     "conflict": v.conflict,
-                    "source": str(v.source),
+                    # Documents a reader can open, not the reference's codes.
+                    "source": source_text(v.source),
+                    "citations": [c.as_dict() for c in citations(v.source)],
                 }
                 for v in self.parameters
             ],
