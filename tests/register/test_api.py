@@ -184,8 +184,12 @@ def test_organisation_for_network_and_practice_roles(login: Login, areas: None) 
     assert status(director, f"/api/register/organisations/{MEMBER}") == 200
     practice = login("practice_manager", MEMBER)
     mine = get(practice, f"/api/register/organisations/{MEMBER}", as_at=DAY)
-    assert [(p["code"], p["visible"]) for p in mine["parents"]][0] == (NETWORK, False)
-    assert status(practice, f"/api/register/organisations/{NETWORK}") == 403
+    # A practice manager reads its own network, read-only (issue 9, item 8) ...
+    assert [(p["code"], p["visible"]) for p in mine["parents"]][0] == (NETWORK, True)
+    assert status(practice, f"/api/register/organisations/{NETWORK}") == 200
+    # ... but no other network, nor the commissioner above it.
+    assert status(practice, "/api/register/organisations/U99002") == 403
+    assert status(practice, "/api/register/organisations/99Z") == 403
 
 
 # Networks and uncovered practices ---------------------------------------------------
@@ -223,7 +227,8 @@ def test_networks_for_network_and_practice_roles(login: Login, areas: None) -> N
     ] == [NETWORK]
     assert status(director, "/api/register/networks", commissioner="99Z") == 403
     practice = login("practice_manager", MEMBER)
-    assert get(practice, "/api/register/networks", as_at=DAY) == []
+    mine = get(practice, "/api/register/networks", as_at=DAY)
+    assert [r["pcn_code"] for r in mine] == [NETWORK]
 
 
 def test_uncovered_json_is_the_cli_and_csv_output(login: Login, areas: None) -> None:
@@ -341,4 +346,5 @@ def test_entitlements_by_scope(login: Login, areas: None) -> None:
     assert status(commissioner, url.format("99Z"), year=YEAR) == 404  # no network
     assert status(commissioner, url.format(NETWORK), year="2040/41") == 422
     practice = login("practice_manager", MEMBER)
-    assert status(practice, url.format(NETWORK), year=YEAR) == 403
+    assert status(practice, url.format(NETWORK), year=YEAR) == 200
+    assert status(practice, url.format("U99002"), year=YEAR) == 403

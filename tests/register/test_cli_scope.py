@@ -83,7 +83,10 @@ def test_networks_as_each_user(areas: None, users: dict[str, str]) -> None:
     assert codes(run("networks", "--as-at", DAY, "--user", users["director"])) == {
         NETWORK
     }
-    assert run("networks", "--as-at", DAY, "--user", users["practice"]) == []
+    # A practice manager reads its own network, read-only (issue 9).
+    assert codes(run("networks", "--as-at", DAY, "--user", users["practice"])) == {
+        NETWORK
+    }
     assert "may not see 99Z" in refused(
         "networks", "--as-at", DAY, "--commissioner", "99Z", "--user", users["director"]
     )
@@ -206,9 +209,10 @@ def test_distribution_as_a_network_user(areas: None, users: dict[str, str]) -> N
         "distribution", "--pcn", "U99002", "--year", YEAR, "--user", users["director"]
     )
     assert "may not see U99002" in message
-    assert "may not see" in refused(
-        "distribution", "--pcn", NETWORK, "--year", YEAR, "--user", users["practice"]
-    )
+    # A practice manager reads its own network's payments, read-only (issue 9).
+    practice = ("--year", YEAR, "--user", users["practice"])
+    assert run("distribution", "--pcn", NETWORK, *practice) == operator
+    assert "may not see U99002" in refused("distribution", "--pcn", "U99002", *practice)
 
 
 # check: takes --user like the others -------------------------------------------------
