@@ -31,6 +31,7 @@ from pcnhub.rules.entitlements import (
     entitlements,
     pot_context,
 )
+from pcnhub.rules.local import LocalVariation, local_entitlements
 from pcnhub.rules.params import Parameters, default_parameters
 from pcnhub.rules.periods import ContractYear
 from pcnhub.rules.snapshot import Network, NetworkFacts
@@ -129,9 +130,11 @@ def run_entitlements(
     edits: Edits | None = None,
     parameters: Parameters | None = None,
     known_on: date | None = None,
+    local: Sequence[LocalVariation] = (),
 ) -> EntitlementRun:
     """Every entitlement line for the chosen networks in ``year``, as the contract
-    parameters were known on ``known_on`` (default: all pcnhub holds).
+    parameters were known on ``known_on`` (default: all pcnhub holds), with each
+    commissioner's ``local`` variations applied to its networks.
 
     National sums are always shared over every network in the register, so a
     network's figure does not depend on which others were asked for.
@@ -145,7 +148,10 @@ def run_entitlements(
     chosen = _select(everyone, pcn, commissioner, register_as_at or year.start)
     known = parameters.known_on(known_on) if known_on else parameters
     context = pot_context(everyone, year, known)
-    lines = entitlements(chosen, year, parameters, context, known_on=known_on)
+    if local:
+        lines = local_entitlements(chosen, year, local, parameters, context, known_on)
+    else:
+        lines = entitlements(chosen, year, parameters, context, known_on=known_on)
     notes = register.notes + _pot_notes(context, len(everyone)) + line_notes(lines)
     if known_on:
         notes.insert(0, f"the contract parameters as known on {known_on}")

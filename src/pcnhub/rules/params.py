@@ -141,6 +141,9 @@ class Value:
     provisional: bool = False
     #: the figure was not found: nothing is computed with it
     not_published: bool = False
+    #: a commissioner's local variation agreement this value comes from
+    #: (see :mod:`pcnhub.rules.local`); empty for national values
+    local: str = ""
 
     def known_on(self, day: dt.date) -> bool:
         return self.published is None or self.published <= day

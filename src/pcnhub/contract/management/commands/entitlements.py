@@ -1,5 +1,5 @@
-"""``pcnhub entitlements [--pcn CODE] --year Y [--known-on DATE] [--explain]
---format csv|json|xlsx``
+"""``pcnhub entitlements [--pcn CODE] --year Y [--known-on DATE] [--local DIR]
+[--explain] --format csv|json|xlsx``
 
 ``--known-on DATE`` works the year out on the contract parameters as they were
 known on that day; a change published later and backdated shows as arrears lines
@@ -13,6 +13,7 @@ country-wide role. Without it, the server operator sees everything.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -23,6 +24,7 @@ from pcnhub.contract.redaction import for_viewer
 from pcnhub.contract.services import NotFound, run_entitlements
 from pcnhub.register.exports import write_records
 from pcnhub.rules.entitlements import ITEMS
+from pcnhub.rules.local import load_variations
 
 
 class Command(BaseCommand):
@@ -54,6 +56,13 @@ class Command(BaseCommand):
             "the CSV table, or a trace with each JSON line",
         )
         cli.add_known_on(parser)
+        parser.add_argument(
+            "--local",
+            type=Path,
+            metavar="DIR",
+            help="apply the local variation agreements (*.yaml) in DIR to their "
+            "commissioners' networks (docs/rules-guide.md)",
+        )
         parser.add_argument("--format", choices=["csv", "json", "xlsx"], default="csv")
         parser.add_argument("--output", help="write to this file instead of stdout")
         cli.add_facts(parser)
@@ -71,6 +80,7 @@ class Command(BaseCommand):
                 options["register_as_at"],
                 cli.edits(options),
                 known_on=options["known_on"],
+                local=load_variations(options["local"]) if options["local"] else (),
             )
         except (NotFound, ValueError) as exc:
             raise CommandError(str(exc)) from None

@@ -1,13 +1,16 @@
-"""``pcnhub rulesdoc [--write [PATH]]``: docs/rules.md from the parameter files."""
+"""``pcnhub rulesdoc [--write [PATH]] [--local DIR]``: docs/rules.md from the
+parameter files, with a section on the local variation agreements in DIR."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from pcnhub.rules.docs import generate
+from pcnhub.rules.local import document, load_variations
+from pcnhub.rules.params import ParameterError
 
 
 class Command(BaseCommand):
@@ -23,8 +26,20 @@ class Command(BaseCommand):
             help="write the document (default path: docs/rules.md)",
         )
 
+        parser.add_argument(
+            "--local",
+            type=Path,
+            metavar="DIR",
+            help="add a section on the local variation agreements (*.yaml) in DIR",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         text = generate()
+        if options["local"]:
+            try:
+                text += document(load_variations(options["local"]))
+            except ParameterError as exc:
+                raise CommandError(str(exc)) from None
         path = options["write"]
         if path is None:
             self.stdout.write(text, ending="")
