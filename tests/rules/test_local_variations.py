@@ -72,17 +72,44 @@ agreement: {document: "An agreement", section: "s1"}
 parameters:
   NAME:
     values:
-      DAY: {value: VALUE, per: year, source: {document: "An agreement", section: "s2"}}
+      DAY: {value: VALUE, source: {document: "An agreement", section: "s2"}}
 """
 
 
 @pytest.mark.parametrize(
     ("name", "day", "value", "message"),
     [
-        ("nope.rate", "2026-05-01", "2.00", "parameters.nope.rate: no national"),
-        ("arrs.national_pot", "2026-05-01", "2.00", "a national sum cannot"),
-        ("network_participation.rate", "2026-04-01", "2.00", "before the agreement"),
-        ("network_participation.rate", "2026-05-01", "-1", "cannot be negative"),
+        (
+            "nope.rate",
+            "2026-05-01",
+            "2.00, per: year",
+            "parameters.nope.rate: no national",
+        ),
+        ("arrs.national_pot", "2026-05-01", "2.00, per: year", "a national sum cannot"),
+        (
+            "network_participation.rate",
+            "2026-04-01",
+            "2.00, per: year",
+            "before the agreement",
+        ),
+        (
+            "network_participation.rate",
+            "2026-05-01",
+            "-1, per: year",
+            "cannot be negative",
+        ),
+        (
+            "network_participation.rate",
+            "2026-05-01",
+            "2.00, per: year, published: 2026-06-04",
+            "values.2026-05-01.published: a local value takes no published date",
+        ),
+        (
+            "core.registered_rate",
+            "2026-05-01",
+            "2.00, per: period",
+            "give a local rate per: year",
+        ),
     ],
 )
 def test_a_bad_variation_names_file_and_key(

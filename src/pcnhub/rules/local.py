@@ -151,6 +151,14 @@ def _parameter(
             raise _fail(path, where, message) from None
         if not revisions:
             raise _fail(path, f"{where}.values.{day}", "a local value cannot be null")
+        if any(v.published for v in revisions):
+            # Before a local value was known the national one held, which the
+            # "as known on" runs cannot say yet: refuse rather than pay nothing.
+            raise _fail(
+                path,
+                f"{where}.values.{day}.published",
+                "a local value takes no published date (it counts from 'from')",
+            )
         if any(v.per == "period" for v in revisions):
             raise _fail(path, f"{where}.values.{day}", "give a local rate per: year")
         end = dates[i + 1] if i + 1 < len(dates) else None
