@@ -180,3 +180,14 @@ def _id(row: dict[str, str]) -> tuple[str, ...]:
 
 def services_networks() -> list[Network]:
     return snapshots.networks_for_year(YEAR).networks
+
+
+def test_known_on_keeps_the_local_value_and_adds_no_arrears() -> None:
+    networks = [network("U99001", "99Z", "Z99001"), network("U98001", "98X", "Z98001")]
+    variation = load_variation(DEMO)
+    now = local_entitlements(networks, YEAR, [variation])
+    then = local_entitlements(networks, YEAR, [variation], known_on=dt.date(2026, 6, 1))
+    assert [(key(x), x.amount, x.note) for x in then] == [
+        (key(x), x.amount, x.note) for x in now
+    ]
+    assert not any(x.status == "arrears" for x in now)
