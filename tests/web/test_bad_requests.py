@@ -279,3 +279,16 @@ def test_a_document_upload_may_hold_nul_bytes(
     )
     assert response.status_code == 302, response.content
     assert GovernanceDocument.objects.filter(network_id="U99001").count() == 1
+
+
+def test_a_malformed_content_length_is_not_a_500(browser: Client) -> None:
+    response = browser.generic(
+        "POST",
+        "/api/applications/",
+        b"",
+        content_type="application/json",
+        CONTENT_LENGTH="abc",
+        headers=token(browser),
+    )
+    assert response.status_code == 400, response.content
+    assert "Content-Length" in detail(response)

@@ -57,9 +57,10 @@ def check_readable(request: HttpRequest) -> None:
     _check_pairs(request.GET.lists(), "query parameter")
     _check_pairs(((k, [v]) for k, v in request.COOKIES.items()), "cookie")
     content_type = request.content_type or ""
+    has_body = _has_body(request)
     if content_type in FORM_TYPES:
         _check_form(request)
-    elif _has_body(request):
+    elif has_body:
         _check_body(request.body, content_type)
 
 
@@ -108,7 +109,14 @@ def _multipart(reason: object) -> str:
 
 
 def _has_body(request: HttpRequest) -> bool:
-    return int(request.META.get("CONTENT_LENGTH") or 0) > 0
+    length = request.META.get("CONTENT_LENGTH") or "0"
+    if not length.isdigit():
+        # Django's own body reading would fail on it with a 500.
+        raise Unreadable(
+            f"The request could not be read: its Content-Length {length[:20]!r} "
+            "is not a number of bytes."
+        )
+    return int(length) > 0
 
 
 def _check_body(body: bytes, content_type: str) -> None:
