@@ -12,7 +12,6 @@ refused; without it, every practice (the server operator has full access).
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -54,10 +53,10 @@ class Command(BaseCommand):
             write_rows(out, rows, PRACTICE_COLUMNS, options["format"])
         unlisted = sum(1 for r in rows if r.list_date is None)
         if unlisted:
-            print(
+            # stderr, so that CSV/JSON on stdout stays clean for pipes.
+            self.stderr.write(
                 f"note: {unlisted} of {len(rows)} practices have no registered list "
-                "on or before that date",
-                file=sys.stderr,
+                "on or before that date"
             )
 
 
