@@ -109,7 +109,7 @@ def _multipart(reason: object) -> str:
 
 
 def _has_body(request: HttpRequest) -> bool:
-    length = request.META.get("CONTENT_LENGTH") or "0"
+    length = str(request.META.get("CONTENT_LENGTH") or "0")
     if not length.isdigit():
         # Django's own body reading would fail on it with a 500.
         raise Unreadable(
