@@ -20,6 +20,11 @@ _YYYYMMDD = re.compile(r"[0-9]{8}")  # ASCII only: str.isdigit also takes "²"
 _FILENAME_DATE = re.compile(r"(?<!\d)(20\d\d)-?(0[1-9]|1[0-2])(?:-?([0-3]\d))?(?!\d)")
 
 
+def long_date(day: date | None) -> str:
+    """NHS.UK style: ``1 June 2021`` (services' messages and pages alike)."""
+    return "" if day is None else f"{day.day} {day:%B %Y}"
+
+
 def parse_yyyymmdd(text: str | None) -> date | None:
     """``"20190701"`` → 2019-07-01; empty → None; anything else raises ValueError."""
     value = (text or "").strip()

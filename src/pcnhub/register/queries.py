@@ -119,7 +119,14 @@ def parent_on(kind: str, child: str, day: date) -> str | None:
 
 
 def network_of(practice: str, day: date) -> str | None:
-    return parent_on(RelationshipKind.PRACTICE_NETWORK, practice, day)
+    return networks_of([practice], day).get(practice)
+
+
+def networks_of(practices: Iterable[str], day: date) -> dict[str, str]:
+    """Each practice's network on ``day``, in one query; practices in none are
+    left out."""
+    found = parents_on(RelationshipKind.PRACTICE_NETWORK, day, practices)
+    return {practice: parent.code for practice, parent in found.items()}
 
 
 def members_of(network: str, day: date) -> list[str]:

@@ -27,6 +27,7 @@ from pcnhub.access.roles import OVERSIGHT_ROLES, Role
 from pcnhub.access.scope import Scope, scope_of
 from pcnhub.contract import marks
 from pcnhub.contract.services import CheckRun, EntitlementRun
+from pcnhub.core.dates import long_date
 from pcnhub.register import queries
 from pcnhub.register.models import (
     ImportRun,
@@ -88,7 +89,7 @@ ONE_DAY = timedelta(days=1)
 
 def fmt_date(day: date | None) -> str:
     """NHS.UK style: ``1 June 2021``."""
-    return "" if day is None else f"{day.day} {day:%B %Y}"
+    return long_date(day)
 
 
 def fmt_patients(value: Decimal | None) -> str:

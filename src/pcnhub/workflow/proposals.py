@@ -132,7 +132,7 @@ def _elsewhere(
 ) -> list[Network]:
     """The other networks the moved practices are in on the day (to check doubles)."""
     ours = {n.code for n in networks}
-    others = {queries.network_of(p, day) for p in practices} - ours - {None}
+    others = set(queries.networks_of(practices, day).values()) - ours
     found = []
     for code in sorted(c for c in others if c):
         network = _existing(code, day)

@@ -28,8 +28,8 @@ from django.core.exceptions import PermissionDenied
 
 from pcnhub.access.roles import Role
 from pcnhub.access.scope import Scope, build_scope, scope_of
+from pcnhub.core.dates import long_date
 from pcnhub.register import queries
-from pcnhub.web.presenters import fmt_date
 from pcnhub.workflow.models import Application, Kind
 
 #: Kinds where a named practice's own manager speaks for it.
@@ -92,10 +92,11 @@ def check(user: Any, target: Target) -> None:
                 "manager, or its commissioner",
                 "network" if network == target.network else "absorbed_network",
             )
+    in_networks = queries.networks_of(target.practices, target.day)
     for practice in target.practices:
-        if not _may_name(scope, practice, target.day):
+        if not (scope.sees(practice) or practice not in in_networks):
             raise NotTheirs(
-                f"{practice} is in another network on {fmt_date(target.day)}: only "
+                f"{practice} is in another network on {long_date(target.day)}: only "
                 "its own practice manager, its network or its commissioner can "
                 "name it in an application",
                 "practices",
@@ -122,7 +123,3 @@ def _speaks_for_network(scope: Scope, target: Target, network: str) -> bool:
         and target.kind in PRACTICE_KINDS
         and bool(own & set(target.practices))
     )
-
-
-def _may_name(scope: Scope, practice: str, day: date) -> bool:
-    return scope.sees(practice) or queries.network_of(practice, day) is None

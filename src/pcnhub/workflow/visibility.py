@@ -34,11 +34,8 @@ def shown_to(
     if scope.oversees(application.commissioner_id):
         return list(findings), 0
     day = application.effective_from
-    proposed = {
-        code
-        for code in application.practice_codes()
-        if queries.network_of(code, day) is None
-    }
+    named = application.practice_codes()
+    proposed = set(named) - set(queries.networks_of(named, day))
 
     def visible(code: str) -> bool:
         return code in ("", NEW) or code in proposed or scope.sees(code)
