@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,46 +13,16 @@ from pcnhub.access.roles import Role
 from pcnhub.access.services import grant
 from pcnhub.audit.services import Actor
 from tests.audit.helpers import entry
+from tests.browser import (  # noqa: F401 - fixtures
+    CHROMIUM_ARGS,
+    PHONE_WIDTH,
+    allow_sync_orm_beside_playwright,
+    assert_accessible,
+    chromium_path,
+)
 from tests.web.conftest import PASSWORD, load_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run"]
-PHONE_WIDTH = 390
-BLOCKING = {"critical", "serious"}
-
-
-@pytest.fixture(autouse=True)
-def allow_sync_orm_beside_playwright() -> Iterator[None]:
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    yield
-    if previous is None:
-        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
-@pytest.fixture
-def chromium_path() -> Path:
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing (apt-get install -y chromium)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return CHROMIUM
-
-
-def assert_accessible(page: Any, axe: Any) -> None:
-    results = axe.run(page)
-    blocking = [
-        f"{v['id']} ({v['impact']}): {v['help']} — "
-        + "; ".join(node["target"][0] for node in v["nodes"][:5])
-        for v in results.response["violations"]
-        if v.get("impact") in BLOCKING
-    ]
-    assert not blocking, f"axe-core on {page.url}:\n" + "\n".join(blocking)
 
 
 def test_trail_page_and_lockout_in_a_browser(

@@ -10,8 +10,7 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 
-from tests.web.conftest import PASSWORD, give_national_role, load_demo
-from tests.web.test_browser import (  # noqa: F401 (fixtures)
+from tests.browser import (  # noqa: F401 (fixtures)
     CHROMIUM_ARGS,
     PHONE_WIDTH,
     allow_sync_orm_beside_playwright,
@@ -19,6 +18,7 @@ from tests.web.test_browser import (  # noqa: F401 (fixtures)
     assert_fits_phone,
     chromium_path,
 )
+from tests.web.conftest import PASSWORD, give_national_role, load_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -5,8 +5,6 @@ Drives Debian's chromium with Playwright, as tests/web/test_browser.py does.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -17,51 +15,26 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from pcnhub.audit.services import Actor
 from pcnhub.governance import services
+from tests.browser import (  # noqa: F401 - fixtures
+    CHROMIUM_ARGS,
+    PHONE_WIDTH,
+    allow_sync_orm_beside_playwright,
+    assert_accessible,
+    assert_fits_phone,
+    chromium_path,
+)
 from tests.governance.samples import MINIMAL_PDF
 from tests.web.conftest import load_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run"]
-PHONE_WIDTH = 390
 NETWORK = "U99001"
-BLOCKING = {"critical", "serious"}
-
-
-@pytest.fixture(autouse=True)
-def allow_sync_orm_beside_playwright() -> Iterator[None]:
-    """Playwright's sync API runs an event loop in this thread; let the ORM run."""
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    yield
-    if previous is None:
-        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
-@pytest.fixture
-def chromium_path() -> Path:
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing: apt-get install -y chromium"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return CHROMIUM
 
 
 def check_page(page: Any, axe: Any) -> None:
     """No serious axe-core violations, and nothing scrolls sideways."""
-    results = axe.run(page)
-    blocking = [
-        f"{v['id']} ({v['impact']}): {v['help']}"
-        for v in results.response["violations"]
-        if v.get("impact") in BLOCKING
-    ]
-    assert not blocking, f"axe-core on {page.url}:\n" + "\n".join(blocking)
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE_WIDTH, f"{page.url} is {width}px wide on a phone"
+    assert_accessible(page, axe)
+    assert_fits_phone(page)
 
 
 def record_governance() -> None:

@@ -7,80 +7,27 @@ screenshots of a network's page for the README (docs/screenshots/).
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
+from tests.browser import (  # noqa: F401 - fixtures
+    CHROMIUM_ARGS,
+    PHONE_WIDTH,
+    allow_sync_orm_beside_playwright,
+    assert_accessible,
+    assert_fits_phone,
+    chromium_path,
+)
 from tests.web.conftest import PASSWORD, give_national_role, load_demo
 
 from pcnhub.register import demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 AS_AT = "2022-01-01"
-#: axe-core impacts that fail the test.
-BLOCKING = {"critical", "serious"}
-PHONE_WIDTH = 390
-
-
-@pytest.fixture(autouse=True)
-def allow_sync_orm_beside_playwright() -> Iterator[None]:
-    """Playwright's sync API runs an event loop in this thread; Django would
-    then refuse the ORM calls the fixtures make (only in this module)."""
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    yield
-    if previous is None:
-        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
-@pytest.fixture
-def chromium_path() -> Path:
-    if not CHROMIUM.exists():
-        message = (
-            f"{CHROMIUM} is missing: install Debian's chromium package "
-            "(apt-get install -y chromium) to run the browser test"
-        )
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return CHROMIUM
-
-
-def assert_accessible(page: Any, axe: Any) -> None:
-    """No critical or serious axe-core violations on the page as it is now.
-
-    No rules are excluded.
-    """
-    results = axe.run(page)
-    blocking = [
-        f"{v['id']} ({v['impact']}): {v['help']} — "
-        + "; ".join(node["target"][0] for node in v["nodes"][:5])
-        for v in results.response["violations"]
-        if v.get("impact") in BLOCKING
-    ]
-    assert not blocking, f"axe-core on {page.url}:\n" + "\n".join(blocking)
-
-
-def assert_fits_phone(page: Any) -> None:
-    """Nothing makes the page scroll sideways on a 390px-wide phone."""
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE_WIDTH, f"{page.url} is {width}px wide on a phone"
 
 
 def test_sign_in_search_practice_then_its_network(

@@ -13,15 +13,19 @@ tests/web/test_browser.py does.
 from __future__ import annotations
 
 import io
-import os
 import zipfile
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.browser import (  # noqa: F401 - fixtures
+    allow_sync_orm_beside_playwright,
+    assert_accessible,
+    browser,
+    chromium_path,
+)
 from tests.web.conftest import load_demo
 
 from pcnhub.audit.services import Actor
@@ -29,61 +33,10 @@ from pcnhub.governance import services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run"]
-BLOCKING = {"critical", "serious"}
 SMALL = "U99004"
 DAY = "2022-01-01"
 REASON = "A natural community over the Keston moors, far from any other network"
 DIRECTOR = "Dr Ada Lovelace"
-
-
-@pytest.fixture(autouse=True)
-def allow_sync_orm_beside_playwright() -> Iterator[None]:
-    """Playwright's sync API runs an event loop in this thread; let the ORM run."""
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    yield
-    if previous is None:
-        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
-@pytest.fixture
-def chromium_path() -> Path:
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing: apt-get install -y chromium"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return CHROMIUM
-
-
-@pytest.fixture
-def browser(chromium_path: Path) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(chromium_path), args=CHROMIUM_ARGS
-        )
-        try:
-            yield launched
-        finally:
-            launched.close()
-
-
-def check_page(page: Any) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    blocking = [
-        f"{v['id']} ({v['impact']}): {v['help']}"
-        for v in results.response["violations"]
-        if v.get("impact") in BLOCKING
-    ]
-    assert not blocking, f"axe-core on {page.url}:\n" + "\n".join(blocking)
 
 
 def sign_in(browser: Any, base: str, user: Any) -> Any:
@@ -109,13 +62,13 @@ def test_a_commissioner_approves_a_small_network_from_its_finding(
     page.goto(f"{live_server.url}/org/{SMALL}/?as_at={DAY}")
     row = population_row(page)
     expect(row).to_contain_text("Needs commissioner approval")
-    check_page(page)
+    assert_accessible(page)
 
     row.get_by_role("link", name="Record the commissioner's approval").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(
         "Approve a population below the minimum"
     )
-    check_page(page)
+    assert_accessible(page)
     page.get_by_label("Why the network is approved below the population minimum").fill(
         REASON
     )
@@ -130,7 +83,7 @@ def test_a_commissioner_approves_a_small_network_from_its_finding(
     expect(
         row.get_by_role("link", name="Record the commissioner's approval")
     ).to_have_count(0)
-    check_page(page)
+    assert_accessible(page)
 
 
 def _download(page: Any, link: str) -> bytes:
@@ -168,7 +121,7 @@ def test_an_evaluator_sees_no_clinical_directors_name(
     for path in pages:
         evaluator.goto(base + path)
         assert DIRECTOR not in evaluator.content(), path
-        check_page(evaluator)
+        assert_accessible(evaluator)
     evaluator.goto(f"{base}/checks/?as_at={DAY}&commissioner=99Z")
     assert "withheld (personal data)" in evaluator.content()
     csv_text = _download(evaluator, "Download these findings as CSV").decode()

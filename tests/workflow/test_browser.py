@@ -17,14 +17,14 @@ import pytest
 from pcnhub.access.demo import DEMO_PASSWORD, create_demo_users
 from pcnhub.audit.services import Actor
 from pcnhub.workflow.models import Application
-from tests.web.conftest import load_demo
-from tests.web.test_browser import (  # noqa: F401 - fixtures
+from tests.browser import (  # noqa: F401 - fixtures
     CHROMIUM_ARGS,
     allow_sync_orm_beside_playwright,
     assert_accessible,
     assert_fits_phone,
     chromium_path,
 )
+from tests.web.conftest import load_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
