@@ -153,6 +153,8 @@ def _population(
         evidence["members_without_list"] = " ".join(missing)
     rule = "population.band"
     if total < minimum.value:
+        # Said in the evidence, so that the workflow need not read the message.
+        evidence["below_minimum"] = "yes"
         reason = network.facts.small_population_reason
         if reason:
             return [
@@ -173,7 +175,6 @@ def _population(
                     network,
                     rule,
                     UNKNOWN,
-                    # Not "below": the workflow rewords findings saying so.
                     f"{number(total)} registered patients counted, short of the "
                     f"{minimum.value:,} minimum, but {', '.join(missing)} "
                     f"{'has' if len(missing) == 1 else 'have'} no list in pcnhub, "

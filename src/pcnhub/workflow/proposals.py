@@ -16,6 +16,7 @@ from pcnhub.rules.changes import leave_notice
 from pcnhub.rules.checks import (
     APPROVAL,
     BREACH,
+    UNKNOWN,
     Finding,
     check_network,
     check_practices_in_one_network,
@@ -174,7 +175,8 @@ def check(application: Application) -> list[Finding]:
 
 def _reword(finding: Finding, network: Network) -> Finding:
     """Population below the band: the applicants' reason is not yet an approval."""
-    if finding.rule != "population.band" or "below" not in finding.message:
+    below = finding.rule == "population.band" and "below_minimum" in finding.evidence
+    if not below or finding.outcome == UNKNOWN:
         return finding
     reason = network.facts.small_population_reason
     if reason:
