@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from datetime import date
 from types import SimpleNamespace
@@ -21,7 +23,7 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 
 from pcnhub.register import queries
-from pcnhub.workflow import services
+from pcnhub.workflow import presenters, services
 from pcnhub.workflow.models import Application, State
 from tests.web.conftest import make_other_area
 from tests.workflow.conftest import APRIL_2022, registration
@@ -247,6 +249,42 @@ def test_checks_shown_to_a_practice_say_nothing_about_a_network_it_is_not_in(
     full = client_for(people.commissioner).get(f"{API}{ref}").json()
     assert full["findings_hidden"] == 0
     assert any(f["pcn_code"] == "U99001" for f in full["preview"])
+
+
+def test_the_worst_check_summary_speaks_only_of_findings_shown(
+    people: SimpleNamespace,
+) -> None:
+    """The one-word summary in the list and CSV must not leak a held-back finding."""
+    practice = client_for(people.practice)
+    body = {
+        "kind": "practice_join",
+        "network": "U99001",
+        "effective_from": "2022-04-01",
+        "practices": [{"code": "Z93030"}],
+    }
+    created = send(practice, "post", API, body).json()
+    ref = created["reference"]
+    submitted = send(practice, "post", f"{API}{ref}/submit", {"version": 1})
+    assert submitted.status_code == 200, submitted.content
+    mine = practice.get(f"{API}{ref}").json()
+    full = client_for(people.commissioner).get(f"{API}{ref}").json()
+    assert mine["findings_hidden"] > 0 and full["findings_hidden"] == 0
+    shown = presenters.worst_outcome(mine["latest_checks"]["findings"])
+    assert mine["worst_check"] == shown
+    assert full["worst_check"] == presenters.worst_outcome(
+        full["latest_checks"]["findings"]
+    )
+    listing = practice.get(API)
+    if listing.status_code == 200:
+        listed = {a["reference"]: a for a in listing.json()}
+        assert listed[ref]["worst_check"] == shown
+    rows = practice.get("/applications/", {"format": "csv"})
+    if rows.status_code == 200:
+        text = rows.content.decode()
+        row = next(
+            r for r in csv.DictReader(io.StringIO(text)) if r["reference"] == ref
+        )
+        assert row["worst_check"] == shown
 
 
 # --- 2. malformed details -------------------------------------------------------------

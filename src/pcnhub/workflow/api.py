@@ -166,8 +166,7 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def summary(application: Application) -> dict[str, Any]:
-    run = services.latest_checks(application)
+def summary(application: Application, user: Any) -> dict[str, Any]:
     return {
         "reference": application.reference,
         "kind": application.kind,
@@ -192,7 +191,7 @@ def summary(application: Application) -> dict[str, Any]:
             }
             for row in application.practices.all()
         ],
-        "worst_check": presenters.worst_outcome(run.findings) if run else "",
+        "worst_check": presenters.worst_check(user, application),
         "waiting_for": presenters.waiting_for(application),
     }
 
@@ -202,7 +201,7 @@ def detail(application: Application, user: Any) -> dict[str, Any]:
     their roles are counted in ``findings_hidden``, not shown)."""
     show_who = user.has_perm("governance.view_personal")
     application = Application.objects.get(pk=application.pk)
-    out = summary(application)
+    out = summary(application, user)
     run = services.latest_checks(application)
     findings, hidden = visibility.shown_to(
         user, application, run.findings if run else []
@@ -280,7 +279,7 @@ def list_applications(request: HttpRequest, state: str = "") -> Any:
     rows = presenters.visible(request.user).order_by("created_at")
     if state:
         rows = rows.filter(state=state)
-    return [summary(a) for a in rows]
+    return [summary(a, request.user) for a in rows]
 
 
 @router.post("/", response={201: dict[str, Any], **ERRORS})

@@ -31,6 +31,7 @@ from pcnhub.web.presenters import (
     tag,
 )
 from pcnhub.workflow import forms as wf_forms
+from pcnhub.workflow import visibility
 from pcnhub.workflow.models import (
     APPROVED_STATES,
     Application,
@@ -158,6 +159,16 @@ def worst_outcome(findings: Iterable[dict[str, Any]]) -> str:
     return min(found, key=seriousness) if found else ""
 
 
+def worst_check(user: Any, application: Application) -> str:
+    """The worst outcome of the findings ``user`` is shown (``visibility``): a
+    finding held back must not speak through the one-word summary either."""
+    run = latest_checks(application)
+    if run is None:
+        return ""
+    shown, _hidden = visibility.shown_to(user, application, run.findings)
+    return worst_outcome(shown)
+
+
 def _list(codes: Sequence[str]) -> str:
     codes = list(codes)
     if len(codes) <= 1:
@@ -193,8 +204,7 @@ def days_waiting(application: Application, today: date) -> int | None:
     return (today - timezone.localtime(since).date()).days
 
 
-def csv_row(application: Application, today: date) -> dict[str, Any]:
-    run = latest_checks(application)
+def csv_row(application: Application, today: date, user: Any) -> dict[str, Any]:
     submitted = getattr(application, "submitted_at", None)
     waited = days_waiting(application, today)
     return {
@@ -209,7 +219,7 @@ def csv_row(application: Application, today: date) -> dict[str, Any]:
             timezone.localtime(submitted).date().isoformat() if submitted else ""
         ),
         "days_waiting": "" if waited is None else waited,
-        "worst_check": worst_outcome(run.findings) if run else "",
+        "worst_check": worst_check(user, application),
         "waiting_for": waiting_for(application),
     }
 

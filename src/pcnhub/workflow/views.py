@@ -97,7 +97,7 @@ def applications(request: HttpRequest) -> HttpResponse:
         ordered = sorted(rows, key=lambda a: a.created_at)
         write_records(
             out,
-            [presenters.csv_row(a, day) for a in ordered],
+            [presenters.csv_row(a, day, request.user) for a in ordered],
             presenters.CSV_COLUMNS,
             "csv",
         )
