@@ -137,6 +137,13 @@ rules.add_perm(
 rules.add_perm(
     "governance.view_documents", ~is_evaluator_only & sees_organisation_fully
 )
+#: Contract inputs (care home beds, IIF achievement, the CAIP assessment): they
+#: set payments, so the overseeing commissioner records them, never the network
+#: itself nor an administrator.
+rules.add_perm(
+    "governance.record_contract_inputs",
+    ~is_evaluator_only & oversees_organisation & ~is_administrator,
+)
 
 #: Applications (formation and change).
 rules.add_perm("workflow.start_application", may_apply)
@@ -185,5 +192,6 @@ NOT_FOR_SUPERUSERS = frozenset(
         "workflow.confirm_membership",
         "workflow.assign_practice",
         "governance.approve_small_population",
+        "governance.record_contract_inputs",
     }
 )
