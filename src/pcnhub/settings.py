@@ -72,6 +72,11 @@ INSTALLED_APPS = [
     "pcnhub.workflow",
     "pcnhub.web",
 ]
+# pcnhub's data commands (pcnhub.cli sets PCNHUB_DATA_COMMAND=1) leave ninja out:
+# only the API docs page needs its templates and static files, and importing it
+# (with pydantic) is a quarter of a command's start-up.
+if os.environ.get("PCNHUB_DATA_COMMAND") == "1":
+    INSTALLED_APPS.remove("ninja")
 
 AUTHENTICATION_BACKENDS = [
     # Login throttling first: a locked-out user is refused before the password.
