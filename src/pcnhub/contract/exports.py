@@ -10,19 +10,19 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import IO, BinaryIO
-
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
+from functools import cache
+from types import SimpleNamespace
+from typing import IO, TYPE_CHECKING, BinaryIO
 
 from pcnhub.core.spreadsheet import safe_cell
 from pcnhub.rules.checks import Finding
 from pcnhub.rules.entitlements import ARREARS, ITEMS, ITEMS_BY_ID, EntitlementLine
 from pcnhub.rules.periods import ContractYear, month_label
 from pcnhub.rules.snapshot import Network
+
+if TYPE_CHECKING:  # openpyxl is imported when a workbook is written, not at start-up
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
 
 FINDING_COLUMNS = [
     "pcn_code",
@@ -48,8 +48,9 @@ LINE_COLUMNS = [
 ]
 SHARE_COLUMNS = ["pcn_code", "practice_code", "month", "item", "amount", "method"]
 MONEY = "#,##0.00"
-BOLD = Font(bold=True)
-TITLE = Font(bold=True, size=14)
+#: cell styles, by name (openpyxl fonts made on first use: see :func:`_xl`)
+BOLD = "bold"
+TITLE = "title"
 
 
 def findings_json(findings: Sequence[Finding]) -> list[dict]:
@@ -92,11 +93,31 @@ def explain(out: IO[str], lines: Sequence[EntitlementLine]) -> None:
 # 150,000 lines, which the normal mode holds in memory cell by cell.
 
 
+@cache
+def _xl() -> SimpleNamespace:
+    """openpyxl, imported on the first workbook (it costs a tenth of a second,
+    so commands that write no workbook do not import it)."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    return SimpleNamespace(
+        Workbook=Workbook,
+        WriteOnlyCell=WriteOnlyCell,
+        ERROR_CODES=ERROR_CODES,
+        ILLEGAL_CHARACTERS_RE=ILLEGAL_CHARACTERS_RE,
+        get_column_letter=get_column_letter,
+        fonts={BOLD: Font(bold=True), TITLE: Font(bold=True, size=14)},
+    )
+
+
 def _text(value: object) -> object:
     """Text safe to open: no formula, no characters a workbook cannot hold."""
     if not isinstance(value, str):
         return value
-    return safe_cell(ILLEGAL_CHARACTERS_RE.sub("\ufffd", value))
+    return safe_cell(_xl().ILLEGAL_CHARACTERS_RE.sub("\ufffd", value))
 
 
 def _sheet_title(text: str, used: set[str]) -> str:
@@ -115,14 +136,15 @@ class _Sheet:
     def __init__(self, book: Workbook, title: str, widths: dict[int, int]) -> None:
         self.sheet = book.create_sheet(title)
         for column, width in widths.items():
-            self.sheet.column_dimensions[get_column_letter(column)].width = width
+            letter = _xl().get_column_letter(column)
+            self.sheet.column_dimensions[letter].width = width
 
-    def cell(self, value: object, font: Font | None = None) -> WriteOnlyCell:
-        cell = WriteOnlyCell(self.sheet, value=_text(value))
+    def cell(self, value: object, font: str = "") -> WriteOnlyCell:
+        cell = _xl().WriteOnlyCell(self.sheet, value=_text(value))
         if isinstance(value, str):
             cell.data_type = "s"  # never a formula or an error value
         if font:
-            cell.font = font
+            cell.font = _xl().fonts[font]
         if isinstance(value, Decimal):
             cell.number_format = MONEY
         return cell
@@ -134,7 +156,7 @@ class _Sheet:
         if isinstance(value, str):
             text = _text(value)
             # openpyxl types '#N/A' and the like as error values.
-            return self.cell(text) if text in ERROR_CODES else text
+            return self.cell(text) if text in _xl().ERROR_CODES else text
         return value
 
     def title(self, *values: object) -> None:
@@ -169,7 +191,7 @@ def write_xlsx(
     and its practices' participation payments), "Not computed" (each item that
     could not be worked out and what it needs), and "Lines", every line.
     """
-    book = Workbook(write_only=True)
+    book = _xl().Workbook(write_only=True)
     months = [month_label(m) for m in year.months]
     by_network: dict[str, list[EntitlementLine]] = defaultdict(list)
     for line in lines:

@@ -33,6 +33,9 @@ class Command(BaseCommand):
         "Audit trail tools. 'verify' checks that no entry was changed or removed; "
         "'checkpoint' prints a signed checkpoint; 'export' writes the trail as CSV."
     )
+    # A data command: Django's system checks (which import every URL and the API)
+    # add nothing here; `pcnhub check --deploy` and runserver still run them.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True)

@@ -27,6 +27,9 @@ class Command(BaseCommand):
         "one row per finding. With --deploy or --system, Django's system checks "
         "instead (pcnhub check --system --help)."
     )
+    # A data command: Django's system checks (which import every URL and the API)
+    # add nothing here; `pcnhub check --deploy` and runserver still run them.
+    requires_system_checks: list[str] = []
 
     def run_from_argv(self, argv: list[str]) -> None:
         if "--deploy" in argv or "--system" in argv:

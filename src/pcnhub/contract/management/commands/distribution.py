@@ -43,6 +43,9 @@ class Command(BaseCommand):
         "Share a network's income between its member practices as its network "
         "agreement's financial schedule says: one row per practice, month and item."
     )
+    # A data command: Django's system checks (which import every URL and the API)
+    # add nothing here; `pcnhub check --deploy` and runserver still run them.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--pcn", required=True)

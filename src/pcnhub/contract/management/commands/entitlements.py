@@ -32,6 +32,9 @@ class Command(BaseCommand):
         "Work out every network's entitlements for a contract year: one row per "
         "network, month and item (and practice, for the participation payment)."
     )
+    # A data command: Django's system checks (which import every URL and the API)
+    # add nothing here; `pcnhub check --deploy` and runserver still run them.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         scope = parser.add_mutually_exclusive_group()

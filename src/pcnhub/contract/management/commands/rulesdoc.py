@@ -15,6 +15,9 @@ from pcnhub.rules.params import ParameterError
 
 class Command(BaseCommand):
     help = "Print the rules document generated from the parameter files, or --write it."
+    # A data command: Django's system checks (which import every URL and the API)
+    # add nothing here; `pcnhub check --deploy` and runserver still run them.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(

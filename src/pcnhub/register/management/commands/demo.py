@@ -13,20 +13,26 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from pcnhub.access.demo import DEMO_PASSWORD, create_demo_users
 from pcnhub.audit.services import Actor
-from pcnhub.register.demo import write_demo_files
 from pcnhub.register.imports import run_import
-from pcnhub.workflow.demo import create_demo_applications
 
 
 class Command(BaseCommand):
     help = "Load the synthetic demo area (idempotent) and the demo user."
+    # A data command: Django's system checks (which import every URL and the API)
+    # add nothing here; `pcnhub check --deploy` and runserver still run them.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--seed", type=int, default=2019)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # Imported here: the demo files include a workbook (openpyxl) and the
+        # applications validate their details (pydantic); --help needs neither.
+        from pcnhub.access.demo import DEMO_PASSWORD, create_demo_users
+        from pcnhub.register.demo import write_demo_files
+        from pcnhub.workflow.demo import create_demo_applications
+
         actor = Actor(system="pcnhub demo")
         with tempfile.TemporaryDirectory(prefix="pcnhub-demo-") as folder:
             for demo_file in write_demo_files(Path(folder), seed=options["seed"]):

@@ -66,6 +66,9 @@ def format_counts(counts: dict) -> str:
 
 class Command(BaseCommand):
     help = "Import an NHS file into the register (all or nothing)."
+    # A data command: Django's system checks (which import every URL and the API)
+    # add nothing here; `pcnhub check --deploy` and runserver still run them.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", choices=sorted(IMPORTERS), help="the file's format")

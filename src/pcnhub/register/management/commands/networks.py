@@ -21,6 +21,9 @@ from pcnhub.register.queries import networks_on
 
 class Command(BaseCommand):
     help = "List the networks open on a date with their members and populations."
+    # A data command: Django's system checks (which import every URL and the API)
+    # add nothing here; `pcnhub check --deploy` and runserver still run them.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--as-at", type=parse_iso, required=True)

@@ -27,6 +27,9 @@ from pcnhub.register.models import OrganisationKind
 
 class Command(BaseCommand):
     help = "List practices on a date with their network, commissioner and lists."
+    # A data command: Django's system checks (which import every URL and the API)
+    # add nothing here; `pcnhub check --deploy` and runserver still run them.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--as-at", type=parse_iso, required=True)

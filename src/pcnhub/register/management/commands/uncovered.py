@@ -20,6 +20,9 @@ from pcnhub.register.queries import uncovered_on
 
 class Command(BaseCommand):
     help = "List open GP practices that are in no network on a date."
+    # A data command: Django's system checks (which import every URL and the API)
+    # add nothing here; `pcnhub check --deploy` and runserver still run them.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--as-at", type=parse_iso, required=True)
