@@ -11,12 +11,21 @@ from datetime import timedelta
 from pcnhub.rules.entitlements import ARREARS, DUE, ITEMS, EntitlementLine
 from pcnhub.rules.periods import month_label
 
-#: Where a network's missing inputs are recorded (no page takes them yet).
+#: Where a network's missing inputs are recorded: the governance page's
+#: contract inputs, or a network facts file, which overrides them.
 FACTS_HELP = (
-    "recorded in a network facts file (pcnhub entitlements --facts; see "
-    "docs/data-formats.md)"
+    "recorded by the commissioner on the network's governance page (Contract "
+    "inputs), or given in a network facts file (pcnhub entitlements --facts; "
+    "see docs/data-formats.md)"
 )
 NEEDS_FACTS = ("beds", "IIF achievement", "CAIP assessment")
+#: The items whose missing input the contract inputs page records, and the words
+#: of the link to it.
+RECORDS = {
+    "care_home_premium": "Record the care home beds",
+    "investment_and_impact_fund": "Record the IIF achievement",
+    "capacity_and_access_improvement": "Record the CAIP assessment",
+}
 
 
 @dataclass(frozen=True)
@@ -26,6 +35,8 @@ class NotComputed:
     months: str
     reason: str
     how: str
+    #: The link's words for a viewer who may record the input ("" for none).
+    record: str = ""
 
 
 def due(lines: Sequence[EntitlementLine]) -> list[EntitlementLine]:
@@ -61,5 +72,6 @@ def not_computed(lines: Sequence[EntitlementLine]) -> list[NotComputed]:
             f"{month_label(line.trace.period_end - timedelta(days=1))}",
             line.note,
             how,
+            RECORDS.get(line.item, "") if how else "",
         )
     return list(out.values())

@@ -18,10 +18,10 @@ from django.urls import reverse
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
-from pcnhub.access.checks import require
+from pcnhub.access.checks import allowed, require
 from pcnhub.audit.services import Actor
 from pcnhub.core.codes import normalise
-from pcnhub.governance import services
+from pcnhub.governance import contract_inputs, services
 from pcnhub.governance.models import (
     ClinicalDirectorAppointment,
     GovernanceDocument,
@@ -78,6 +78,21 @@ class OperatingModelIn(Change):
         "super_practice or community_trust_employer"
     )
     contract_holder: str
+
+
+class ContractInputsIn(Change):
+    care_home_beds: int | None = Field(
+        None, description="Beds in the network's aligned care homes (whole, from 0)"
+    )
+    iif_points: Decimal | None = Field(
+        None, description="IIF points achieved in the contract year of start (from 0)"
+    )
+    iif_prevalence_factor: Decimal | None = Field(
+        None, description="IIF prevalence factor, above 0 (empty: 1)"
+    )
+    caip_share: Decimal | None = Field(
+        None, description="The commissioner's CAIP assessment: share achieved, 0 to 1"
+    )
 
 
 def _network(request: HttpRequest, code: str, permission: str) -> str:
@@ -279,5 +294,52 @@ def operating_model(
         start=body.start,
         reason=body.reason,
         application_ref=body.application_ref,
+    )
+    return Status(201, _plain(made, _personal(request, code)))
+
+
+@router.get("/{code}/contract-inputs", summary="A network's contract inputs")
+def contract_inputs_of(
+    request: HttpRequest, code: str, as_at: date | None = None
+) -> Json:
+    """The inputs holding on ``as_at`` (today if not given), and every record."""
+    code = _network(request, code, "governance.view_network")
+    day = as_at or today()
+    personal = _personal(request, code)
+    return {
+        "network": code,
+        "as_at": day,
+        "personal_data_withheld": not personal,
+        "may_record": allowed(request.user, "governance.record_contract_inputs", code),
+        "current": _plain(contract_inputs.inputs_on(code, day), personal),
+        "history": [
+            _plain(item, personal) for item in contract_inputs.inputs_history(code)
+        ],
+    }
+
+
+@router.post(
+    "/{code}/contract-inputs",
+    response={201: Json},
+    summary="Record a network's contract inputs (care home beds, IIF, CAIP)",
+)
+def record_contract_inputs(
+    request: HttpRequest, code: str, body: ContractInputsIn
+) -> Status[Json]:
+    """Replace the current record from ``start``; an input left out is not known.
+
+    Only the overseeing commissioner may (``governance.record_contract_inputs``).
+    """
+    code = _network(request, code, "governance.record_contract_inputs")
+    made = contract_inputs.record_contract_inputs(
+        _actor(request),
+        code,
+        start=body.start,
+        reason=body.reason,
+        application_ref=body.application_ref,
+        care_home_beds=body.care_home_beds,
+        iif_points=body.iif_points,
+        iif_prevalence_factor=body.iif_prevalence_factor,
+        caip_share=body.caip_share,
     )
     return Status(201, _plain(made, _personal(request, code)))

@@ -243,3 +243,48 @@ class DocumentForm(ChangeForm):
         if upload is not None and upload.size > MAX_DOCUMENT_BYTES:
             raise ValidationError("The file must be 10 MB or smaller")
         return upload
+
+
+def _input(label: str, hint: str) -> forms.CharField:
+    """A number the service checks (``parse_decimal``); empty means not known."""
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=30,
+        help_text=hint,
+        error_messages={"max_length": f"{label} must be 30 characters or fewer"},
+    )
+
+
+class ContractInputsForm(ChangeForm):
+    """The inputs an entitlement needs; each optional, empty meaning not known."""
+
+    numbers = ("care_home_beds", "iif_points", "iif_prevalence_factor", "caip_share")
+    care_home_beds = _input(
+        "Care home beds (optional)",
+        "The beds in the network's aligned care homes, a whole number, for "
+        "example 120. Care Home Premium is paid per bed. Beds hold until replaced.",
+    )
+    iif_points = _input(
+        "IIF points achieved (optional)",
+        "The Investment and Impact Fund points the network achieved in the "
+        "contract year the record starts in, for example 150.5.",
+    )
+    iif_prevalence_factor = _input(
+        "IIF prevalence factor (optional)",
+        "Above 0, for example 1.05; left empty, the IIF uses 1.",
+    )
+    caip_share = _input(
+        "CAIP share achieved (optional)",
+        "Your assessment of the Capacity and Access Improvement Payment: the "
+        "share achieved, from 0 to 1, for example 0.75.",
+    )
+    start = _date(
+        "Holds from",
+        "the date these inputs hold from",
+        hint="To count for a contract year they must hold on its first day, "
+        "1 April (or on 1 March for a network formed during the year). IIF "
+        "achievement and the CAIP share count only in the contract year this "
+        "date is in. It cannot be before the record it replaces starts.",
+    )
+    reason = _reason()

@@ -334,3 +334,87 @@ class SmallPopulationApproval(GovernanceRecord):
 
     def __str__(self) -> str:
         return f"{self.network_id} small population approval from {self.valid_from}"
+
+
+#: Contract inputs: the most a field holds (far beyond any real network).
+BEDS_MAX = 100_000
+IIF_POINTS_MAX = Decimal("99999.99")
+PREVALENCE_MAX = Decimal("9999.9999")
+
+
+class ContractInputs(GovernanceRecord):
+    """What the entitlements need that no national file holds.
+
+    Care home beds (Care Home Premium), IIF achievement (points and prevalence
+    factor) and the commissioner's CAIP assessment (the share achieved, 0 to 1).
+    Each is optional: empty means not known, and the item stays "not computed".
+    One record holds at a time: a new one closes the last, which stays in the
+    history. Beds hold until replaced; IIF achievement and the CAIP assessment
+    are for one contract year, so they count only in the contract year the
+    record starts in (:meth:`facts`).
+    """
+
+    care_home_beds = models.PositiveIntegerField(null=True, blank=True)
+    iif_points = models.DecimalField(
+        max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    iif_prevalence_factor = models.DecimalField(
+        max_digits=8, decimal_places=4, null=True, blank=True
+    )
+    caip_share = models.DecimalField(
+        max_digits=5, decimal_places=4, null=True, blank=True
+    )
+
+    #: The inputs, in the order pages and the API show them.
+    INPUTS = ("care_home_beds", "iif_points", "iif_prevalence_factor", "caip_share")
+
+    class Meta:
+        ordering = ["network", "valid_from", "id"]
+        indexes = _indexes("inputs")
+        verbose_name_plural = "contract inputs"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(care_home_beds__isnull=True)
+                | models.Q(care_home_beds__gte=0, care_home_beds__lte=BEDS_MAX),
+                name="gov_inputs_beds_in_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(iif_points__isnull=True)
+                | models.Q(iif_points__gte=0),
+                name="gov_inputs_points_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(iif_prevalence_factor__isnull=True)
+                | models.Q(iif_prevalence_factor__gt=0),
+                name="gov_inputs_prevalence_positive",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(caip_share__isnull=True)
+                | models.Q(caip_share__gte=0, caip_share__lte=1),
+                name="gov_inputs_caip_share_0_to_1",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.network_id} contract inputs from {self.valid_from}"
+
+    def facts(self, day: Any) -> dict[str, Any]:
+        """The rules' facts this record gives on ``day`` (one it holds on).
+
+        Beds always; the IIF achievement and the CAIP assessment only when
+        ``day`` is in the contract year (1 April to 31 March) the record
+        starts in, so that one year's achievement is never paid again the next.
+        """
+        found: dict[str, Any] = {}
+        if self.care_home_beds is not None:
+            found["care_home_beds"] = self.care_home_beds
+        if contract_year_of(day) == contract_year_of(self.valid_from):
+            for name in self.INPUTS[1:]:
+                if getattr(self, name) is not None:
+                    found[name] = getattr(self, name)
+        return found
+
+
+def contract_year_of(day: Any) -> int:
+    """The first calendar year of the contract year ``day`` falls in."""
+    return day.year if day.month >= 4 else day.year - 1

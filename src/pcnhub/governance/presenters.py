@@ -20,6 +20,7 @@ from pcnhub.governance.forms import ChangeForm
 from pcnhub.governance.models import (
     AgreementStatus,
     ClinicalDirectorAppointment,
+    ContractInputs,
     DataSharingAgreement,
     DocumentKind,
     GovernanceDocument,
@@ -61,6 +62,8 @@ class Access:
     change: bool
     #: May record the commissioner's approval of a small network.
     approve_small: bool = False
+    #: May record the contract inputs (beds, IIF achievement, CAIP assessment).
+    contract_inputs: bool = False
 
 
 def _row(key: str, value: str | Markup) -> Row:
@@ -239,6 +242,8 @@ def summary(entry: HistoryEntry, access: Access) -> str:
         return f"{MODEL_LABELS[item.model]}; contract held by {item.contract_holder}"
     if isinstance(item, SmallPopulationApproval):
         return f"Approved below the population minimum: {item.approval_reason}"
+    if isinstance(item, ContractInputs):
+        return inputs_summary(item)
     if isinstance(item, GovernanceDocument):
         superseded = " (superseded)" if item.superseded else ""
         return f"{DOCUMENT_LABELS[item.kind]}: {item.title}{superseded}"
@@ -316,16 +321,16 @@ CHANGE_LINKS: tuple[tuple[str, str], ...] = (
 
 
 def change_links(code: str, as_at: AsAt, access: Access) -> list[dict[str, str]]:
-    if not access.change:
-        return []
-    links = [
-        {
-            "text": text,
-            "href": as_at.link(reverse("governance_change", args=[code, kind])),
-        }
-        for kind, text in CHANGE_LINKS
-    ]
-    if access.approve_small:
+    links = []
+    if access.change:
+        links += [
+            {
+                "text": text,
+                "href": as_at.link(reverse("governance_change", args=[code, kind])),
+            }
+            for kind, text in CHANGE_LINKS
+        ]
+    if access.change and access.approve_small:
         links.append(
             {
                 "text": "Approve a population below the minimum",
@@ -334,7 +339,14 @@ def change_links(code: str, as_at: AsAt, access: Access) -> list[dict[str, str]]
                 ),
             }
         )
-    if access.documents:
+    if access.contract_inputs:
+        links.append(
+            {
+                "text": "Record contract inputs (care home beds, IIF, CAIP)",
+                "href": as_at.link(reverse("governance_contract_inputs", args=[code])),
+            }
+        )
+    if access.change and access.documents:
         links.append(
             {
                 "text": "Upload a document",
@@ -349,6 +361,7 @@ def page(
     entries: Sequence[HistoryEntry],
     access: Access,
     as_at: AsAt,
+    inputs: ContractInputs | None = None,
 ) -> dict[str, Any]:
     """The context of the governance page (beyond the frame)."""
     code = governance.network
@@ -375,7 +388,92 @@ def page(
         else None,
         "history": history_table(entries, access),
         "change_links": change_links(code, as_at, access),
+        "inputs_rows": inputs_rows(inputs) if inputs else [],
+        "inputs_url": as_at.link(reverse("governance_contract_inputs", args=[code])),
     }
+
+
+# Contract inputs ------------------------------------------------------------------
+
+#: How each input is shown, and what an empty one says.
+INPUT_LABELS = {
+    "care_home_beds": "Care home beds",
+    "iif_points": "IIF points achieved",
+    "iif_prevalence_factor": "IIF prevalence factor",
+    "caip_share": "CAIP share achieved",
+}
+NOT_KNOWN = "Not known"
+
+
+def _input_text(record: ContractInputs, name: str) -> str:
+    value = getattr(record, name)
+    if value is None:
+        return NOT_KNOWN
+    return f"{value:,}" if name == "care_home_beds" else str(value.normalize())
+
+
+def inputs_summary(record: ContractInputs) -> str:
+    """The values in one line, for history tables."""
+    return "; ".join(
+        f"{INPUT_LABELS[name].lower().replace('iif', 'IIF').replace('caip', 'CAIP')}"
+        f" {_input_text(record, name).lower()}"
+        for name in ContractInputs.INPUTS
+    )
+
+
+def inputs_rows(record: ContractInputs) -> list[Row]:
+    return [
+        *(
+            _row(INPUT_LABELS[name], _input_text(record, name))
+            for name in ContractInputs.INPUTS
+        ),
+        _row("Holds", period_text(record.valid_from, record.valid_to)),
+    ]
+
+
+def inputs_history_table(records: Sequence[ContractInputs], access: Access) -> Table:
+    """Every contract inputs record, newest first."""
+    return {
+        "caption": "Every contract inputs record, newest first",
+        "responsive": True,
+        "head": [
+            {"text": "Recorded"},
+            *({"text": INPUT_LABELS[name]} for name in ContractInputs.INPUTS),
+            {"text": "Held"},
+            {"text": "By"},
+            {"text": "Why"},
+        ],
+        "rows": [
+            [
+                fmt_when(r.recorded_at),
+                *(
+                    {
+                        "text": _input_text(r, name),
+                        "format": "numeric" if getattr(r, name) is not None else "",
+                    }
+                    for name in ContractInputs.INPUTS
+                ),
+                {"html": Markup("{}").format(_held(_entry(r)))},
+                who(r.recorded_by_label, access),
+                Markup("{}").format(r.reason or "No reason given"),
+            ]
+            for r in records
+        ],
+    }
+
+
+def _entry(record: ContractInputs) -> HistoryEntry:
+    return HistoryEntry(
+        kind="contract_inputs",
+        kind_label="Contract inputs",
+        item=record,
+        recorded_at=record.recorded_at,
+        recorded_by=record.recorded_by_label,
+        reason=record.reason,
+        application_ref=record.application_ref,
+        valid_from=record.valid_from,
+        valid_to=record.valid_to,
+    )
 
 
 # Forms --------------------------------------------------------------------------
@@ -486,7 +584,9 @@ def form_fields(form: ChangeForm) -> list[dict[str, Any]]:
             }
             if isinstance(field, forms.DateField):
                 params |= {"type": "date", "classes": "nhsuk-input--width-10"}
-            elif isinstance(field, forms.DecimalField):
+            elif isinstance(field, forms.DecimalField) or name in getattr(
+                form, "numbers", ()
+            ):
                 params |= {
                     "inputmode": "decimal",
                     "classes": "nhsuk-input--width-4",

@@ -39,6 +39,7 @@ from pcnhub.governance.models import (
     WTE_MAX,
     AgreementStatus,
     ClinicalDirectorAppointment,
+    ContractInputs,
     DataSharingAgreement,
     DocumentKind,
     GovernanceDocument,
@@ -219,6 +220,8 @@ def describe(item: GovernanceRecord | GovernanceDocument) -> dict[str, Any]:
         values |= {"model": item.model, "contract_holder": item.contract_holder}
     elif isinstance(item, SmallPopulationApproval):
         values |= {"approval_reason": item.approval_reason}
+    elif isinstance(item, ContractInputs):
+        values |= {f: getattr(item, f) for f in ContractInputs.INPUTS}
     return values | {
         "valid_from": item.valid_from,
         "valid_to": item.valid_to,
@@ -1072,6 +1075,8 @@ def facts_on(networks: Iterable[str], day: date) -> dict[str, NetworkFacts]:
         values[dsa.network_id]["data_sharing"] = dsa.status == AgreementStatus.SIGNED
     for payee in held(NominatedPayee):
         values[payee.network_id]["nominated_payee"] = payee_fact(payee)
+    for inputs in held(ContractInputs):  # see pcnhub.governance.contract_inputs
+        values[inputs.network_id] |= inputs.facts(day)
     directors: dict[str, list[str]] = defaultdict(list)
     for appointment in held(ClinicalDirectorAppointment):
         directors[appointment.network_id].append(appointment.name)

@@ -18,6 +18,11 @@ urlpatterns = [
         name="governance_document",
     ),
     path(
+        "org/<str:code>/governance/contract-inputs/",
+        views.inputs,
+        name="governance_contract_inputs",
+    ),
+    path(
         "org/<str:code>/governance/clinical-director/<int:pk>/end/",
         views.end_director,
         name="governance_cd_end",

@@ -8,6 +8,7 @@ form, and call :mod:`pcnhub.governance.services`; they hold no rules of their ow
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -20,10 +21,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from pcnhub.access.checks import allowed, require
 from pcnhub.audit.services import Actor
 from pcnhub.core.codes import normalise
-from pcnhub.governance import services
+from pcnhub.governance import contract_inputs, services
 from pcnhub.governance.forms import (
     ChangeForm,
     ClinicalDirectorForm,
+    ContractInputsForm,
     DataSharingForm,
     DocumentForm,
     EndClinicalDirectorForm,
@@ -33,7 +35,13 @@ from pcnhub.governance.forms import (
     SmallPopulationForm,
 )
 from pcnhub.governance.models import ClinicalDirectorAppointment, GovernanceDocument
-from pcnhub.governance.presenters import Access, form_fields, page
+from pcnhub.governance.presenters import (
+    Access,
+    form_fields,
+    inputs_history_table,
+    inputs_rows,
+    page,
+)
 from pcnhub.register import queries
 from pcnhub.register.models import Organisation, OrganisationKind
 from pcnhub.web import presenters as web
@@ -70,6 +78,7 @@ def _access(request: HttpRequest, code: str) -> Access:
         documents=user.has_perm("governance.view_documents", code),
         change=user.has_perm("governance.change_network", code),
         approve_small=allowed(user, "governance.approve_small_population", code),
+        contract_inputs=allowed(user, "governance.record_contract_inputs", code),
     )
 
 
@@ -100,6 +109,7 @@ def governance(request: HttpRequest, code: str) -> HttpResponse:
         services.history(org.code),
         access,
         as_at,
+        contract_inputs.inputs_on(org.code, as_at.day),
     )
     name = _name(org.code, as_at)
     context |= {
@@ -390,3 +400,65 @@ def document(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# Contract inputs ----------------------------------------------------------------
+
+
+def _start(request: HttpRequest) -> str:
+    """A first value for "Holds from" given by the link (``?start=2021-04-01``)."""
+    text = request.GET.get("start", "")
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        return ""
+
+
+def inputs(request: HttpRequest, code: str) -> HttpResponse:
+    """The contract inputs on the page's date and their history; the form to
+    record new ones for those who may (GET: the page; POST: record them)."""
+    as_at = as_at_from(request)
+    org = _network(request, code, "governance.view_network")
+    may_record = allowed(request.user, "governance.record_contract_inputs", org.code)
+    form: ContractInputsForm | None = None
+    if request.method == "POST":
+        require(request.user, "governance.record_contract_inputs", org.code)
+        form = ContractInputsForm(request.POST)
+        data = form.cleaned_data if form.is_valid() else None
+        if data is not None and _attempt(
+            form,
+            lambda: contract_inputs.record_contract_inputs(
+                Actor(user=request.user),
+                org.code,
+                start=data["start"],
+                reason=data["reason"],
+                **{name: data[name] for name in contract_inputs.FIELDS},
+            ),
+        ):
+            messages.success(request, "Contract inputs recorded")
+            return redirect(_next(request) or request.get_full_path())
+    elif may_record:
+        current = contract_inputs.current(org.code)
+        # Beds hold until replaced, so they are offered again; a year's IIF
+        # achievement and CAIP assessment are entered afresh.
+        initial = {"start": _start(request)}
+        if current is not None and current.care_home_beds is not None:
+            initial["care_home_beds"] = str(current.care_home_beds)
+        form = ContractInputsForm(initial=initial)
+    access = _access(request, org.code)
+    held = contract_inputs.inputs_on(org.code, as_at.day)
+    context = {
+        "code": org.code,
+        "name": _name(org.code, as_at),
+        "rows": inputs_rows(held) if held else [],
+        "history": inputs_history_table(
+            contract_inputs.inputs_history(org.code), access
+        ),
+        "form_errors": web.form_errors(form) if form is not None else [],
+        "fields": form_fields(form) if form is not None else [],
+        "may_record": may_record,
+        "back_url": _back(org.code, as_at),
+        "notices": [str(m) for m in messages.get_messages(request)],
+    }
+    status = 400 if form is not None and form.is_bound and form.errors else None
+    return _render(request, "governance/contract_inputs.html", as_at, context, status)
