@@ -178,6 +178,9 @@ ROUTES: dict[str, tuple[tuple[str, ...], list[str], Rule]] = {
         not_evaluator(change_governance),
     ),
     "governance_document": (("GET",), NETWORKS, not_evaluator(sees)),
+    "governance_contract_inputs": (("GET",), NETWORKS, sees),
+    # Contract inputs set payments: the overseeing commissioner, never an admin.
+    "governance_contract_inputs_record": (("GET", "POST"), NETWORKS, may_assign),
     "org_audit": (("GET",), CODES, not_evaluator(sees)),
     "audit": (("GET",), [""], not_evaluator(any_role)),
     "assign_practice": (("GET", "POST"), ["Z93030", "Z88002"], may_assign),
@@ -215,6 +218,8 @@ ROUTES: dict[str, tuple[tuple[str, ...], list[str], Rule]] = {
     "api:network_agreement": (("POST",), NETWORKS, not_evaluator(change_governance)),
     "api:data_sharing": (("POST",), NETWORKS, not_evaluator(change_governance)),
     "api:operating_model": (("POST",), NETWORKS, not_evaluator(change_governance)),
+    "api:contract_inputs_of": (("GET",), NETWORKS, sees),
+    "api:record_contract_inputs": (("POST",), NETWORKS, may_assign),
     "api:list_entries": (("GET",), [""], not_evaluator(any_role)),
     "api:verify_chain": (("GET",), [""], lambda u, _: u in {"national"} | ADMINS),
     "api:withdraw_application": (("POST",), APPS, may_change),
