@@ -36,6 +36,7 @@ NETWORK = "U99001"
 ACTOR = Actor(system="governance-tests")
 YEAR = ContractYear.parse("2024/25")
 PAGE = reverse("governance_contract_inputs", args=[NETWORK])
+RECORD = reverse("governance_contract_inputs_record", args=[NETWORK])
 API = f"/api/governance/{NETWORK}/contract-inputs"
 
 
@@ -232,8 +233,9 @@ def test_the_commissioner_records_on_the_page(demo_data, client_for) -> None:
     page = client.get(PAGE)
     assert page.status_code == 200
     assert 'name="care_home_beds"' in page.content.decode()
+    assert f'action="{RECORD}"' in page.content.decode()
     response = client.post(
-        PAGE,
+        RECORD,
         {"care_home_beds": "120", "start": "2024-04-01", "reason": "from the list"},
     )
     assert response.status_code == 302
@@ -251,7 +253,7 @@ def test_the_form_shows_every_field_error_and_writes_nothing(
     client = client_for("commissioner", "99Z")
     before = AuditEntry.objects.count()
     response = client.post(
-        PAGE,
+        RECORD,
         {"care_home_beds": "-4", "caip_share": "3", "start": "", "reason": "x"},
     )
     assert response.status_code == 400
@@ -259,7 +261,7 @@ def test_the_form_shows_every_field_error_and_writes_nothing(
     assert "There is a problem" in text
     assert "Enter the date these inputs hold from" in text
     response = client.post(
-        PAGE,
+        RECORD,
         {"care_home_beds": "-4", "caip_share": "3", "start": "2024-04-01"}
         | {"reason": "x"},
     )
@@ -290,7 +292,7 @@ def test_others_may_not_record(
     client = client_for(role, organisation)
     before = AuditEntry.objects.count()
     body = {"care_home_beds": "5", "start": "2024-04-01", "reason": "x"}
-    assert client.post(PAGE, body).status_code == 403
+    assert client.post(RECORD, body).status_code == 403
     api = client.post(
         API, json.dumps(body), content_type="application/json"
     ).status_code
@@ -308,6 +310,9 @@ def test_the_network_reads_its_inputs_but_gets_no_form(demo_data, client_for) ->
     assert "Care home beds 75" in text
     assert "The network’s overseeing commissioner records these inputs" in text
     assert 'name="care_home_beds"' not in response.content.decode()
+    # The page itself takes no changes, from anyone.
+    assert client.post(PAGE, {"care_home_beds": "5"}).status_code == 405
+    assert not ContractInputs.objects.filter(care_home_beds=5).exists()
 
 
 def test_the_governance_page_links_to_the_inputs(demo_data, client_for) -> None:
@@ -381,7 +386,7 @@ def test_the_not_computed_line_links_for_the_commissioner(
     demo_data, client_for
 ) -> None:
     html = entitlements_page(client_for("commissioner", "99Z"))
-    assert f'href="{PAGE}?start=2024-04-01&amp;next=' in html
+    assert f'href="{RECORD}?start=2024-04-01&amp;next=' in html
     text = re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
     for words in (
         "Record the care home beds",
@@ -418,7 +423,7 @@ def test_following_the_link_records_and_returns_to_the_payments(
 ) -> None:
     client = client_for("commissioner", "99Z")
     html = entitlements_page(client)
-    link = unescape(re.search(rf'href="({re.escape(PAGE)}[^"]*)"', html).group(1))
+    link = unescape(re.search(rf'href="({re.escape(RECORD)}[^"]*)"', html).group(1))
     form = client.get(link).content.decode()
     assert 'value="2024-04-01"' in form  # the year's first day, offered
     response = client.post(

@@ -23,6 +23,11 @@ urlpatterns = [
         name="governance_contract_inputs",
     ),
     path(
+        "org/<str:code>/governance/contract-inputs/record/",
+        views.inputs_record,
+        name="governance_contract_inputs_record",
+    ),
+    path(
         "org/<str:code>/governance/clinical-director/<int:pk>/end/",
         views.end_director,
         name="governance_cd_end",

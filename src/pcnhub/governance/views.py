@@ -17,6 +17,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_safe
 
 from pcnhub.access.checks import allowed, require
 from pcnhub.audit.services import Actor
@@ -414,15 +415,29 @@ def _start(request: HttpRequest) -> str:
         return ""
 
 
+@require_safe
 def inputs(request: HttpRequest, code: str) -> HttpResponse:
-    """The contract inputs on the page's date and their history; the form to
-    record new ones for those who may (GET: the page; POST: record them)."""
+    """The contract inputs on the page's date and their history, with the form
+    for those who may record them (it posts to :func:`inputs_record`)."""
+    return _inputs_page(request, code, recording=False)
+
+
+def inputs_record(request: HttpRequest, code: str) -> HttpResponse:
+    """Record contract inputs (GET: the page with the form; POST: record them).
+
+    Only the overseeing commissioner (``governance.record_contract_inputs``).
+    """
+    return _inputs_page(request, code, recording=True)
+
+
+def _inputs_page(request: HttpRequest, code: str, recording: bool) -> HttpResponse:
     as_at = as_at_from(request)
     org = _network(request, code, "governance.view_network")
+    if recording:
+        require(request.user, "governance.record_contract_inputs", org.code)
     may_record = allowed(request.user, "governance.record_contract_inputs", org.code)
     form: ContractInputsForm | None = None
-    if request.method == "POST":
-        require(request.user, "governance.record_contract_inputs", org.code)
+    if recording and request.method == "POST":
         form = ContractInputsForm(request.POST)
         data = form.cleaned_data if form.is_valid() else None
         if data is not None and _attempt(
@@ -436,7 +451,10 @@ def inputs(request: HttpRequest, code: str) -> HttpResponse:
             ),
         ):
             messages.success(request, "Contract inputs recorded")
-            return redirect(_next(request) or request.get_full_path())
+            page_url = as_at.link(
+                reverse("governance_contract_inputs", args=[org.code])
+            )
+            return redirect(_next(request) or page_url)
     elif may_record:
         current = contract_inputs.current(org.code)
         # Beds hold until replaced, so they are offered again; a year's IIF
@@ -447,6 +465,8 @@ def inputs(request: HttpRequest, code: str) -> HttpResponse:
         form = ContractInputsForm(initial=initial)
     access = _access(request, org.code)
     held = contract_inputs.inputs_on(org.code, as_at.day)
+    query = request.GET.urlencode()
+    action = reverse("governance_contract_inputs_record", args=[org.code])
     context = {
         "code": org.code,
         "name": _name(org.code, as_at),
@@ -457,6 +477,7 @@ def inputs(request: HttpRequest, code: str) -> HttpResponse:
         "form_errors": web.form_errors(form) if form is not None else [],
         "fields": form_fields(form) if form is not None else [],
         "may_record": may_record,
+        "action": f"{action}?{query}" if query else action,
         "back_url": _back(org.code, as_at),
         "notices": [str(m) for m in messages.get_messages(request)],
     }
