@@ -41,7 +41,29 @@ def instalment(total: Decimal, k: int, n: int) -> Decimal:
 
 
 def instalments(total: Decimal, n: int) -> list[Decimal]:
-    return [instalment(total, k, n) for k in range(1, n + 1)]
+    """All ``n`` instalments of ``total``, by the same rule as :func:`instalment`.
+
+    The cumulative floors are worked out once each, in whole pence: for an
+    amount to the penny, ``floor(A × k / n)`` to the penny is ``P × k // n``
+    pence exactly (``P`` the amount in pence), so the instalments are the
+    differences of consecutive floors, with no ``Decimal`` division at all.
+    """
+    if n < 1:
+        return []
+    pence = total * 100
+    if pence != pence.to_integral_value():  # not to the penny: the general rule
+        return [instalment(total, k, n) for k in range(1, n + 1)]
+    p = int(pence)
+    floors = [p * k // n for k in range(n + 1)]
+    made: dict[int, Decimal] = {}
+    out = []
+    for k in range(n):
+        step = floors[k + 1] - floors[k]
+        found = made.get(step)
+        if found is None:
+            found = made[step] = Decimal(step).scaleb(-2)
+        out.append(found)
+    return out
 
 
 def largest_remainder(
