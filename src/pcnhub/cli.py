@@ -27,6 +27,8 @@ DATA_COMMANDS = frozenset(
         "networks",
         "practices",
         "rulesdoc",
+        # serve only starts gunicorn, whose workers load the whole project.
+        "serve",
         "uncovered",
     }
 )
