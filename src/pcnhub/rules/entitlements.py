@@ -370,14 +370,21 @@ class _NetworkRun:
         self.payee = network.facts.nominated_payee or ""
         self._populations: dict[tuple[tuple[str, ...], str], Population] = {}
         self._members: dict[date, tuple[Practice, ...]] = {}
+        #: one tuple per member set, so months with the same members share it
+        #: (and so their traces, which are keyed by the tuple's identity)
+        self._sets: dict[tuple[str, ...], tuple[Practice, ...]] = {}
+        #: the members all year, when no membership starts or ends in it
+        self.steady: tuple[Practice, ...] | None = None
         if all(m.start is None and m.end is None for m in network.memberships):
-            everyone = tuple(m.practice for m in network.memberships)
-            self._members = dict.fromkeys(year.months, everyone)
+            self.steady = tuple(m.practice for m in network.memberships)
+            self._members = dict.fromkeys(year.months, self.steady)
 
     def members(self, month: date) -> tuple[Practice, ...]:
         found = self._members.get(month)
         if found is None:
-            found = self._members[month] = self.network.members_on(month)
+            on = self.network.members_on(month)
+            found = self._sets.setdefault(tuple(p.code for p in on), on)
+            self._members[month] = found
         return found
 
     def population(self, members: tuple[Practice, ...], basis: str) -> Population:
@@ -460,8 +467,20 @@ class _NetworkRun:
         ]
 
     def per_network(self, item: Item, period: Period) -> list[EntitlementLine]:
-        out = []
         n = len(period.months)
+        if self.steady is not None:  # the common case: one trace for the period
+            if not self.steady:
+                return []
+            trace = self.network_trace(item, period, self.steady)
+            amounts = money.instalments(trace.amount_for_period, n)
+            code, payee, line = self.network.code, self.payee, EntitlementLine
+            return [
+                line(code, month, item.id, amount, payee, NETWORK, trace, k)
+                for k, (month, amount) in enumerate(
+                    zip(period.months, amounts, strict=True), 1
+                )
+            ]
+        out = []
         # Keyed by the identity of the month's member tuple, which this run
         # caches: months with the same members share one tuple, so one trace.
         traces: dict[int, tuple[Trace, list[Decimal]]] = {}
@@ -568,39 +587,53 @@ class _NetworkRun:
         assert value is not None
         n = len(period.months)
         factor = _factor(value, n)
+        scale = f" × {n}/12" if n != 12 and value.per == "year" else ""
+        # Each practice's trace and instalments, worked out once for the period.
+        done: dict[str, tuple[Trace, list[Decimal]]] = {}
+
+        def practice_run(practice: Practice) -> tuple[Trace, list[Decimal]]:
+            found = done.get(practice.code)
+            if found is None:
+                pop = population((practice,), "weighted")
+                amount = money.penny(pop.total * value.value * factor)
+                trace = Trace(
+                    item.id,
+                    f"{item.label} {practice.code}: {number(pop.total)} weighted × "
+                    f"£{value.value:,}{scale} = £{amount:,}",
+                    period.start,
+                    period.end,
+                    amount,
+                    n,
+                    (pop,),
+                    (value,),
+                )
+                found = done[practice.code] = (trace, money.instalments(amount, n))
+            return found
+
+        code, line = self.network.code, EntitlementLine
+        if self.steady is not None:  # the same members every month
+            runs = [(p.code, *practice_run(p)) for p in self.steady]
+            return [
+                line(code, month, item.id, amounts[k], who, PRACTICE, trace, k + 1, who)
+                for k, month in enumerate(period.months)
+                for who, trace, amounts in runs
+            ]
         out = []
-        traces: dict[str, Trace] = {}
-        amounts: dict[str, list[Decimal]] = {}
-        for k, month in enumerate(period.months, start=1):
+        for k, month in enumerate(period.months):
             for practice in self.members(month):
-                trace = traces.get(practice.code)
-                if trace is None:
-                    pop = population((practice,), "weighted")
-                    amount = money.penny(pop.total * value.value * factor)
-                    scale = f" × {n}/12" if n != 12 and value.per == "year" else ""
-                    trace = traces[practice.code] = Trace(
-                        item.id,
-                        f"{item.label} {practice.code}: {number(pop.total)} weighted × "
-                        f"£{value.value:,}{scale} = £{amount:,}",
-                        period.start,
-                        period.end,
-                        amount,
-                        n,
-                        (pop,),
-                        (value,),
-                    )
-                    amounts[practice.code] = money.instalments(amount, n)
+                trace, amounts = practice_run(practice)
+                who = practice.code
                 out.append(
-                    EntitlementLine(
-                        self.network.code,
+                    line(
+                        code,
                         month,
                         item.id,
-                        amounts[practice.code][k - 1],
-                        practice.code,
+                        amounts[k],
+                        who,
                         PRACTICE,
                         trace,
-                        k,
-                        practice.code,
+                        k + 1,
+                        who,
                     )
                 )
         return out
@@ -688,13 +721,14 @@ def _share_pots(
                 key = (component.parameter, value.start)
                 if key in context.pot_shares:
                     continue
-                bases = {
-                    n.code: population(
-                        n.members_on(period.start), component.basis
-                    ).total
-                    for n in networks
-                    if n.members_on(period.start)
-                }
+                read = _BASES[component.basis]
+                bases = {}
+                for n in networks:
+                    members = n.members_on(period.start)
+                    if members:  # the total population() gives, without its parts
+                        bases[n.code] = sum(
+                            (read(p) or Decimal(0) for p in members), Decimal(0)
+                        )
                 amount = value.value * _factor(value, len(period.months))
                 held = sum(bases.values(), Decimal(0))
                 national = parameters.at("national_population.weighted", period.start)
