@@ -1,4 +1,4 @@
-"""The Jinja2 environment: our templates first, then the NHS.UK components."""
+"""The Jinja2 environment: our templates, the UI kit, then the NHS.UK components."""
 
 from __future__ import annotations
 
@@ -8,11 +8,14 @@ from django.templatetags.static import static
 from django.urls import reverse
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader
 
+from pcnhub.ui.tables import fast_table
+
 
 def environment(**options: Any) -> Environment:
     loaders = [options.pop("loader")] if "loader" in options else []
+    loaders.append(PackageLoader("pcnhub.ui", "jinja2"))
     loaders.append(PackageLoader("nhsuk_frontend_jinja"))
     options["undefined"] = ChainableUndefined
     env = Environment(loader=ChoiceLoader(loaders), **options)
-    env.globals.update({"static": static, "url": reverse})
+    env.globals.update({"static": static, "url": reverse, "ui_fast_table": fast_table})
     return env
