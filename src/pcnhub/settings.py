@@ -174,6 +174,10 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_CLIENT_IP_CALLABLE = "pcnhub.access.lockout.client_ip"
 PCNHUB_PROXY_COUNT = int(os.environ.get("PCNHUB_PROXY_COUNT", "0"))
+# A directory of commissioners' local variation agreements (*.yaml), applied to
+# every entitlement pcnhub works out (pages, API, exports, commands); empty: none.
+# Read once per process, at start-up (docs/local-variations.md).
+PCNHUB_LOCAL_PARAMETERS = os.environ.get("PCNHUB_LOCAL_PARAMETERS", "")
 
 # Content security policy (django-csp): only our own scripts, styles and images.
 # Inline scripts (the NHS.UK template's "js-enabled" switch, our module loader)

@@ -101,8 +101,8 @@ parameters:
         (
             "network_participation.rate",
             "2026-05-01",
-            "2.00, per: year, published: 2026-06-04",
-            "values.2026-05-01.published: a local value takes no published date",
+            "2.00, per: year, published: 2026-13-04",
+            "2026-13-04 is not a real date",
         ),
         (
             "core.registered_rate",

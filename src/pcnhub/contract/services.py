@@ -11,6 +11,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 from pcnhub.contract import snapshots
 from pcnhub.register import queries
@@ -31,14 +36,47 @@ from pcnhub.rules.entitlements import (
     entitlements,
     pot_context,
 )
-from pcnhub.rules.local import LocalVariation, local_entitlements
-from pcnhub.rules.params import Parameters, default_parameters
+from pcnhub.rules.local import (
+    LocalVariation,
+    load_variations,
+    local_entitlements,
+)
+from pcnhub.rules.local import (
+    register as register_items,
+)
+from pcnhub.rules.params import ParameterError, Parameters, default_parameters
 from pcnhub.rules.periods import ContractYear
 from pcnhub.rules.snapshot import Network, NetworkFacts
 
 
 class NotFound(LookupError):
     """A network or commissioner the register does not know on that date."""
+
+
+def local_variations() -> tuple[LocalVariation, ...]:
+    """The agreements in ``settings.PCNHUB_LOCAL_PARAMETERS`` (none when empty),
+    read and checked once per process; a wrong file stops pcnhub at start-up
+    (:mod:`pcnhub.contract.apps`) with the file and key named."""
+    directory = str(getattr(settings, "PCNHUB_LOCAL_PARAMETERS", "") or "")
+    if not directory:
+        return ()
+    try:
+        return _variations(directory)
+    except ParameterError as exc:
+        raise ImproperlyConfigured(
+            f"PCNHUB_LOCAL_PARAMETERS ({directory}): {exc}"
+        ) from None
+
+
+@cache
+def _variations(directory: str) -> tuple[LocalVariation, ...]:
+    found = tuple(load_variations(Path(directory)))
+    register_items(found)
+    return found
+
+
+#: forget the agreements read (tests that change the setting or the files)
+local_variations.cache_clear = _variations.cache_clear  # type: ignore[attr-defined]
 
 
 @dataclass
@@ -130,16 +168,18 @@ def run_entitlements(
     edits: Edits | None = None,
     parameters: Parameters | None = None,
     known_on: date | None = None,
-    local: Sequence[LocalVariation] = (),
+    local: Sequence[LocalVariation] | None = None,
 ) -> EntitlementRun:
     """Every entitlement line for the chosen networks in ``year``, as the contract
     parameters were known on ``known_on`` (default: all pcnhub holds), with each
-    commissioner's ``local`` variations applied to its networks.
+    commissioner's ``local`` variations applied to its networks (default: those
+    of the ``PCNHUB_LOCAL_PARAMETERS`` setting).
 
     National sums are always shared over every network in the register, so a
     network's figure does not depend on which others were asked for.
     """
     parameters = parameters or default_parameters()
+    local = local_variations() if local is None else local
     register = snapshots.networks_for_year(year, facts, register_as_at)
     everyone = register.networks
     if edits:
@@ -152,10 +192,29 @@ def run_entitlements(
         lines = local_entitlements(chosen, year, local, parameters, context, known_on)
     else:
         lines = entitlements(chosen, year, parameters, context, known_on=known_on)
-    notes = register.notes + _pot_notes(context, len(everyone)) + line_notes(lines)
+    notes = register.notes + _pot_notes(context, len(everyone))
+    notes += local_notes(lines) + line_notes(lines)
     if known_on:
         notes.insert(0, f"the contract parameters as known on {known_on}")
     return EntitlementRun(year, chosen, lines, notes)
+
+
+def local_variation(line: EntitlementLine) -> str:
+    """The local variation agreement(s) a line rests on ("" for national lines)."""
+    return "; ".join(sorted({v.local for v in line.trace.parameters if v.local}))
+
+
+def local_notes(lines: Sequence[EntitlementLine]) -> list[str]:
+    """One note per agreement the lines rest on, naming its items."""
+    items: dict[str, dict[str, None]] = {}
+    for line in lines:
+        for agreement in {v.local for v in line.trace.parameters if v.local}:
+            items.setdefault(agreement, {})[ITEMS_BY_ID[line.item].label] = None
+    return [
+        f"local variation: {agreement} applies to {', '.join(labels)} (lines marked "
+        '"local variation")'
+        for agreement, labels in sorted(items.items())
+    ]
 
 
 def line_notes(lines: Sequence[EntitlementLine]) -> list[str]:

@@ -175,3 +175,43 @@ def _quoting(document: str, section: str) -> str:
 def source_text(source: Source) -> str:
     """Every citation of ``source`` as text, ``; `` between them."""
     return "; ".join(c.text() for c in citations(source))
+
+
+def _markdown(citation: Citation) -> str:
+    label = citation.label.replace("|", "\\|").replace("[", "(").replace("]", ")")
+    return f"[{label}]({citation.url})" if citation.url else label
+
+
+def markdown_source(source: Source) -> str:
+    """``source`` for a Markdown document: each document's title and section, a
+    link where the catalogue has one, never the reference's codes."""
+    return "; ".join(_markdown(c) for c in citations(source))
+
+
+_BRACKETS = re.compile(r"\s*\[([^\[\]]+)\]")
+
+
+def markdown_text(text: str) -> str:
+    """Free text (a note, a conflict) with its bracketed source codes
+    (``[A14; L10]``) turned into the documents' titles and links; parts that
+    point into pcnhub's own reference are left out."""
+
+    def replace(match: re.Match[str]) -> str:
+        parts = [part.strip() for part in match.group(1).split(";")]
+        if not any(_CODE.match(part) for part in parts):
+            return match.group(0)
+        known = catalogue()
+        said = []
+        for part in parts:
+            if _CODE.match(part):
+                entry = known.get(part)
+                if entry is None:
+                    said.append(f"source {part} (not in pcnhub's catalogue of sources)")
+                else:
+                    title = entry.title.replace("|", "\\|")
+                    said.append(f"[{title}]({entry.url})" if entry.url else title)
+            elif part and not _INTERNAL.match(part):
+                said.append(part)
+        return f" ({'; '.join(said)})" if said else ""
+
+    return _BRACKETS.sub(replace, text)
