@@ -54,6 +54,7 @@ from pcnhub.rules.entitlements import ITEMS, PRACTICE, EntitlementLine
 from pcnhub.rules.params import default_parameters
 from pcnhub.rules.periods import ContractYear
 from pcnhub.rules.snapshot import Network
+from pcnhub.ui.tables import Page
 from pcnhub.web.asat import PARAM, AsAt
 
 Table = dict[str, Any]
@@ -570,10 +571,15 @@ def closure_rows(code: str, day: date) -> list[dict[str, Any]]:
 
 
 def networks_table(
-    rows: Sequence[queries.NetworkRow], as_at: AsAt, scope: Scope
+    rows: Sequence[queries.NetworkRow],
+    as_at: AsAt,
+    scope: Scope,
+    total: int | None = None,
 ) -> Table:
+    """``rows`` (a page of them), captioned with the ``total`` (all of them)."""
+    total = len(rows) if total is None else total
     return {
-        "caption": f"{len(rows)} network{'' if len(rows) == 1 else 's'}",
+        "caption": f"{total:,} network{'' if total == 1 else 's'}",
         "responsive": True,
         "head": [
             {"text": "PCN code"},
@@ -604,12 +610,15 @@ def uncovered_table(
     as_at: AsAt,
     scope: Scope,
     assign: Callable[[str], Markup | None] | None = None,
+    total: int | None = None,
 ) -> Table:
-    """``assign`` gives the link to assign a practice, for those who may."""
+    """``assign`` gives the link to assign a practice, for those who may;
+    ``rows`` may be a page of them, captioned with the ``total``."""
+    total = len(rows) if total is None else total
     actions = {r.practice_code: assign(r.practice_code) for r in rows} if assign else {}
     if any(actions.values()):
-        return _with_assign(_uncovered(rows, as_at, scope), rows, actions)
-    return _uncovered(rows, as_at, scope)
+        return _with_assign(_uncovered(rows, as_at, scope, total), rows, actions)
+    return _uncovered(rows, as_at, scope, total)
 
 
 def _with_assign(
@@ -626,10 +635,10 @@ def _with_assign(
 
 
 def _uncovered(
-    rows: Sequence[queries.UncoveredPractice], as_at: AsAt, scope: Scope
+    rows: Sequence[queries.UncoveredPractice], as_at: AsAt, scope: Scope, total: int
 ) -> Table:
     return {
-        "caption": f"{len(rows)} practice{'' if len(rows) == 1 else 's'} in no network",
+        "caption": f"{total:,} practice{'' if total == 1 else 's'} in no network",
         "responsive": True,
         "head": [
             {"text": "Practice code"},
@@ -1157,12 +1166,17 @@ def checks_page(
     outcome_error: str,
     scope: Scope,
     links: Callable[[Finding], Markup | None] | None = None,
+    paged: Callable[[Sequence[Finding]], Page] | None = None,
 ) -> dict[str, Any]:
-    """The checks page, listing the findings ``shown``.
+    """The checks page, listing the findings ``shown`` (a page of them, most
+    serious first, when ``paged`` cuts the list into pages).
 
     ``findings`` are the run's findings the user may see (all outcomes);
     ``shown`` those of them with the outcome chosen.
     """
+    ordered = most_serious_first(shown)
+    page = paged(ordered) if paged else None
+    listed = page.items if page else ordered
     nothing = ""
     if not known:
         nothing = f"No organisation with the ODS code {commissioner} is registered."
@@ -1183,13 +1197,17 @@ def checks_page(
         "outcome_error": outcome_error,
         "filters": outcome_filters(findings, outcome, as_at, **params),
         "table": findings_table(
-            shown, as_at, counts_text(shown), scope, where=True, links=links
+            listed, as_at, counts_text(shown), scope, where=True, links=links
         ),
+        "page": page,
         "year": str(run.year) if run else "",
         "notes": run.notes if run else [],
         "nothing": nothing,
         "csv_url": as_at.link(
             reverse("checks"), **params, outcome=outcome or "", format="csv"
+        ),
+        "xlsx_url": as_at.link(
+            reverse("checks"), **params, outcome=outcome or "", format="xlsx"
         ),
     }
 

@@ -33,10 +33,10 @@ from pcnhub.register.exports import (
     write_rows,
 )
 from pcnhub.register.models import Organisation, OrganisationKind, RelationshipKind
+from pcnhub.ui.downloads import XLSX, xlsx_bytes
+from pcnhub.ui.tables import paginate
 from pcnhub.web import presenters
 from pcnhub.web.asat import AsAt, as_at_from
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _page(
@@ -169,20 +169,31 @@ def _table_page(
     name: str,
     rows: Sequence[Any],
     columns: list[str],
-    table: Callable[[Sequence[Any], AsAt, Scope], dict[str, Any]],
+    table: Callable[[Sequence[Any], AsAt, Scope, int], dict[str, Any]],
     as_at: AsAt,
 ) -> HttpResponse:
-    """A table of rows as at a date, or the same rows as CSV (``?format=csv``)."""
-    if request.GET.get("format") == "csv":
+    """A page of a table of rows as at a date (``?page=N``), or all the rows as
+    CSV (``?format=csv``) or an Excel workbook (``?format=xlsx``)."""
+    fmt = request.GET.get("format")
+    if fmt == "csv":
         return _csv(rows, columns, name, as_at)
+    if fmt == "xlsx":
+        if as_at.error:
+            return _plain(f"as_at: {as_at.error}", 400)
+        records = [{c: getattr(r, c) for c in columns} for r in rows]
+        filename = f"{name}-{as_at.day.isoformat()}.xlsx"
+        return _download(xlsx_bytes(records, columns, name), XLSX, filename)
+    page = paginate(rows, request)
     return _page(
         request,
         f"{name}.html",
         as_at,
         {
-            "table": table(rows, as_at, scope_of(request.user)),
+            "table": table(page.items, as_at, scope_of(request.user), len(rows)),
+            "page": page,
             "count": len(rows),
             "csv_url": as_at.link(request.path, format="csv"),
+            "xlsx_url": as_at.link(request.path, format="xlsx"),
         },
         current=name,
     )
@@ -220,7 +231,7 @@ def uncovered(request: HttpRequest) -> HttpResponse:
         "uncovered",
         rows,
         UNCOVERED_COLUMNS,
-        lambda r, a, s: presenters.uncovered_table(r, a, s, assign),
+        lambda r, a, s, n: presenters.uncovered_table(r, a, s, assign, n),
         as_at,
     )
 
@@ -344,12 +355,13 @@ def checks(request: HttpRequest) -> HttpResponse:
     scope = scope_of(user)
     commissioner = request.GET.get("commissioner", "").strip().upper()
     want_csv = request.GET.get("format") == "csv"
+    want_xlsx = request.GET.get("format") == "xlsx"
     outcome, outcome_error = None, ""
     try:
         outcome = presenters.parse_outcome(request.GET.get("outcome"))
     except ValueError as exc:
         outcome_error = str(exc)
-    if want_csv and (as_at.error or outcome_error):
+    if (want_csv or want_xlsx) and (as_at.error or outcome_error):
         return _plain(f"as_at: {as_at.error}" if as_at.error else outcome_error, 400)
     found = queries.find_organisation(commissioner) if commissioner else None
     known = not commissioner or found is not None
@@ -380,6 +392,14 @@ def checks(request: HttpRequest) -> HttpResponse:
         where = f"-{commissioner}" if commissioner else ""
         filename = f"checks{where}-{as_at.day.isoformat()}.csv"
         return _download(out.getvalue(), "text/csv; charset=utf-8", filename)
+    if want_xlsx:
+        if not known:
+            return _plain(f"no organisation {commissioner} in the register", 404)
+        records = [f.row() for f in shown]
+        where = f"-{commissioner}" if commissioner else ""
+        filename = f"checks{where}-{as_at.day.isoformat()}.xlsx"
+        book = xlsx_bytes(records, exports.FINDING_COLUMNS, "checks")
+        return _download(book, XLSX, filename)
     page = presenters.checks_page(
         run,
         findings,
@@ -391,6 +411,7 @@ def checks(request: HttpRequest) -> HttpResponse:
         outcome_error,
         scope,
         finding_links(user, as_at),
+        lambda items: paginate(items, request),
     )
     status = 400 if as_at.error or outcome_error else None if known else 404
     return _page(request, "checks.html", as_at, page, "checks", status)
