@@ -16,6 +16,7 @@ from itertools import pairwise
 
 from django.db.models import F
 
+from pcnhub.register.importers import bulk
 from pcnhub.register.importers.coverage import (
     ASSUMED,
     FOREVER,
@@ -58,6 +59,66 @@ class Details:
 
 DETAIL_FIELDS = [f.name for f in fields(Details)]
 TEXT_FIELDS = {"name", "subtype", "address", "postcode", "status"}
+
+
+# The register as the writer holds it: plain rows, not model instances (building
+# tens of thousands of those only to write them cost more than the writing).
+# ``pk`` is None for a row this import adds; ``closed`` is set when this import
+# closes (or supersedes) it. Compared by identity, as unsaved instances were.
+
+
+@dataclass(slots=True, eq=False)
+class VersionRow:
+    pk: int | None
+    organisation_id: str
+    valid_from: date
+    valid_to: date | None
+    name: str
+    subtype: str
+    address: str
+    postcode: str
+    status: str
+    open_date: date | None
+    close_date: date | None
+    prescribing_setting: int | None
+    closed: bool = False
+
+    @property
+    def details(self) -> tuple:
+        return (
+            self.name,
+            self.subtype,
+            self.address,
+            self.postcode,
+            self.status,
+            self.open_date,
+            self.close_date,
+            self.prescribing_setting,
+        )
+
+
+VERSION_COLUMNS = ["organisation_id", "valid_from", "valid_to", *DETAIL_FIELDS]
+
+
+@dataclass(slots=True, eq=False)
+class LinkRow:
+    pk: int | None
+    kind: str
+    child_id: str
+    parent_id: str
+    valid_from: date
+    valid_to: date | None
+    closed: bool = False
+
+
+@dataclass(slots=True, eq=False)
+class ListRow:
+    pk: int | None
+    practice_id: str
+    measure: str
+    day: date
+    value: Decimal
+    closed: bool = False
 
 
 def detail_fact(field: str) -> str:
@@ -147,29 +208,44 @@ class RegisterWriter:
         self.orgs: dict[str, str] = dict(
             Organisation.objects.values_list("code", "kind")
         )
-        self.new_orgs: dict[str, Organisation] = {}
-        self.versions: dict[str, list[OrganisationVersion]] = defaultdict(list)
+        self.new_orgs: dict[str, str] = {}
+        self.versions: dict[str, list[VersionRow]] = defaultdict(list)
         version_kinds = list(version_kinds)
         if version_kinds:
             qs = _live(OrganisationVersion.objects).filter(
                 organisation__kind__in=version_kinds
             )
-            for v in qs.order_by("valid_from", "id").iterator(chunk_size=BATCH):
+            for values in (
+                qs.order_by("valid_from", "id")
+                .values_list("id", *VERSION_COLUMNS)
+                .iterator(chunk_size=BATCH)
+            ):
+                v = VersionRow(*values)
                 self.versions[v.organisation_id].append(v)
-        self.links: dict[tuple[str, str], list[Relationship]] = defaultdict(list)
+        self.links: dict[tuple[str, str], list[LinkRow]] = defaultdict(list)
         self.relationship_kinds = set(relationship_kinds)
         if self.relationship_kinds:
             qs = _live(Relationship.objects).filter(kind__in=self.relationship_kinds)
-            for r in qs.order_by("valid_from", "id").iterator(chunk_size=BATCH):
+            for values in (
+                qs.order_by("valid_from", "id")
+                .values_list(
+                    "id", "kind", "child_id", "parent_id", "valid_from", "valid_to"
+                )
+                .iterator(chunk_size=BATCH)
+            ):
+                r = LinkRow(*values)
                 self.links[(r.kind, r.child_id)].append(r)
-        self.list_sizes: dict[tuple[str, str, date], ListSize] = {}
+        self.list_sizes: dict[tuple[str, str, date], ListRow] = {}
         list_measures = list(list_measures)
         if list_measures:
             qs = ListSize.objects.filter(
                 measure__in=list_measures, superseded_by__isnull=True
             )
-            for ls in qs.iterator(chunk_size=BATCH):
-                self.list_sizes[(ls.practice_id, ls.measure, ls.date)] = ls
+            for values in qs.values_list(
+                "id", "practice_id", "measure", "date", "value"
+            ).iterator(chunk_size=BATCH):
+                ls = ListRow(*values)
+                self.list_sizes[(ls.practice_id, ls.measure, ls.day)] = ls
         facts = set(self.relationship_kinds)
         if version_kinds:
             facts.update(detail_fact(f) for f in DETAIL_FIELDS)
@@ -183,9 +259,7 @@ class RegisterWriter:
         known = self.orgs.get(code)
         if known is None:
             self.orgs[code] = kind
-            self.new_orgs[code] = Organisation(
-                code=code, kind=kind, first_recorded_by=self.run
-            )
+            self.new_orgs[code] = kind
             self.counts.add("organisation", "created")
         elif known != kind:
             raise ValueError(
@@ -212,9 +286,7 @@ class RegisterWriter:
         self.organisation(code, kind)
         given = {n: v for n in DETAIL_FIELDS if (v := getattr(said, n)) is not None}
         records = [
-            Held(
-                tuple(getattr(v, n) for n in DETAIL_FIELDS), v.valid_from, v.valid_to, v
-            )
+            Held(v.details, v.valid_from, v.valid_to, v)
             for v in self.versions[code]
             if v.valid_to != v.valid_from
         ]
@@ -238,14 +310,7 @@ class RegisterWriter:
             self._close(version, valid_to)
         held = self.versions[code]
         for seg in plan.open:
-            attrs = dict(zip(DETAIL_FIELDS, seg.value, strict=True))
-            version = OrganisationVersion(
-                organisation_id=code,
-                valid_from=seg.start,
-                valid_to=seg.end,
-                opened_by=self.run,
-                **attrs,
-            )
+            version = VersionRow(None, code, seg.start, seg.end, *seg.value)
             self._add(version)
             held.append(version)
         held.sort(key=lambda v: v.valid_from)
@@ -324,7 +389,7 @@ class RegisterWriter:
             total.open += plan.open
         self.counts.add_plan(RelationshipKind(kind).label, total)
 
-    def _held_links(self, kind: str, child: str) -> list[Held[Relationship]]:
+    def _held_links(self, kind: str, child: str) -> list[Held[LinkRow]]:
         assert kind in self.relationship_kinds, f"{kind} not loaded"
         return [
             Held(r.parent_id, r.valid_from, r.valid_to, r)
@@ -340,14 +405,7 @@ class RegisterWriter:
             if link.valid_to == link.valid_from:
                 records.remove(link)  # superseded before it held: not a move
         for seg in plan.open:
-            link = Relationship(
-                kind=kind,
-                child_id=child,
-                parent_id=str(seg.value),
-                valid_from=seg.start,
-                valid_to=seg.end,
-                opened_by=self.run,
-            )
+            link = LinkRow(None, kind, child, str(seg.value), seg.start, seg.end)
             self._add(link)
             records.append(link)
         records.sort(key=lambda r: r.valid_from)
@@ -362,15 +420,10 @@ class RegisterWriter:
             self.counts.add(fact, "unchanged")
             return
         if current is not None:
-            current.superseded_by = self.run
-            self.closed_rows[ListSize][id(current)] = current
-        row = ListSize(
-            practice_id=practice,
-            measure=measure,
-            date=day,
-            value=value,
-            recorded_by=self.run,
-        )
+            current.closed = True
+            if current.pk is not None:
+                self.closed_rows[ListRow][current.pk] = current
+        row = ListRow(None, practice, measure, day, value)
         self.list_sizes[key] = row
         self._add(row)
         self.counts.add(fact, "updated" if current is not None else "created")
@@ -441,27 +494,93 @@ class RegisterWriter:
     def _add(self, row: object) -> None:
         self.new_rows[type(row)].append(row)
 
-    def _close(self, row: Relationship | OrganisationVersion, valid_to: date) -> None:
+    def _close(self, row: LinkRow | VersionRow, valid_to: date) -> None:
         row.valid_to = valid_to
-        row.closed_by = self.run
+        row.closed = True
         if row.pk is not None:
             self.closed_rows[type(row)][row.pk] = row
 
     def flush(self) -> None:
-        Organisation.objects.bulk_create(self.new_orgs.values(), batch_size=BATCH)
+        """Write what the import decided, as tuples (:mod:`.bulk`): closings
+        before new rows, so a list size is superseded before its successor (one
+        current figure per practice, measure and day) is written."""
+        run = self.run.pk
+        bulk.insert_rows(
+            Organisation,
+            ["code", "kind", "first_recorded_by"],
+            ((code, kind, run) for code, kind in self.new_orgs.items()),
+        )
         successions = self.infer_successions()
-        for model in (OrganisationVersion, Relationship, ListSize):
-            new = self.new_rows.get(model, [])
-            closed = list(self.closed_rows.get(model, {}).values())
-            if model is ListSize:
-                ListSize.objects.bulk_update(
-                    closed, ["superseded_by"], batch_size=BATCH
+        bulk.close_rows(
+            OrganisationVersion,
+            ((v.pk, v.valid_to) for v in self.closed_rows[VersionRow].values()),
+            run,
+        )
+        bulk.insert_rows(
+            OrganisationVersion,
+            [*VERSION_COLUMNS, "opened_by", "closed_by"],
+            (
+                (
+                    v.organisation_id,
+                    v.valid_from,
+                    v.valid_to,
+                    *v.details,
+                    run,
+                    run if v.closed else None,
                 )
-            else:
-                model.objects.bulk_update(
-                    closed, ["valid_to", "closed_by"], batch_size=BATCH
+                for v in self.new_rows[VersionRow]
+            ),
+        )
+        bulk.close_rows(
+            Relationship,
+            ((r.pk, r.valid_to) for r in self.closed_rows[LinkRow].values()),
+            run,
+        )
+        bulk.insert_rows(
+            Relationship,
+            [
+                "kind",
+                "child",
+                "parent",
+                "valid_from",
+                "valid_to",
+                "opened_by",
+                "closed_by",
+            ],
+            (
+                (
+                    r.kind,
+                    r.child_id,
+                    r.parent_id,
+                    r.valid_from,
+                    r.valid_to,
+                    run,
+                    run if r.closed else None,
                 )
-            model.objects.bulk_create(new, batch_size=BATCH)
+                for r in self.new_rows[LinkRow]
+            ),
+        )
+        bulk.update_rows(
+            ListSize,
+            ["id"],
+            ((pk,) for pk in self.closed_rows[ListRow]),
+            {"superseded_by": run},
+        )
+        bulk.insert_rows(
+            ListSize,
+            ["practice", "measure", "date", "value", "recorded_by", "superseded_by"],
+            (
+                (
+                    r.practice_id,
+                    r.measure,
+                    r.day,
+                    r.value,
+                    run,
+                    run if r.closed else None,
+                )
+                for r in self.new_rows[ListRow]
+            ),
+        )
         Succession.objects.bulk_create(successions, batch_size=BATCH)
         Coverage.objects.bulk_create(self.coverage.rows(), batch_size=BATCH)
 

@@ -1,0 +1,177 @@
+"""Writing rows as tuples: the fastest each database offers, inside the caller's
+transaction.
+
+An import decides everything in memory and then writes it (:mod:`.writer`).
+Building a model instance per row only to hand it to ``bulk_create`` or
+``bulk_update`` costs more than the write itself (issue 16), so the rows go
+straight to the database: ``executemany`` on SQLite, ``COPY`` on PostgreSQL, and
+updates ``executemany UPDATE ... WHERE id`` (SQLite) or ``UPDATE ... FROM`` a
+table staged with ``COPY`` (PostgreSQL). Table and column names come from the
+models' ``_meta``. Nothing here commits: the caller's ``transaction.atomic``
+keeps an import all-or-nothing.
+
+Rows carry no ids back: nothing written here is referred to by id later in the
+same import (new versions, links and list sizes are found again by their natural
+keys when a later import loads the register).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from itertools import islice
+from typing import Any
+
+from django.db import connection, models
+
+BATCH = 2000
+
+Convert = Callable[[Any], Any]
+
+
+def _field(model: type[models.Model], name: str) -> models.Field:
+    return model._meta.get_field(name)  # type: ignore[return-value]
+
+
+def _column(model: type[models.Model], name: str) -> str:
+    return connection.ops.quote_name(_field(model, name).column)
+
+
+def _converters(
+    model: type[models.Model], columns: Sequence[str]
+) -> list[Convert | None]:
+    """What each value needs before SQLite takes it (None: nothing).
+
+    Python's sqlite3 adapters for dates are deprecated, and Django stores dates
+    and decimals as text; PostgreSQL's COPY takes the Python values as they are.
+    """
+    if connection.vendor != "sqlite":
+        return [None] * len(columns)
+    out: list[Convert | None] = []
+    for name in columns:
+        field = _field(model, name)
+        internal = field.get_internal_type()
+        if internal == "DateField":
+            out.append(_iso)
+        elif internal == "DecimalField":
+            out.append(str)
+        elif internal == "JSONField":
+            out.append(lambda v, f=field: f.get_db_prep_save(v, connection))
+        else:
+            out.append(None)
+    return out
+
+
+def _iso(value: Any) -> Any:
+    return None if value is None else value.isoformat()
+
+
+def _prepared(
+    rows: Iterable[Sequence[Any]], converters: list[Convert | None]
+) -> Iterable[tuple]:
+    if not any(converters):
+        yield from (tuple(r) for r in rows)
+        return
+    pairs = [(i, c) for i, c in enumerate(converters) if c is not None]
+    for row in rows:
+        values = list(row)
+        for i, convert in pairs:
+            if values[i] is not None:
+                values[i] = convert(values[i])
+        yield tuple(values)
+
+
+def _chunks(rows: Iterable[tuple], size: int = BATCH) -> Iterable[list[tuple]]:
+    it = iter(rows)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def insert_rows(
+    model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> int:
+    """Insert ``rows`` (tuples in the order of ``columns``, field names) into the
+    model's table; returns how many were written."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    cols = ", ".join(_column(model, c) for c in columns)
+    n = 0
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+                    n += 1
+            return n
+        marks = ", ".join(["%s"] * len(columns))
+        sql = f"INSERT INTO {table} ({cols}) VALUES ({marks})"
+        for chunk in _chunks(_prepared(rows, _converters(model, columns))):
+            cursor.executemany(sql, chunk)
+            n += len(chunk)
+    return n
+
+
+def update_rows(
+    model: type[models.Model],
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    fixed: dict[str, Any] | None = None,
+) -> int:
+    """Update rows by id: each row is ``(id, value, ...)`` for ``columns``
+    (``columns[0]`` is the primary key); ``fixed`` sets the same value in every
+    row updated (e.g. the run that closed them). Returns the rows given."""
+    fixed = fixed or {}
+    key, *varying = columns
+    table = connection.ops.quote_name(model._meta.db_table)
+    key_col = _column(model, key)
+    n = 0
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            rows = list(rows)
+            if not rows:
+                return 0
+            stage = connection.ops.quote_name(f"pcnhub_stage_{model._meta.db_table}")
+            types = [
+                _field(model, c).db_type(connection)
+                if not isinstance(_field(model, c), models.ForeignKey)
+                else _field(model, c).target_field.rel_db_type(connection)
+                for c in columns
+            ]
+            types = ["bigint" if t in {"bigserial", "serial"} else t for t in types]
+            staged = ", ".join(
+                f"{connection.ops.quote_name(f'c{i}')} {t}" for i, t in enumerate(types)
+            )
+            cursor.execute(f"DROP TABLE IF EXISTS {stage}")
+            cursor.execute(f"CREATE TEMPORARY TABLE {stage} ({staged}) ON COMMIT DROP")
+            names = ", ".join(f"c{i}" for i in range(len(columns)))
+            with cursor.cursor.copy(f"COPY {stage} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            sets = [
+                f"{_column(model, c)} = s.c{i}" for i, c in enumerate(varying, start=1)
+            ]
+            params = []
+            for name, value in fixed.items():
+                sets.append(f"{_column(model, name)} = %s")
+                params.append(value)
+            cursor.execute(
+                f"UPDATE {table} AS t SET {', '.join(sets)} "
+                f"FROM {stage} AS s WHERE t.{key_col} = s.c0",
+                params,
+            )
+            cursor.execute(f"DROP TABLE {stage}")
+            return len(rows)
+        sets = [f"{_column(model, c)} = %s" for c in varying]
+        sets += [f"{_column(model, name)} = %s" for name in fixed]
+        sql = f"UPDATE {table} SET {', '.join(sets)} WHERE {key_col} = %s"
+        extra = tuple(fixed.values())
+        converters = _converters(model, columns)
+        for chunk in _chunks(_prepared(rows, converters)):
+            cursor.executemany(sql, [(*r[1:], *extra, r[0]) for r in chunk])
+            n += len(chunk)
+    return n
+
+
+def close_rows(
+    model: type[models.Model], closings: Iterable[tuple[int, Any]], run_id: int
+) -> int:
+    """Close dated rows: ``(id, valid_to)`` pairs, each closed by ``run_id``."""
+    return update_rows(model, ["id", "valid_to"], closings, {"closed_by": run_id})
