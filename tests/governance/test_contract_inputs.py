@@ -325,6 +325,21 @@ def test_the_governance_page_links_to_the_inputs(demo_data, client_for) -> None:
     assert "Contract inputs and their history" in manager
 
 
+def test_the_governance_page_and_history_show_the_inputs(demo_data, client_for) -> None:
+    record(care_home_beds=75, caip_share="0.6", reason="assessed in March")
+    client = client_for("commissioner", "99Z")
+    url = reverse("governance", args=[NETWORK])
+    text = text_of(client.get(url + "?as_at=2024-06-01"))
+    assert "Care home beds 75" in text and "CAIP share achieved 0.6" in text
+    assert (  # the history's summary of the record
+        "care home beds 75; IIF points achieved not known; IIF prevalence factor "
+        "not known; CAIP share achieved 0.6" in text
+    )
+    history = client.get(f"/api/governance/{NETWORK}/history").json()["records"]
+    (found,) = [r for r in history if r["record_kind"] == "contract_inputs"]
+    assert found["care_home_beds"] == 75 and found["reason"] == "assessed in March"
+
+
 # --- the API ---------------------------------------------------------------------
 
 

@@ -960,6 +960,7 @@ RECORD_KINDS: tuple[tuple[str, type[GovernanceRecord], str], ...] = (
     ("nominated_payee", NominatedPayee, "Nominated payee"),
     ("operating_model", OperatingModel, "Operating model"),
     ("small_population", SmallPopulationApproval, "Small population approval"),
+    ("contract_inputs", ContractInputs, "Contract inputs"),
 )
 
 
