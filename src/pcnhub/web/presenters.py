@@ -50,7 +50,8 @@ from pcnhub.rules.checks import (
     Finding,
     seriousness,
 )
-from pcnhub.rules.entitlements import ITEMS, PRACTICE, EntitlementLine
+from pcnhub.rules.entitlements import PRACTICE, EntitlementLine
+from pcnhub.rules.local import items_of
 from pcnhub.rules.params import default_parameters
 from pcnhub.rules.periods import ContractYear
 from pcnhub.rules.snapshot import Network
@@ -1387,7 +1388,7 @@ def _explanations(
     lines: Sequence[EntitlementLine], names: dict[str, str]
 ) -> list[Explanation]:
     out = []
-    for item in ITEMS:
+    for item in items_of(lines):  # the national items, then any added locally
         mine = sorted(
             (x for x in marks.due(lines) if x.item == item.id), key=lambda x: x.month
         )
@@ -1471,7 +1472,7 @@ def entitlements(run: EntitlementRun, as_at: AsAt, scope: Scope) -> Entitlements
     practices_total = sum((x.amount for x in to_practices), Decimal(0))
 
     rows = []
-    for item in ITEMS:
+    for item in items_of(run.lines):  # the national items, then any added locally
         mine = [x for x in marks.regular(to_payee) if x.item == item.id]
         if mine:
             rows.append(_money_row(_marked(item.label, mine), _by_month(mine), months))
