@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from pcnhub.rules.entitlements import ARREARS, DUE, ITEMS, EntitlementLine
+from pcnhub.rules.entitlements import ARREARS, DUE, ITEMS, ITEMS_BY_ID, EntitlementLine
 from pcnhub.rules.periods import month_label
 
 #: Where a network's missing inputs are recorded: the governance page's
@@ -60,10 +60,11 @@ def not_computed(lines: Sequence[EntitlementLine]) -> list[NotComputed]:
     """One entry per item not computed, in the items' order."""
     order = {item.id: i for i, item in enumerate(ITEMS)}
     out: dict[str, NotComputed] = {}
-    for line in sorted(lines, key=lambda x: (order[x.item], x.month)):
+    # An item a local variation adds comes after the national ones.
+    for line in sorted(lines, key=lambda x: (order.get(x.item, len(order)), x.month)):
         if line.computed or line.item in out:
             continue
-        label = next(item.label for item in ITEMS if item.id == line.item)
+        label = ITEMS_BY_ID[line.item].label
         how = FACTS_HELP if any(w in line.note for w in NEEDS_FACTS) else ""
         out[line.item] = NotComputed(
             line.item,
