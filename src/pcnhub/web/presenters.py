@@ -1456,7 +1456,10 @@ class Entitlements:
 
 
 def _marked(label: str, lines: Sequence[EntitlementLine]) -> str:
-    """An item's label, saying "(provisional)" when its amounts rest on one."""
+    """An item's label, saying "(provisional)" when its amounts rest on one, and
+    "(local variation)" when on a commissioner's local variation agreement."""
+    if any(v.local for x in lines for v in x.trace.parameters):
+        label = f"{label} (local variation)"
     return f"{label} (provisional)" if marks.provisional_items(lines) else label
 
 
