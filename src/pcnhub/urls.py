@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("pcnhub.workflow.urls")),
     path("", include("pcnhub.governance.urls")),
     path("", include("pcnhub.audit.urls")),
+    path("", include("pcnhub.contract.urls")),
     path("", include("pcnhub.web.urls")),
 ]
 

@@ -224,6 +224,13 @@ ROUTES: dict[str, tuple[tuple[str, ...], list[str], Rule]] = {
     "api:verify_chain": (("GET",), [""], lambda u, _: u in {"national"} | ADMINS),
     "api:withdraw_application": (("POST",), APPS, may_change),
     "application_withdraw": (("POST",), APPS, may_change),
+    # Entitlements downloads: every role that reaches a network, commissioner or
+    # region (a practice in no network reaches none).
+    "entitlements_download": (
+        ("GET",),
+        [""],
+        lambda u, _: u in EVERYONE_WITH_A_ROLE - {"practice Z93030"},
+    ),
 }
 #: Django's admin: only administrators (staff) get past its sign-in.
 ADMIN_PAGES = [
