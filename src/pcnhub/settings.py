@@ -106,6 +106,16 @@ MIDDLEWARE = [
 ROOT_URLCONF = "pcnhub.urls"
 WSGI_APPLICATION = "pcnhub.wsgi.application"
 
+# Whole-country pages keep their check runs and entitlements per register version
+# (pcnhub.contract.snapshots.per_version): in each process's memory, a few at once.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pcnhub",
+        "OPTIONS": {"MAX_ENTRIES": 50},
+    }
+}
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.jinja2.Jinja2",

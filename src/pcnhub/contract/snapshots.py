@@ -20,18 +20,26 @@ come from its governance record (:func:`pcnhub.governance.services.facts_on`)
 and from a network facts file when one is given. The file wins field by field: a
 value it gives (even "no") stands; a field it leaves empty, or a network it does
 not list, takes the recorded governance; with neither, the field is "not known".
+
+Pages that show a whole country keep what they computed in Django's cache, keyed
+by :func:`register_version` (the head of the audit chain: every import, approval
+and recorded input writes an audit entry, so any change gives a new key) through
+:func:`per_version`. The commands and the rules tests compute afresh.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import TypeVar
 
+from django.core.cache import cache
 from django.db.models import F, Q
 
+from pcnhub.audit.models import AuditEntry
 from pcnhub.governance.services import facts_on as governance_facts_on
 from pcnhub.governance.services import merged
 from pcnhub.register import queries
@@ -44,6 +52,31 @@ from pcnhub.register.models import (
 )
 from pcnhub.rules.periods import ContractYear
 from pcnhub.rules.snapshot import Membership, Network, NetworkFacts, Practice
+
+T = TypeVar("T")
+#: How long a cached result is kept when nothing changes (a day).
+CACHE_SECONDS = 24 * 60 * 60
+
+
+def register_version() -> str:
+    """The hash of the newest audit entry ("empty" before the first): it changes
+    with every import, approval and recorded input, all of which are audited."""
+    head = (
+        AuditEntry.objects.order_by("-position")
+        .values_list("entry_hash", flat=True)
+        .first()
+    )
+    return head or "empty"
+
+
+def per_version(name: str, parts: tuple[object, ...], compute: Callable[[], T]) -> T:
+    """``compute()``, kept in the cache for this register version and ``parts``."""
+    key = f"pcnhub:{name}:{register_version()}:" + ":".join(map(str, parts))
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, CACHE_SECONDS)
+    return found
 
 
 @dataclass

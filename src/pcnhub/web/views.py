@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Sequence
+from datetime import date
 from functools import wraps
 from typing import Any
 
@@ -23,7 +24,14 @@ from pcnhub.access.checks import visible_rows
 from pcnhub.access.scope import Scope, scope_of
 from pcnhub.contract import exports
 from pcnhub.contract.redaction import for_viewer
-from pcnhub.contract.services import NotFound, run_checks, run_entitlements
+from pcnhub.contract.services import (
+    CheckRun,
+    EntitlementRun,
+    NotFound,
+    run_checks,
+    run_entitlements,
+)
+from pcnhub.contract.snapshots import per_version
 from pcnhub.governance.actions import assign_link, finding_links
 from pcnhub.register import queries
 from pcnhub.register.exports import (
@@ -33,6 +41,7 @@ from pcnhub.register.exports import (
     write_rows,
 )
 from pcnhub.register.models import Organisation, OrganisationKind, RelationshipKind
+from pcnhub.rules.periods import ContractYear
 from pcnhub.ui.downloads import XLSX, xlsx_bytes
 from pcnhub.ui.tables import paginate
 from pcnhub.web import presenters
@@ -206,7 +215,11 @@ def networks(request: HttpRequest) -> HttpResponse:
     as_at = as_at_from(request)
     rows = visible_rows(
         request.user,
-        queries.networks_on(as_at.day),
+        per_version(
+            "networks",
+            (as_at.day.isoformat(), "*", "*"),
+            lambda: queries.networks_on(as_at.day),
+        ),
         "pcn_code",
         "commissioner_code",
     )
@@ -320,7 +333,7 @@ def _children(request: HttpRequest, org: Organisation, as_at: AsAt) -> dict[str,
         }
     if org.kind == OrganisationKind.NETWORK:
         try:
-            run = for_viewer(user, run_checks(day, pcn=org.code))
+            run = for_viewer(user, _checks_run(day, pcn=org.code))
         except NotFound:
             run = None
         year = presenters.default_year(day)
@@ -339,6 +352,24 @@ def _children(request: HttpRequest, org: Organisation, as_at: AsAt) -> dict[str,
             "list_history": presenters.list_sizes_history(org.code),
         }
     return {}
+
+
+def _checks_run(
+    day: date, commissioner: str | None = None, pcn: str | None = None
+) -> CheckRun:
+    """The checks on ``day``, worked out once per register version."""
+    return per_version(
+        "checks",
+        (day.isoformat(), commissioner or "*", pcn or "*"),
+        lambda: run_checks(day, pcn=pcn, commissioner=commissioner),
+    )
+
+
+def _entitlements_run(year: ContractYear, code: str) -> EntitlementRun:
+    """A network's entitlements in ``year``, worked out once per register version."""
+    return per_version(
+        "entitlements", (str(year), code), lambda: run_entitlements(year, pcn=code)
+    )
 
 
 @needs_role
@@ -371,9 +402,7 @@ def checks(request: HttpRequest) -> HttpResponse:
     run = None
     if known:
         try:
-            run = for_viewer(
-                user, run_checks(as_at.day, commissioner=commissioner or None)
-            )
+            run = for_viewer(user, _checks_run(as_at.day, commissioner or None))
         except NotFound:
             run = None  # no practices or networks there that day: nothing to check
     findings = visible_rows(
@@ -438,7 +467,7 @@ def entitlements(request: HttpRequest, code: str) -> HttpResponse:
             error = str(exc)
     if year is not None:
         try:
-            run = for_viewer(request.user, run_entitlements(year, pcn=code))
+            run = for_viewer(request.user, _entitlements_run(year, code))
         except NotFound:
             error = f"{code} had no member practices in {year}, so nothing is due."
     fmt = request.GET.get("format", "")
