@@ -90,7 +90,8 @@ def insert_rows(
     model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> int:
     """Insert ``rows`` (tuples in the order of ``columns``, field names) into the
-    model's table; returns how many were written."""
+    model's table; returns how many were written. Django's field defaults are
+    not applied: give every column that may not be null."""
     table = connection.ops.quote_name(model._meta.db_table)
     cols = ", ".join(_column(model, c) for c in columns)
     n = 0
