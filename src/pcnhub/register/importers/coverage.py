@@ -133,6 +133,8 @@ class CoverageIndex:
         span: Interval,
     ) -> list[Interval]:
         """The parts of ``span`` this run's claim may write."""
+        if fact not in self.by_fact:  # no other run has claimed it: all of it
+            return subtract(span, [])
         mine = rank(tier, known_on, self.run.kind, self.run.pk)
         free = subtract(span, self._higher(fact, subject, mine))
         if tier == OBSERVED and free != [span]:

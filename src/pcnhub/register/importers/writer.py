@@ -604,17 +604,25 @@ def _details_pieces(
 ) -> list[Segment]:
     """The details over ``[lo, hi)``: what is held, with each given field put in
     where this claim may write it."""
+    # Fields a claim may write over the same spans (usually all it gives) are
+    # looked at together.
+    by_spans: dict[tuple[Interval, ...], list[str]] = defaultdict(list)
+    for name, ivs in free.items():
+        by_spans[tuple(ivs)].append(name)
     cuts = {lo, hi}
     for r in records:
         cuts.update(d for d in (r.start, r.end or FOREVER) if lo < d < hi)
-    for ivs in free.values():
+    for ivs in by_spans:
         for start, end in ivs:
             cuts.update(d for d in (start, end or FOREVER) if lo < d < hi)
     pieces: list[Segment] = []
     for a, b in pairwise(sorted(cuts)):
         base = next((r for r in records if r.start <= a < (r.end or FOREVER)), None)
         applied = [
-            n for n, ivs in free.items() if any(s <= a < (e or FOREVER) for s, e in ivs)
+            n
+            for ivs, names in by_spans.items()
+            if any(s <= a < (e or FOREVER) for s, e in ivs)
+            for n in names
         ]
         if base is None and not applied:
             continue  # nothing held and nothing said: a gap stays a gap
