@@ -33,6 +33,7 @@ TABLE_KEYS = frozenset(
         "id",
         "firstCellIsHeader",
         "compact",
+        "scroll",
     }
 )
 CELL_KEYS = frozenset(
@@ -58,6 +59,9 @@ def _supported(params: Mapping[str, Any]) -> bool:
         return False
     caption = params.get("caption")
     if caption is not None and not isinstance(caption, str):
+        return False
+    # A scrolling table is labelled by its caption's id, made from the table's.
+    if params.get("scroll") and not (params.get("id") and caption):
         return False
     head = params.get("head") or []
     for item in head:
@@ -160,9 +164,13 @@ def fast_table(params: Mapping[str, Any]) -> Markup | None:
         out.append(' role="table"')
     out.append(">\n")
     caption = params.get("caption")
+    scroll = bool(params.get("scroll"))
+    caption_id = f"{params.get('id')}-caption"
     if caption:
+        named = f' id="{escape(caption_id)}"' if scroll else ""
         out.append(
-            f'<caption class="nhsuk-table__caption">{escape(caption)}</caption>\n'
+            f'<caption class="nhsuk-table__caption"{named}>{escape(caption)}'
+            "</caption>\n"
         )
     head = [_as_cell(h) for h in params.get("head") or []]
     rowgroup = ' role="rowgroup"' if responsive else ""
@@ -234,7 +242,14 @@ def fast_table(params: Mapping[str, Any]) -> Markup | None:
             out.append(_cell(cell, element, attrs, heading))
         out.append("</tr>\n")
     out.append("</tbody>\n</table>")
-    return Markup("".join(out))
+    html = "".join(out)
+    if scroll:
+        html = (
+            '<div class="nhsuk-scroll" data-module="nhsuk-scroll">'
+            '<div class="nhsuk-scroll__content" role="region" '
+            f'aria-labelledby="{escape(caption_id)}">{html}</div></div>'
+        )
+    return Markup(html)
 
 
 # --------------------------------------------------------------------------------
