@@ -10,19 +10,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from decimal import Decimal
-from functools import cache
-from types import SimpleNamespace
-from typing import IO, TYPE_CHECKING, BinaryIO
+from typing import IO, BinaryIO
 
+from pcnhub.contract import xlsx
 from pcnhub.core.spreadsheet import safe_cell
 from pcnhub.rules.checks import Finding
 from pcnhub.rules.entitlements import ARREARS, ITEMS, ITEMS_BY_ID, EntitlementLine
 from pcnhub.rules.periods import ContractYear, month_label
 from pcnhub.rules.snapshot import Network
-
-if TYPE_CHECKING:  # openpyxl is imported when a workbook is written, not at start-up
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
 
 FINDING_COLUMNS = [
     "pcn_code",
@@ -47,10 +42,6 @@ LINE_COLUMNS = [
     "note",
 ]
 SHARE_COLUMNS = ["pcn_code", "practice_code", "month", "item", "amount", "method"]
-MONEY = "#,##0.00"
-#: cell styles, by name (openpyxl fonts made on first use: see :func:`_xl`)
-BOLD = "bold"
-TITLE = "title"
 
 
 def findings_json(findings: Sequence[Finding]) -> list[dict]:
@@ -89,35 +80,37 @@ def explain(out: IO[str], lines: Sequence[EntitlementLine]) -> None:
 
 
 # --- Excel ---------------------------------------------------------------------
-# Written in openpyxl's write-only mode: a national year is 1,250 sheets and
-# 150,000 lines, which the normal mode holds in memory cell by cell.
+# Streamed by pcnhub.contract.xlsx, row by row: a national year is 1,250 sheets
+# and 150,000 lines (two million cells).
 
 
-@cache
-def _xl() -> SimpleNamespace:
-    """openpyxl, imported on the first workbook (it costs a tenth of a second,
-    so commands that write no workbook do not import it)."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    return SimpleNamespace(
-        Workbook=Workbook,
-        WriteOnlyCell=WriteOnlyCell,
-        ERROR_CODES=ERROR_CODES,
-        ILLEGAL_CHARACTERS_RE=ILLEGAL_CHARACTERS_RE,
-        get_column_letter=get_column_letter,
-        fonts={BOLD: Font(bold=True), TITLE: Font(bold=True, size=14)},
-    )
-
-
-def _text(value: object) -> object:
-    """Text safe to open: no formula, no characters a workbook cannot hold."""
+def _text(value: object, memo: dict[str, str]) -> object:
+    """Text safe to open: no formula (the writer drops the characters a workbook
+    cannot hold). ``memo`` keeps the answers: most text repeats."""
     if not isinstance(value, str):
         return value
-    return safe_cell(_xl().ILLEGAL_CHARACTERS_RE.sub("\ufffd", value))
+    found = memo.get(value)
+    if found is None:
+        found = memo[value] = safe_cell(value)
+    return found
+
+
+class _Provisional:
+    """Whether a line is provisional, worked out once per trace (lines share
+    traces); only for lines that are all alive while it is used."""
+
+    def __init__(self) -> None:
+        self._known: dict[int, bool] = {}
+
+    def __call__(self, line: EntitlementLine) -> bool:
+        if not line.computed:
+            return False
+        found = self._known.get(id(line.trace))
+        if found is None:
+            found = self._known[id(line.trace)] = any(
+                v.provisional for v in line.trace.parameters
+            )
+        return found
 
 
 def _sheet_title(text: str, used: set[str]) -> str:
@@ -131,48 +124,45 @@ def _sheet_title(text: str, used: set[str]) -> str:
 
 
 class _Sheet:
-    """A write-only sheet: bold headings, money formats, frozen heading row."""
+    """A sheet: bold headings, money formats, the heading row frozen."""
 
-    def __init__(self, book: Workbook, title: str, widths: dict[int, int]) -> None:
-        self.sheet = book.create_sheet(title)
-        for column, width in widths.items():
-            letter = _xl().get_column_letter(column)
-            self.sheet.column_dimensions[letter].width = width
+    def __init__(
+        self,
+        book: xlsx.Workbook,
+        title: str,
+        widths: dict[int, float],
+        heading_row: int = 0,
+        memo: dict[str, str] | None = None,
+    ) -> None:
+        self.heading_row = heading_row
+        self.sheet = book.sheet(title, widths, freeze=heading_row)
+        self.memo = {} if memo is None else memo
 
-    def cell(self, value: object, font: str = "") -> WriteOnlyCell:
-        cell = _xl().WriteOnlyCell(self.sheet, value=_text(value))
-        if isinstance(value, str):
-            cell.data_type = "s"  # never a formula or an error value
-        if font:
-            cell.font = _xl().fonts[font]
+    def value(self, value: object, style: int = xlsx.PLAIN) -> tuple[object, int]:
+        """A value and its style: money formatted, text made safe."""
         if isinstance(value, Decimal):
-            cell.number_format = MONEY
-        return cell
-
-    def value(self, value: object) -> object:
-        """A plain value as is (cheapest), unless it needs a typed or styled cell."""
-        if isinstance(value, Decimal):
-            return self.cell(value)
-        if isinstance(value, str):
-            text = _text(value)
-            # openpyxl types '#N/A' and the like as error values.
-            return self.cell(text) if text in _xl().ERROR_CODES else text
-        return value
+            return value, xlsx.MONEY if style == xlsx.PLAIN else style
+        return _text(value, self.memo), style
 
     def title(self, *values: object) -> None:
+        first, *rest = values
         self.sheet.append(
-            [self.cell(values[0], TITLE), *(self.value(v) for v in values[1:])]
+            [self.value(first, xlsx.TITLE), *(self.value(v) for v in rest)]
         )
 
     def bold(self, *values: object) -> None:
-        self.sheet.append([self.cell(v, BOLD) for v in values])
+        self.sheet.append([self.value(v, xlsx.BOLD) for v in values])
 
     def row(self, *values: object) -> None:
         self.sheet.append([self.value(v) for v in values])
 
+    def cells(self, cells: list[tuple[object, int]]) -> None:
+        self.sheet.append([self.value(v, style) for v, style in cells])
+
     def header(self, columns: list[str], row: int) -> None:
-        """Headings on ``row`` (1-based); the rows above must be written already."""
-        self.sheet.freeze_panes = f"A{row + 1}"
+        """Headings on ``row`` (1-based, frozen): the rows above are written."""
+        if row != self.sheet.row_count + 1 or row != self.heading_row:
+            raise ValueError(f"headings on row {row}, but the next is a different row")
         self.bold(*columns)
 
 
@@ -191,12 +181,20 @@ def write_xlsx(
     and its practices' participation payments), "Not computed" (each item that
     could not be worked out and what it needs), and "Lines", every line.
     """
-    book = _xl().Workbook(write_only=True)
+    book = xlsx.Workbook(out)
+    memo: dict[str, str] = {}
+    provisional = _Provisional()
     months = [month_label(m) for m in year.months]
     by_network: dict[str, list[EntitlementLine]] = defaultdict(list)
     for line in lines:
         by_network[line.network].append(line)
-    sheet = _Sheet(book, "All networks", {1: 10, 2: 40, 3: 12, 4: 34})
+    sheet = _Sheet(
+        book,
+        "All networks",
+        {1: 10, 2: 40, 3: 12, 4: 34},
+        heading_row=len(notes) + 3,
+        memo=memo,
+    )
     sheet.title(f"Network Contract DES entitlements {year}")
     for note in notes:
         sheet.row(note)
@@ -214,44 +212,63 @@ def write_xlsx(
         row=len(notes) + 3,
     )
     for network in networks:
-        for row in _item_rows(by_network[network.code], year.months):
+        for row in _item_rows(by_network[network.code], year.months, provisional):
             sheet.row(network.code, network.name, network.commissioner, *row)
     used = {"All networks", "Lines"}
     for network in networks:
         _network_sheet(
-            _Sheet(book, _sheet_title(network.code, used), {1: 34}),
+            _Sheet(
+                book,
+                _sheet_title(network.code, used),
+                {1: 34},
+                heading_row=4,
+                memo=memo,
+            ),
             network,
             by_network[network.code],
             year,
+            provisional,
         )
-    _not_computed_sheet(book, lines)
-    detail = _Sheet(book, "Lines", {})
+    _not_computed_sheet(book, lines, memo)
+    detail = _Sheet(book, "Lines", {}, heading_row=1, memo=memo)
     detail.header(LINE_COLUMNS, row=1)
+    labels = {m: month_label(m) for m in year.months}
     for line in lines:
-        row = line.row()
+        # The columns of EntitlementLine.row(), with the amount as a number.
         detail.row(
-            *(row[c] for c in LINE_COLUMNS[:4]),
+            line.network,
+            line.practice,
+            labels.get(line.month) or month_label(line.month),
+            line.item,
             line.amount if line.computed else "",
-            *(row[c] for c in LINE_COLUMNS[5:]),
+            line.payee or "not recorded",
+            line.paid_to,
+            line.status,
+            "yes" if provisional(line) else "",
+            line.note,
         )
-    book.save(out)
+    book.close()
 
 
-def _marks(lines: Sequence[EntitlementLine]) -> str:
+def _marks(lines: Sequence[EntitlementLine], provisional: _Provisional) -> str:
     """ "provisional" and/or "includes arrears": what a summary row rests on."""
     marks = []
-    if any(x.provisional for x in lines):
+    if any(provisional(x) for x in lines):
         marks.append("provisional")
     if any(x.status == ARREARS for x in lines):
         marks.append("includes arrears")
     return ", ".join(marks)
 
 
-def _not_computed_sheet(book: Workbook, lines: Sequence[EntitlementLine]) -> None:
+def _not_computed_sheet(
+    book: xlsx.Workbook, lines: Sequence[EntitlementLine], memo: dict[str, str]
+) -> None:
     missing = [x for x in lines if not x.computed]
     if not missing:
         return
-    sheet = _Sheet(book, "Not computed", {1: 10, 2: 34, 3: 10, 4: 90})
+    sheet = _Sheet(
+        book, "Not computed", {1: 10, 2: 34, 3: 10, 4: 90}, heading_row=3, memo=memo
+    )
     sheet.title("Items not computed, and what each needs")
     sheet.row()
     sheet.header(["pcn_code", "item", "month", "reason"], row=3)
@@ -260,7 +277,9 @@ def _not_computed_sheet(book: Workbook, lines: Sequence[EntitlementLine]) -> Non
         sheet.row(line.network, label, month_label(line.month), line.note)
 
 
-def _item_rows(lines: Sequence[EntitlementLine], months) -> list[list]:
+def _item_rows(
+    lines: Sequence[EntitlementLine], months, provisional: _Provisional
+) -> list[list]:
     """Per item: a label, the months' amounts, the total and its marks.
 
     An item not computed shows its reason in place of the amounts.
@@ -279,7 +298,7 @@ def _item_rows(lines: Sequence[EntitlementLine], months) -> list[list]:
         if item.id in amounts:
             by_month = amounts[item.id]
             values = [by_month.get(m, Decimal(0)) for m in months]
-            rows.append([item.label, *values, sum(values), _marks(mine)])
+            rows.append([item.label, *values, sum(values), _marks(mine, provisional)])
         else:
             reason = mine[0].note
             blank = [""] * (len(months) - 1)
@@ -288,7 +307,11 @@ def _item_rows(lines: Sequence[EntitlementLine], months) -> list[list]:
 
 
 def _network_sheet(
-    sheet: _Sheet, network: Network, lines: list[EntitlementLine], year: ContractYear
+    sheet: _Sheet,
+    network: Network,
+    lines: list[EntitlementLine],
+    year: ContractYear,
+    provisional: _Provisional,
 ) -> None:
     sheet.title(
         f"{network.code} {network.name}", f"commissioner {network.commissioner}"
@@ -301,17 +324,15 @@ def _network_sheet(
     sheet.header(
         ["item", *(month_label(m) for m in year.months), "total", "marks"], row=4
     )
-    rows = _item_rows([x for x in lines if not x.practice], year.months)
+    rows = _item_rows([x for x in lines if not x.practice], year.months, provisional)
     for row in rows:
         sheet.row(*row)
     paid = [r for r in rows if isinstance(r[13], Decimal)]
     if paid:
         totals = [sum(r[i] for r in paid) for i in range(1, 14)]
-        sheet.sheet.append(
-            [
-                sheet.cell("Total to the nominated payee", BOLD),
-                *(sheet.cell(t) for t in totals),
-            ]
+        sheet.cells(
+            [("Total to the nominated payee", xlsx.BOLD)]
+            + [(t, xlsx.MONEY) for t in totals]
         )
     sheet.row()
     sheet.bold("Network Participation Payment to practices")
@@ -323,4 +344,4 @@ def _network_sheet(
             theirs[line.practice].append(line)
     for code, by_month in sorted(practice_lines.items()):
         values = [by_month.get(m, Decimal(0)) for m in year.months]
-        sheet.row(code, *values, sum(values), _marks(theirs[code]))
+        sheet.row(code, *values, sum(values), _marks(theirs[code], provisional))
