@@ -184,7 +184,10 @@ def _item(path: Path, name: str, body: object, start: dt.date, label: str) -> Lo
             path, f"{where}.basis", f"one of {', '.join(ITEM_BASES)}, not {basis!r}"
         )
     parameter = PREFIX + name
-    history = _values(path, where, parameter, ITEM_BASES[basis], body, start)
+    history = tuple(
+        tuple(dataclasses.replace(v, local=label) for v in revisions)
+        for revisions in _values(path, where, parameter, ITEM_BASES[basis], body, start)
+    )
     values = tuple(r[-1] for r in history)
     description = _text(body.get("description"))
     item = Item(
@@ -203,9 +206,7 @@ def _item(path: Path, name: str, body: object, start: dt.date, label: str) -> Lo
             path,
             values,
             _starts=tuple(v.start for v in values),
-            history=tuple(
-                tuple(dataclasses.replace(v, local=label) for v in r) for r in history
-            ),
+            history=history,
         ),
         description,
     )
@@ -438,7 +439,7 @@ def local_entitlements(
             lines += entitlements(group, year, parameters, context, known_on=known_on)
             continue
         own = apply(parameters, variations, commissioner)
-        lines += entitlements(group, year, own, context, known_on=known_on)
+        mine = entitlements(group, year, own, context, known_on=known_on)
         added = [
             a.item.id
             for v in variations
@@ -446,15 +447,50 @@ def local_entitlements(
             for a in v.items
         ]
         if added:
-            lines += entitlements(
+            mine += entitlements(
                 group, year, own, context, items=added, known_on=known_on
             )
+        _mark_arrears(mine, variations, commissioner)
+        lines += mine
     order = {n.code: i for i, n in enumerate(networks)}
     lines = [x for x in lines if not _before_agreement(x)]
     lines.sort(key=lambda x: (x.status == ARREARS, x.month, order[x.network]))
     for line in lines:
         _mark(line)
     return lines
+
+
+def _mark_arrears(
+    lines: Sequence[EntitlementLine],
+    variations: Sequence[LocalVariation],
+    commissioner: str,
+) -> None:
+    """Say which agreement an arrears line comes from: one published in its
+    month varying a parameter its item reads."""
+    published: dict[tuple[str, dt.date], list[Value]] = {}
+    for variation in variations:
+        if variation.commissioner != commissioner:
+            continue
+        history = dict(variation.values)
+        history |= {a.parameter.name: a.parameter.history for a in variation.items}
+        for name, revisions in history.items():
+            for value in (v for r in revisions for v in r if v.published):
+                month = value.published.replace(day=1)  # type: ignore[union-attr]
+                published.setdefault((name, month), []).append(value)
+    for line in lines:
+        if line.status != ARREARS:
+            continue
+        item = ITEMS_BY_ID[line.item]
+        found = [
+            v
+            for c in item.components
+            for v in published.get((c.parameter, line.month), ())
+            if v not in line.trace.parameters
+        ]
+        if found:
+            line.trace = dataclasses.replace(
+                line.trace, parameters=(*line.trace.parameters, *found)
+            )
 
 
 def _before_agreement(line: EntitlementLine) -> bool:

@@ -1,6 +1,9 @@
 """``pcnhub entitlements [--pcn CODE] --year Y [--known-on DATE] [--local DIR]
 [--explain] --format csv|json|xlsx``
 
+``--local DIR`` applies the local variation agreements in DIR instead of those
+of the ``PCNHUB_LOCAL_PARAMETERS`` setting (docs/local-variations.md).
+
 ``--known-on DATE`` works the year out on the contract parameters as they were
 known on that day; a change published later and backdated shows as arrears lines
 in the month it was published.
@@ -64,7 +67,8 @@ class Command(BaseCommand):
             type=Path,
             metavar="DIR",
             help="apply the local variation agreements (*.yaml) in DIR to their "
-            "commissioners' networks (docs/rules-guide.md)",
+            "commissioners' networks, instead of those of the "
+            "PCNHUB_LOCAL_PARAMETERS setting (docs/local-variations.md)",
         )
         parser.add_argument("--format", choices=["csv", "json", "xlsx"], default="csv")
         parser.add_argument("--output", help="write to this file instead of stdout")
@@ -83,7 +87,8 @@ class Command(BaseCommand):
                 options["register_as_at"],
                 cli.edits(options),
                 known_on=options["known_on"],
-                local=load_variations(options["local"]) if options["local"] else (),
+                # --local DIR wins over the PCNHUB_LOCAL_PARAMETERS setting
+                local=load_variations(options["local"]) if options["local"] else None,
             )
         except (NotFound, ValueError) as exc:
             raise CommandError(str(exc)) from None

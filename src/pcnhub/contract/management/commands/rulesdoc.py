@@ -1,5 +1,6 @@
 """``pcnhub rulesdoc [--write [PATH]] [--local DIR]``: docs/rules.md from the
-parameter files, with a section on the local variation agreements in DIR."""
+parameter files, with a section on the local variation agreements in DIR (or,
+without ``--local``, those of the ``PCNHUB_LOCAL_PARAMETERS`` setting)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from pcnhub.contract.services import local_variations
 from pcnhub.rules.docs import generate
 from pcnhub.rules.local import document, load_variations
 from pcnhub.rules.params import ParameterError
@@ -33,7 +35,8 @@ class Command(BaseCommand):
             "--local",
             type=Path,
             metavar="DIR",
-            help="add a section on the local variation agreements (*.yaml) in DIR",
+            help="add a section on the local variation agreements (*.yaml) in DIR "
+            "(default: those of the PCNHUB_LOCAL_PARAMETERS setting, if any)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -43,6 +46,8 @@ class Command(BaseCommand):
                 text += document(load_variations(options["local"]))
             except ParameterError as exc:
                 raise CommandError(str(exc)) from None
+        elif local_variations():
+            text += document(local_variations())
         path = options["write"]
         if path is None:
             self.stdout.write(text, ending="")
