@@ -32,6 +32,7 @@ from pcnhub.access.scope import scope_of
 from pcnhub.contract import exports as contract_exports
 from pcnhub.contract.redaction import for_viewer
 from pcnhub.contract.services import NotFound, run_checks, run_entitlements
+from pcnhub.contract.snapshots import per_version
 from pcnhub.register import queries
 from pcnhub.register.exports import NETWORK_COLUMNS, UNCOVERED_COLUMNS, write_rows
 from pcnhub.register.models import (
@@ -277,7 +278,12 @@ def networks(
     ``lists_at`` takes list sizes on another date (default: ``as_at``)."""
     require(request.user, "register.use")
     code = _organisation(request, commissioner).code if commissioner else None
-    rows = queries.networks_on(_day(as_at), code, lists_at)
+    day = _day(as_at)
+    rows = per_version(
+        "networks",
+        (day.isoformat(), code or "*", lists_at or "*"),
+        lambda: queries.networks_on(day, code, lists_at),
+    )
     rows = visible_rows(request.user, rows, "pcn_code", "commissioner_code")
     return _exported(rows, NETWORK_COLUMNS)
 
