@@ -59,7 +59,9 @@ PRACTICE_COLUMNS = [
 
 def write_rows(out: IO[str], rows: Sequence[Any], columns: list[str], fmt: str) -> None:
     """Dataclass rows, their ``columns`` only, as CSV or JSON."""
-    records = [{c: _plain(dataclasses.asdict(r)[c]) for c in columns} for r in rows]
+    records = [
+        {c: _plain(d[c]) for c in columns} for d in map(dataclasses.asdict, rows)
+    ]
     write_records(out, records, columns, fmt)
 
 
