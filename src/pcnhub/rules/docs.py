@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pcnhub.rules import checks, entitlements, money
 from pcnhub.rules.params import Parameter, Parameters, Value, default_parameters
+from pcnhub.rules.sources import markdown_source, markdown_text
 
 INTRO = """\
 # The Network Contract DES as rules
@@ -102,14 +103,17 @@ Participation Payment is paid to each practice already and is not shared again.
 def _value_line(value: Value) -> str:
     end = f" until {value.end}" if value.end else ""
     published = f" (published {value.published})" if value.published else ""
-    conflict = f"**Conflict:** {value.conflict}" if value.conflict else ""
+    conflict = (
+        f"**Conflict:** {markdown_text(value.conflict)}" if value.conflict else ""
+    )
     provisional = (
         "**Provisional:** the source is unverified." if value.provisional else ""
     )
-    notes = " ".join(x for x in (provisional, value.note, conflict) if x)
+    note = markdown_text(value.note)
+    notes = " ".join(x for x in (provisional, note, conflict) if x)
     return (
-        f"| {value.start}{end}{published} | {value.describe()} | {value.source} "
-        f"| {notes} |"
+        f"| {value.start}{end}{published} | {value.describe()} "
+        f"| {markdown_source(value.source)} | {notes} |"
     )
 
 
@@ -150,11 +154,11 @@ def _parameter(parameter: Parameter) -> list[str]:
     out = [
         f"#### `{parameter.name}` — {parameter.label}",
         "",
-        parameter.description,
+        markdown_text(parameter.description),
         "",
     ]
     if parameter.documentation:
-        out += [parameter.documentation, ""]
+        out += [markdown_text(parameter.documentation), ""]
     out += [
         f"Unit: `{parameter.unit}`. File: "
         f"`src/pcnhub/rules/parameters/{parameter.name.replace('.', '/')}.yaml`.",
@@ -172,7 +176,8 @@ def generate(parameters: Parameters | None = None) -> str:
     out = [INTRO + (money.__doc__ or "").split("The rule, written once:", 1)[1].strip()]
     out += ["", "## Contract years", ""]
     out += [
-        f"* **{year}** — {parameters.year_sources[year]}" for year in parameters.years
+        f"* **{year}** — {markdown_source(parameters.year_sources[year])}"
+        for year in parameters.years
     ]
     out += ["", "## Entitlements by contract year", ""]
     out += _summary(parameters)
