@@ -135,4 +135,7 @@ def _fresh_cache() -> None:
     test starts with nothing cached, as a new server would."""
     from django.core.cache import cache
 
+    from pcnhub.contract.snapshots import forget_recent
+
     cache.clear()
+    forget_recent()
