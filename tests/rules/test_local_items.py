@@ -161,3 +161,14 @@ def test_notes_lose_their_codes_and_internal_references() -> None:
         "(https://parallelparliament.co.uk/question/257552); an inference)."
     )
     assert markdown_text("a [link](x) stays") == "a [link](x) stays"
+
+
+def test_the_example_folder_loads() -> None:
+    folder = Path(__file__).parents[2] / "docs" / "examples" / "local"
+    variations = load_variations(folder)
+    assert {v.file.name for v in variations} == {
+        "local-access-demo.yaml",
+        "local-variation-demo.yaml",
+    }
+    (access,) = (v for v in variations if v.items)
+    assert access.items[0].parameter.history[0][0].published == dt.date(2026, 7, 15)

@@ -83,6 +83,11 @@ ITEM_BASES = {
     "weighted": "GBP-per-weighted-patient",
     "adjusted": "GBP-per-adjusted-patient",
 }
+_POPULATIONS = {
+    "registered": "registered list",
+    "weighted": "weighted list",
+    "adjusted": "adjusted population",
+}
 _ITEM_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 #: added items are parameters under this prefix: ``local.<item id>``
 PREFIX = "local."
@@ -194,7 +199,7 @@ def _item(path: Path, name: str, body: object, start: dt.date, label: str) -> Lo
         name,
         title,
         (Component(parameter, basis),),
-        explanation=f"{basis} list × the local rate ({label})",
+        explanation=f"{_POPULATIONS[basis]} × the local rate ({label})",
     )
     return LocalItem(
         item,
@@ -543,7 +548,8 @@ def document(variations: Sequence[LocalVariation]) -> str:
         ]
         if variation.description:
             out += ["", variation.description]
-        out.append("")
+        if variation.values:
+            out.append("")
         for name, history in variation.values.items():
             for revisions in history:
                 out += [value_line(name, value) for value in revisions]
