@@ -99,3 +99,74 @@ def test_local_case(
             assert "local variation: 99Z Test ICB (99Z)" in line.note
             assert any(v.local and v.published for v in line.trace.parameters)
             assert line.month == dt.date(2026, 7, 1)
+
+
+GAP_AND_REVISION = """\
+commissioner: 99Z
+from: 2026-05-01
+agreement: {document: "Test ICB agreement", section: "schedule 1"}
+parameters:
+  enhanced_access.rate:
+    values:
+      2026-05-01:
+        value: 9.50
+        per: year
+        published: 2026-07-15
+        source: {document: "Test ICB agreement", section: "para 1"}
+  capacity_access.support_rate:
+    values:
+      2026-05-01:
+        value: 1.00
+        per: year
+        published: 2026-07-15
+        source: {document: "Test ICB agreement", section: "para 2"}
+"""
+
+
+def test_backdating_over_a_national_value_and_over_none(tmp_path: Path) -> None:
+    """Enhanced Access has a national 2026/27 value (£8.903, provisional): as
+    known before 15 July it holds. The capacity and access support payment has
+    none in 2026/27: before 15 July nothing was due (no "not computed" line)."""
+    path = tmp_path / "agreement.yaml"
+    path.write_text(GAP_AND_REVISION, encoding="utf-8")
+    practice = Practice(
+        "Z99001",
+        registered=Decimal(10000),
+        weighted=Decimal(10500),
+        adjusted=Decimal(10300),
+        core_contract=True,
+    )
+    networks = [
+        Network("U99001", commissioner="99Z", memberships=whole_period([practice]))
+    ]
+    lines = local_entitlements(
+        networks, ContractYear.parse("2026/27"), [load_variation(path)]
+    )
+
+    def amounts(item: str, status: str) -> dict[str, Decimal]:
+        return {
+            x.month.isoformat()[:7]: x.amount
+            for x in lines
+            if x.item == item and x.status == status
+        }
+
+    ea = "enhanced_access"
+    # As known before: May–March at 8.903, A = 10,300 × 8.903 × 11/12 =
+    # 84,059.158… → 84,059.16; May + June = floor(2/11 × A) = 15,283.48.
+    # As now known: A = 10,300 × 9.50 × 11/12 = 89,695.833… → 89,695.83;
+    # May + June = floor(2/11 × A) = 16,308.33. Arrears 16,308.33 − 15,283.48.
+    assert amounts(ea, ARREARS) == {"2026-07": Decimal("1024.85")}
+    assert amounts(ea, "due")["2026-05"] == Decimal("7641.74")
+    assert all(x.provisional for x in lines if x.item == ea and x.month.month in (5, 6))
+    casp = "capacity_and_access_support"
+    # A = 10,300 × 1.00 × 11/12 = 9,441.666… → 9,441.67; May + June =
+    # floor(2/11 × A) = floor(1,716.667…) = 1,716.66, nothing paid before.
+    assert amounts(casp, ARREARS) == {"2026-07": Decimal("1716.66")}
+    assert set(amounts(casp, "due")) == {
+        m.isoformat()[:7]
+        for m in ContractYear.parse("2026/27").months
+        if m >= dt.date(2026, 7, 1)
+    }
+    assert not [x for x in lines if x.item == casp and x.status == NOT_COMPUTED]
+    total = sum(x.amount for x in lines if x.item == casp)
+    assert total == Decimal("9441.67")

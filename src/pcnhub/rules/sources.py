@@ -10,6 +10,9 @@ section 1.1–1.5 (NHS England & NHS Improvement, 31 Mar 2020) https://…".
 The catalogue is ``sources.yaml`` beside this module, taken from the sources
 lists of the reference. :func:`cite` turns codes into :class:`Citation`; and
 :func:`citations` and :func:`source_text` do so for a parameter's source.
+:func:`markdown_source` and :func:`markdown_text` do the same for the rules
+document (``docs/rules.md``): Markdown links, and bracketed codes in notes
+replaced by the documents' titles.
 """
 
 from __future__ import annotations
