@@ -20,7 +20,8 @@ from pcnhub.rules.periods import ContractYear
 from pcnhub.rules.snapshot import Network, Practice, whole_period
 from tests.web.conftest import load_demo
 
-DEMO = Path(__file__).parents[2] / "docs" / "examples" / "local" / "local-variation-demo.yaml"
+EXAMPLES = Path(__file__).parents[2] / "docs" / "examples"
+DEMO = EXAMPLES / "local" / "local-variation-demo.yaml"
 YEAR = ContractYear.parse("2026/27")
 NPP = "network_participation_payment"
 
