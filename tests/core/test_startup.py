@@ -109,3 +109,27 @@ def test_an_xlsx_export_needs_no_openpyxl() -> None:
         "exports.write_xlsx(io.BytesIO(), ContractYear.parse('2021/22'), [], [])"
     )
     assert not held["openpyxl"]
+
+
+def test_the_rules_wait_for_a_command_that_uses_them() -> None:
+    # With no PCNHUB_LOCAL_PARAMETERS, start-up reads no agreements and so
+    # imports no rules: `pcnhub networks` never needs them.
+    script = (
+        "import os, sys\n"
+        "os.environ.pop('PCNHUB_LOCAL_PARAMETERS', None)\n"
+        "from pcnhub.cli import main\n"
+        "try:\n"
+        "    main(['networks', '--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print('pcnhub.contract.services' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PCNHUB_DATABASE_URL": "sqlite:///:memory:"},
+        cwd=SRC.parent,
+    )
+    assert out.stdout.strip().splitlines()[-1] == "False"
