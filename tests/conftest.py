@@ -53,3 +53,15 @@ def make_user(db: None):  # type: ignore[no-untyped-def]
         return user
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """The pages cache per register version (pcnhub.contract.snapshots); each
+    test starts with nothing cached, as a new server would."""
+    from django.core.cache import cache
+
+    from pcnhub.contract.snapshots import forget_recent
+
+    cache.clear()
+    forget_recent()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from datetime import date
 from decimal import Decimal
 from io import StringIO
@@ -198,3 +199,28 @@ def test_distribution_shares_the_arrears(demo_area) -> None:
     assert sum(s.amount for s in shared) == sum(x.amount for x in arrears) > 0
     due = sum(x.amount for x in run_.lines if x.paid_to != "practice")
     assert sum(s.amount for s in run_.shares) == due
+
+
+def test_the_workbook_says_where_a_missing_input_is_recorded(
+    demo_area, tmp_path: Path
+) -> None:
+    path = tmp_path / "2025.xlsx"
+    run("entitlements", "--year", "2025/26", "--format", "xlsx", "--output", str(path))
+    book = openpyxl.load_workbook(path)
+    rows = list(book["Not computed"].iter_rows(min_row=3, values_only=True))
+    assert rows[0] == ("pcn_code", "item", "month", "reason", "where recorded")
+    beds = [r for r in rows[1:] if "beds" in r[3]]
+    assert beds and all("governance page (Contract inputs)" in r[4] for r in beds)
+    others = [r for r in rows[1:] if "not published" in r[3]]
+    assert all(r[4] is None for r in others)
+
+
+def test_the_commands_notes_cite_documents_not_reference_codes(
+    demo_area, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, err = run("entitlements", "--year", "2026/27", "--format", "csv")
+    err += capsys.readouterr().err
+    provisional = [n for n in err.splitlines() if "unverified source" in n]
+    assert provisional
+    assert not any(re.search(r"\[[A-Z]{1,3}\d+", n) for n in provisional)
+    assert any("https://" in n or "OrgCentral" in n for n in provisional)

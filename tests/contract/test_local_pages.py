@@ -211,3 +211,29 @@ def test_a_wrong_file_stops_start_up_naming_file_and_key(
         assert "broken.yaml: items.local_access.basis: one of registered" in message
     finally:
         local_variations.cache_clear()
+
+
+def test_the_workbook_sums_an_added_item(
+    local: Path,
+    tmp_path: Path,
+    demo_data: None,  # noqa: F811
+) -> None:
+    import openpyxl
+
+    path = tmp_path / "local.xlsx"
+    call_command(
+        "entitlements",
+        "--year",
+        YEAR,
+        "--pcn",
+        PCN,
+        "--format",
+        "xlsx",
+        "--output",
+        str(path),
+        stdout=io.StringIO(),
+        stderr=io.StringIO(),
+    )
+    book = openpyxl.load_workbook(path)
+    summary = [r for r in book[PCN].iter_rows(values_only=True) if r and r[0]]
+    assert any(r[0] == "Local access payment" and r[-2] for r in summary)

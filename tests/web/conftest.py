@@ -127,15 +127,3 @@ def make_other_area() -> None:
 @pytest.fixture
 def other_area(demo_data: None) -> None:
     make_other_area()
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache() -> None:
-    """The pages cache per register version (pcnhub.contract.snapshots); each
-    test starts with nothing cached, as a new server would."""
-    from django.core.cache import cache
-
-    from pcnhub.contract.snapshots import forget_recent
-
-    cache.clear()
-    forget_recent()

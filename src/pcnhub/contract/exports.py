@@ -12,10 +12,11 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import IO, BinaryIO
 
-from pcnhub.contract import xlsx
+from pcnhub.contract import marks, xlsx
 from pcnhub.core.spreadsheet import safe_cell
 from pcnhub.rules.checks import Finding
-from pcnhub.rules.entitlements import ARREARS, ITEMS, ITEMS_BY_ID, EntitlementLine
+from pcnhub.rules.entitlements import ARREARS, ITEMS_BY_ID, EntitlementLine
+from pcnhub.rules.local import items_of
 from pcnhub.rules.periods import ContractYear, month_label
 from pcnhub.rules.snapshot import Network
 
@@ -267,14 +268,19 @@ def _not_computed_sheet(
     if not missing:
         return
     sheet = _Sheet(
-        book, "Not computed", {1: 10, 2: 34, 3: 10, 4: 90}, heading_row=3, memo=memo
+        book,
+        "Not computed",
+        {1: 10, 2: 34, 3: 10, 4: 90, 5: 90},
+        heading_row=3,
+        memo=memo,
     )
-    sheet.title("Items not computed, and what each needs")
+    sheet.title("Items not computed, what each needs, and where it is recorded")
     sheet.row()
-    sheet.header(["pcn_code", "item", "month", "reason"], row=3)
+    sheet.header(["pcn_code", "item", "month", "reason", "where recorded"], row=3)
     for line in missing:
         label = ITEMS_BY_ID[line.item].label
-        sheet.row(line.network, label, month_label(line.month), line.note)
+        where = marks.where_recorded(line)
+        sheet.row(line.network, label, month_label(line.month), line.note, where)
 
 
 def _item_rows(
@@ -291,7 +297,7 @@ def _item_rows(
         if line.computed:
             amounts[line.item][line.month] += line.amount
     rows = []
-    for item in ITEMS:
+    for item in items_of(lines):
         mine = by_item.get(item.id)
         if not mine:
             continue

@@ -28,6 +28,11 @@ RECORDS = {
 }
 
 
+def where_recorded(line: EntitlementLine) -> str:
+    """Where the input a not-computed line needs is recorded ("" if none is)."""
+    return FACTS_HELP if any(w in line.note for w in NEEDS_FACTS) else ""
+
+
 @dataclass(frozen=True)
 class NotComputed:
     item: str
@@ -65,7 +70,7 @@ def not_computed(lines: Sequence[EntitlementLine]) -> list[NotComputed]:
         if line.computed or line.item in out:
             continue
         label = ITEMS_BY_ID[line.item].label
-        how = FACTS_HELP if any(w in line.note for w in NEEDS_FACTS) else ""
+        how = where_recorded(line)
         out[line.item] = NotComputed(
             line.item,
             label,

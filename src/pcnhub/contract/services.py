@@ -47,6 +47,7 @@ from pcnhub.rules.local import (
 from pcnhub.rules.params import ParameterError, Parameters, default_parameters
 from pcnhub.rules.periods import ContractYear
 from pcnhub.rules.snapshot import Network, NetworkFacts
+from pcnhub.rules.sources import source_text
 
 
 class NotFound(LookupError):
@@ -226,7 +227,7 @@ def line_notes(lines: Sequence[EntitlementLine]) -> list[str]:
     for line in lines:
         if line.provisional:
             for value in line.trace.provisional:
-                provisional.setdefault(value.parameter, str(value.source))
+                provisional.setdefault(value.parameter, source_text(value.source))
         if line.status == ARREARS:
             arrears.setdefault(line.item, line.note)
         if not line.computed:
