@@ -12,7 +12,7 @@ data withheld (:func:`pcnhub.contract.redaction.for_viewer`), as everywhere.
 The CSV has exactly the columns and rows of ``pcnhub entitlements --format csv``
 and is streamed as it is written. Downloads are reads: like the other CSV
 downloads, they write no audit entry. (When pcnhub gains a background-job queue,
-the national workbook belongs there: it takes about half a minute.)
+the national downloads belong there.)
 """
 
 from __future__ import annotations
