@@ -161,3 +161,15 @@ def test_bad_answers_are_said(make_user: Make, demo_data: None) -> None:  # noqa
     response = download(client, "region", "99Z")  # a commissioner, not a region
     assert response.status_code == 404
     assert download(client, "nation", fmt="pdf").status_code == 400
+
+
+def test_a_networks_payments_page_links_to_the_downloads(
+    make_user: Make,
+    demo_data: None,  # noqa: F811
+) -> None:
+    client = client_for(make_user("commissioner", "99Z"))
+    page = client.get("/org/U99001/entitlements/", {"year": YEAR}).content.decode()
+    assert f'href="{URL}?year={YEAR}"' in page
+    form = client.get(URL, {"year": YEAR})
+    assert form.status_code == 200
+    assert YEAR in form.content.decode()
