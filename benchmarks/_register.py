@@ -35,7 +35,8 @@ class Step:
         return Path(self.path).name
 
 
-#: As import_national.STEPS: the national files, oldest first.
+#: The national files, oldest first, except the QOF mapping's 2020/21
+#: snapshot, which the brief fixes at 1 January 2021.
 STEPS = [
     Step("epraccur", "ods/epraccur-2019-12.csv", "2019-12-01"),
     Step("qof-mapping", "qof/MAPPING_NHS_GEOGRAPHIES_2021.csv", "2021-01-01"),
@@ -207,3 +208,25 @@ def build_register(db: Database, data: Path, rebuild: bool, log: Any = print) ->
 
 def missing_files(data: Path) -> list[str]:
     return [s.path for s in STEPS if not (data / s.path).is_file()]
+
+
+def git_revision() -> str | None:
+    """The commit measured, with "-dirty" when tracked files differ from it."""
+    try:
+        rev = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return rev + ("-dirty" if dirty else "")

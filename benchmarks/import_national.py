@@ -33,6 +33,10 @@ from pathlib import Path
 from typing import Any, NoReturn
 from urllib.parse import unquote, urlsplit, urlunsplit
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _register import STEPS, Step, git_revision, sqlite_path  # noqa: E402
+
 REPO = Path(__file__).resolve().parents[1]
 CHILD = Path(__file__).resolve().parent / "_child.py"
 WRITE_FLOOR = Path(__file__).resolve().parent / "_write_floor.py"
@@ -43,30 +47,6 @@ REIMPORT_MODES = ("after-all", "immediately")
 TIME_FACTOR = 3.0
 MEMORY_LIMIT_MB = 1024.0
 MB = 1024 * 1024
-
-
-@dataclass(frozen=True)
-class Step:
-    kind: str
-    path: str  # relative to the data directory
-    as_at: str | None
-
-    @property
-    def name(self) -> str:
-        return Path(self.path).name
-
-
-# In the order the files describe (oldest first), except the QOF mapping's
-# 2020/21 snapshot, which the brief fixes at 1 January 2021.
-STEPS = [
-    Step("epraccur", "ods/epraccur-2019-12.csv", "2019-12-01"),
-    Step("qof-mapping", "qof/MAPPING_NHS_GEOGRAPHIES_2021.csv", "2021-01-01"),
-    Step("registrations", "registrations/gp-reg-pat-prac-all-2021-01.csv", None),
-    Step("payments", "payments/nhspaymentsgp-2019-20-prac.csv", "2019-10-01"),
-    Step("payments", "payments/nhspaymentsgp-2020-21-prac.csv", "2020-10-01"),
-    Step("epraccur", "ods/epraccur-2022-04.csv", "2022-04-01"),
-    Step("epcn", "ods/ePCN-2022-05.xlsx", "2022-05-01"),
-]
 
 
 @dataclass
@@ -192,12 +172,6 @@ def floor_database(db: Database) -> Database:
     url = urlunsplit(parts._replace(path=f"/{name}"))
     shown = urlunsplit(urlsplit(db.shown)._replace(path=f"/{name}"))
     return Database(url, db.vendor, shown)
-
-
-def sqlite_path(url: str) -> str:
-    # sqlite:////abs/path and sqlite:///relative/path, as dj-database-url reads them
-    path = url.split("://", 1)[1]
-    return path[1:] if path.startswith("/") else path
 
 
 def recreate(db: Database) -> None:
@@ -358,27 +332,6 @@ def table(results: list[FileResult]) -> str:
 
     rule = "  ".join("-" * w for w in widths)
     return "\n".join([fmt(head), rule, *(fmt(line) for line in lines)])
-
-
-def git_revision() -> str | None:
-    try:
-        rev = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    return rev + ("-dirty" if dirty else "")
 
 
 # main --------------------------------------------------------------------------

@@ -48,6 +48,7 @@ from _register import (  # noqa: E402
     build_register,
     default_sqlite,
     django_script,
+    git_revision,
     missing_files,
     parse_database,
 )
@@ -435,20 +436,6 @@ def table(results: list[Result]) -> str:
     return "\n".join(
         [fmt(head), "  ".join("-" * w for w in widths), *(fmt(x) for x in lines)]
     )
-
-
-def git_revision() -> str | None:
-    try:
-        rev = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    return rev
 
 
 # main -----------------------------------------------------------------------------
