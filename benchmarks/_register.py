@@ -1,9 +1,10 @@
 """A national register for the benchmarks that need one, built once and reused.
 
-Copied from ``import_national.py`` (which times the imports themselves and is
-left as it is): the database URL rules (a name containing ``bench``), dropping
-and creating it, and the seven national files in date order. Used by
-``web_load.py``; every step runs the ``pcnhub`` command line in its own process.
+Shared by the benchmarks: the seven national files in date order, the database
+URL rules (a name containing ``bench``), dropping and creating it, and the
+commit measured. ``web_load.py`` builds its register here; ``import_national.py``
+(which times the imports themselves) takes the files and helpers. Every step
+runs the ``pcnhub`` command line in its own process.
 """
 
 from __future__ import annotations
