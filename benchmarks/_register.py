@@ -54,6 +54,8 @@ class Database:
     url: str
     vendor: str  # "sqlite" or "postgresql"
     shown: str  # the URL without any password
+    #: a scratch directory holding a temporary SQLite file, removed afterwards
+    temporary_dir: Path | None = None
 
 
 def default_sqlite() -> str:
@@ -76,7 +78,7 @@ def parse_database(url: str, force: bool, who: str) -> Database:
         sys.exit(f"{who}: {url!r} names no database")
     if "bench" not in name.lower() and not force:
         sys.exit(
-            f"{who}: this benchmark may drop and recreate {name!r}. Use a database "
+            f"{who}: this benchmark drops and recreates {name!r}. Use a database "
             "whose name contains 'bench' (e.g. pcnhub_bench), or pass --force."
         )
     if vendor == "sqlite":

@@ -35,7 +35,15 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _register import STEPS, Step, git_revision, sqlite_path  # noqa: E402
+from _register import (  # noqa: E402
+    STEPS,
+    Database,
+    Step,
+    git_revision,
+    recreate,
+    sqlite_path,
+)
+from _register import parse_database as shared_parse_database  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 CHILD = Path(__file__).resolve().parent / "_child.py"
@@ -121,44 +129,13 @@ class FileResult:
 # databases ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Database:
-    url: str
-    vendor: str  # "sqlite" or "postgresql"
-    shown: str  # the URL without any password
-    temporary_dir: Path | None = None
-
-
 def parse_database(url: str | None, force: bool) -> Database:
     if url is None:
         tmp = Path(tempfile.mkdtemp(prefix="pcnhub-bench-"))
         path = tmp / "bench.sqlite3"
         return Database(f"sqlite:///{path}", "sqlite", f"sqlite:///{path}", tmp)
-    parts = urlsplit(url)
-    scheme = parts.scheme.split("+")[0]
-    if scheme in {"postgres", "postgresql", "pgsql"}:
-        vendor, name = "postgresql", unquote(parts.path.lstrip("/"))
-    elif scheme == "sqlite":
-        # The children run in a scratch directory: make a relative path absolute.
-        path = Path(sqlite_path(url)).resolve()
-        url = f"sqlite:///{path}"
-        vendor, name = "sqlite", path.name
-    else:
-        sys.exit(
-            f"import_national: unsupported database {scheme!r} (sqlite, postgresql)"
-        )
-    if not name:
-        sys.exit(f"import_national: {url!r} names no database")
-    if "bench" not in name.lower() and not force:
-        sys.exit(
-            f"import_national: this benchmark drops and recreates {name!r}. Use a "
-            "database whose name contains 'bench' (e.g. pcnhub_bench), or pass --force."
-        )
-    netloc = parts.netloc
-    if parts.password is not None:
-        netloc = netloc.replace(f":{parts.password}@", ":***@", 1)
-    shown = urlunsplit(parts._replace(netloc=netloc))
-    return Database(url, vendor, shown)
+    # The children run in a scratch directory: a relative path is made absolute.
+    return shared_parse_database(url, force, "import_national")
 
 
 def floor_database(db: Database) -> Database:
@@ -172,29 +149,6 @@ def floor_database(db: Database) -> Database:
     url = urlunsplit(parts._replace(path=f"/{name}"))
     shown = urlunsplit(urlsplit(db.shown)._replace(path=f"/{name}"))
     return Database(url, db.vendor, shown)
-
-
-def recreate(db: Database) -> None:
-    """Start from nothing: drop the database (or delete the file) and create it."""
-    if db.vendor == "sqlite":
-        path = Path(sqlite_path(db.url))
-        for extra in ("", "-wal", "-shm", "-journal"):
-            Path(f"{path}{extra}").unlink(missing_ok=True)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return
-    import psycopg
-    from psycopg import sql
-
-    parts = urlsplit(db.url)
-    name = unquote(parts.path.lstrip("/"))
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                sql.Identifier(name)
-            )
-        )
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 # measuring ---------------------------------------------------------------------
