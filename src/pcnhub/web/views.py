@@ -20,7 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from pcnhub.access.checks import visible_rows
+from pcnhub.access.checks import allowed, visible_rows
 from pcnhub.access.scope import Scope, scope_of
 from pcnhub.contract import exports
 from pcnhub.contract.redaction import for_viewer
@@ -486,6 +486,9 @@ def entitlements(request: HttpRequest, code: str) -> HttpResponse:
         run, as_at, code, org is not None, network, year, error, scope_of(request.user)
     )
     page["show_date_form"] = False
+    page["may_record_inputs"] = network and allowed(
+        request.user, "governance.record_contract_inputs", code
+    )
     status = 200 if year is not None else 404  # not a network, or no such year
     return _page(request, "entitlements.html", as_at, page, status=status)
 
