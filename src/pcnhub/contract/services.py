@@ -200,11 +200,6 @@ def run_entitlements(
     return EntitlementRun(year, chosen, lines, notes)
 
 
-def local_variation(line: EntitlementLine) -> str:
-    """The local variation agreement(s) a line rests on ("" for national lines)."""
-    return "; ".join(sorted({v.local for v in line.trace.parameters if v.local}))
-
-
 def local_notes(lines: Sequence[EntitlementLine]) -> list[str]:
     """One note per agreement the lines rest on, naming its items."""
     items: dict[str, dict[str, None]] = {}

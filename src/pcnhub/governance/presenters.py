@@ -37,6 +37,7 @@ from pcnhub.governance.services import (
     WITHHELD,
     Governance,
     HistoryEntry,
+    record_entry,
 )
 from pcnhub.web.asat import AsAt
 from pcnhub.web.presenters import fmt_date, period_text, tag
@@ -453,27 +454,17 @@ def inputs_history_table(records: Sequence[ContractInputs], access: Access) -> T
                     }
                     for name in ContractInputs.INPUTS
                 ),
-                {"html": Markup("{}").format(_held(_entry(r)))},
+                {
+                    "html": Markup("{}").format(
+                        _held(record_entry(r, "contract_inputs", "Contract inputs"))
+                    )
+                },
                 who(r.recorded_by_label, access),
                 Markup("{}").format(r.reason or "No reason given"),
             ]
             for r in records
         ],
     }
-
-
-def _entry(record: ContractInputs) -> HistoryEntry:
-    return HistoryEntry(
-        kind="contract_inputs",
-        kind_label="Contract inputs",
-        item=record,
-        recorded_at=record.recorded_at,
-        recorded_by=record.recorded_by_label,
-        reason=record.reason,
-        application_ref=record.application_ref,
-        valid_from=record.valid_from,
-        valid_to=record.valid_to,
-    )
 
 
 # Forms --------------------------------------------------------------------------

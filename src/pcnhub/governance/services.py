@@ -987,6 +987,24 @@ class HistoryEntry:
         return self.valid_from is not None and self.valid_to == self.valid_from
 
 
+def record_entry(item: GovernanceRecord, kind: str, label: str) -> HistoryEntry:
+    """One governance record as a history entry."""
+    return HistoryEntry(
+        kind=kind,
+        kind_label=label,
+        item=item,
+        recorded_at=item.recorded_at,
+        recorded_by=item.recorded_by_label,
+        reason=item.reason,
+        application_ref=item.application_ref,
+        valid_from=item.valid_from,
+        valid_to=item.valid_to,
+        closed_at=item.closed_at,
+        closed_by=item.closed_by_label,
+        close_reason=item.close_reason,
+    )
+
+
 def history(network: str) -> list[HistoryEntry]:
     """Every record of every kind for the network, newest first."""
     code = _network(network).code
@@ -995,22 +1013,7 @@ def history(network: str) -> list[HistoryEntry]:
         for item in model.objects.filter(network_id=code).select_related(
             "recorded_by", "closed_by"
         ):
-            entries.append(
-                HistoryEntry(
-                    kind=kind,
-                    kind_label=label,
-                    item=item,
-                    recorded_at=item.recorded_at,
-                    recorded_by=item.recorded_by_label,
-                    reason=item.reason,
-                    application_ref=item.application_ref,
-                    valid_from=item.valid_from,
-                    valid_to=item.valid_to,
-                    closed_at=item.closed_at,
-                    closed_by=item.closed_by_label,
-                    close_reason=item.close_reason,
-                )
-            )
+            entries.append(record_entry(item, kind, label))
     for document in GovernanceDocument.objects.filter(network_id=code).select_related(
         "uploaded_by"
     ):
