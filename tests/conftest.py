@@ -57,11 +57,13 @@ def make_user(db: None):  # type: ignore[no-untyped-def]
 
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
-    """The pages cache per register version (pcnhub.contract.snapshots); each
-    test starts with nothing cached, as a new server would."""
-    from django.core.cache import cache
+    """What is kept per register version (results: pcnhub.contract.snapshots;
+    whole pages: pcnhub.web.page_cache); each test starts with nothing kept, as a
+    new server would."""
+    from django.core.cache import caches
 
     from pcnhub.contract.snapshots import forget_recent
 
-    cache.clear()
+    for kept in caches.all():
+        kept.clear()
     forget_recent()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
@@ -97,10 +98,14 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Inside CSRF and CSP: each answer gets this request's token and nonce.
+    "pcnhub.web.page_cache.FillRequestTokens",
     # Inside CSP (its 400 page has the nonce), before any view reads the request.
     "pcnhub.web.middleware.RefuseUnreadableRequests",
     # Last, as django-axes asks: it turns a lockout into its response.
     "axes.middleware.AxesMiddleware",
+    # Innermost: a kept page is answered after every check above has run.
+    "pcnhub.web.page_cache.KeepPagesPerVersion",
 ]
 
 ROOT_URLCONF = "pcnhub.urls"
@@ -108,12 +113,32 @@ WSGI_APPLICATION = "pcnhub.wsgi.application"
 
 # Whole-country pages keep their check runs and entitlements per register version
 # (pcnhub.contract.snapshots.per_version): in each process's memory, a few at once.
+
+
+def pages_cache(setting: str) -> dict[str, Any]:
+    if setting == "off":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    common = {
+        "KEY_FUNCTION": "pcnhub.web.page_cache.make_key",
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    }
+    if setting:
+        backend = "django.core.cache.backends.filebased.FileBasedCache"
+        return common | {"BACKEND": backend, "LOCATION": setting}
+    backend = "django.core.cache.backends.locmem.LocMemCache"
+    return common | {"BACKEND": backend, "LOCATION": "pcnhub-pages"}
+
+
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "pcnhub",
         "OPTIONS": {"MAX_ENTRIES": 50},
-    }
+    },
+    # Each user's register pages per register version (pcnhub.web.page_cache).
+    # PCNHUB_PAGE_CACHE: unset, this process's memory; a directory, files there
+    # shared by every worker on the machine (``pcnhub serve`` gives one); "off".
+    "pages": pages_cache(os.environ.get("PCNHUB_PAGE_CACHE", "")),
 }
 
 TEMPLATES = [
@@ -121,7 +146,11 @@ TEMPLATES = [
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [],
         "APP_DIRS": True,
-        "OPTIONS": {"environment": "pcnhub.web.jinja2_env.environment"},
+        "OPTIONS": {
+            "environment": "pcnhub.web.jinja2_env.environment",
+            # The CSRF token as a placeholder, filled in per request (page_cache).
+            "context_processors": ["pcnhub.web.page_cache.tokens"],
+        },
     },
     {
         # Django's admin still renders with the Django template language.

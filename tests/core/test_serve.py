@@ -7,12 +7,20 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
-from pcnhub.core.management.commands.serve import default_workers, gunicorn_argv
+import pytest
+from django.core.management.base import CommandError
+
+from pcnhub.core.management.commands.serve import (
+    default_workers,
+    gunicorn_argv,
+    page_cache_setting,
+)
 
 PCNHUB = [sys.executable, "-c", "from pcnhub.cli import main; main()"]
 #: How long to wait for the server to answer at all (a wait, not a measurement).
@@ -100,3 +108,16 @@ def test_serve_runs_gunicorn_on_the_wsgi_app() -> None:
 
 def test_default_workers_is_two_per_core_plus_one() -> None:
     assert default_workers() == 2 * (os.cpu_count() or 1) + 1
+
+
+def test_the_page_cache_folder_is_private(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    folder = Path(page_cache_setting("files"))
+    assert folder.parent == tmp_path
+    assert folder.stat().st_mode & 0o777 == 0o700
+    assert page_cache_setting("files") == str(folder)  # the same folder again
+    assert page_cache_setting("memory") == ""
+    assert page_cache_setting("off") == "off"
+    folder.chmod(0o755)  # readable by others: refused, not used
+    with pytest.raises(CommandError, match="not a folder only you can read"):
+        page_cache_setting("files")

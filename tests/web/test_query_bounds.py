@@ -6,7 +6,7 @@ cache is cleared before each request, so the bound is the cold one."""
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -34,7 +34,9 @@ ROUTES = [
 
 
 def _cold() -> None:
-    cache.clear()
+    """Nothing kept: neither results (snapshots) nor whole pages (page_cache)."""
+    for kept in caches.all():
+        kept.clear()
     forget_recent()
 
 

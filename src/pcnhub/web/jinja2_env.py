@@ -9,6 +9,7 @@ from django.urls import reverse
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader
 
 from pcnhub.ui.tables import fast_table
+from pcnhub.web.page_cache import NONCE_PLACEHOLDER
 
 
 def environment(**options: Any) -> Environment:
@@ -17,5 +18,12 @@ def environment(**options: Any) -> Environment:
     loaders.append(PackageLoader("nhsuk_frontend_jinja"))
     options["undefined"] = ChainableUndefined
     env = Environment(loader=ChoiceLoader(loaders), **options)
-    env.globals.update({"static": static, "url": reverse, "ui_fast_table": fast_table})
+    env.globals.update(
+        {
+            "static": static,
+            "url": reverse,
+            "ui_fast_table": fast_table,
+            "ui_nonce": NONCE_PLACEHOLDER,
+        }
+    )
     return env

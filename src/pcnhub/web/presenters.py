@@ -56,6 +56,7 @@ from pcnhub.rules.params import default_parameters
 from pcnhub.rules.periods import ContractYear
 from pcnhub.rules.snapshot import Network
 from pcnhub.ui.tables import Page
+from pcnhub.web import page_cache
 from pcnhub.web.asat import PARAM, AsAt
 
 Table = dict[str, Any]
@@ -274,11 +275,8 @@ def header(request: HttpRequest, as_at: AsAt, current: str | None) -> dict[str, 
 
 
 def csrf_input(request: HttpRequest) -> Markup:
-    from django.middleware.csrf import get_token
-
-    return Markup('<input type="hidden" name="csrfmiddlewaretoken" value="{}">').format(
-        get_token(request)
-    )
+    """The form's CSRF field; the token is filled in per request (page_cache)."""
+    return page_cache.csrf_input()
 
 
 #: The header macro cannot be given extra fields, so the chosen date is added to

@@ -8,12 +8,19 @@ gunicorn's master gets the signals: Ctrl-C or SIGTERM stops it and its workers.
 ``--database URL`` (before or after ``serve``) chooses the database, as for every
 ``pcnhub`` command. Debug is off unless ``--debug`` is given: a served pcnhub never
 shows a traceback. Static files are served by whitenoise from the same workers.
+
+The workers share the pages they keep (:mod:`pcnhub.web.page_cache`) through files
+in a private folder (``PCNHUB_PAGE_CACHE``, default ``pcnhub-pages-<uid>`` in the
+temporary directory), so a page worked out by one worker is kept for them all.
+``--page-cache memory`` keeps them in each worker; ``--page-cache off`` keeps none.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -52,6 +59,28 @@ def gunicorn_argv(bind: str, workers: int, timeout: int, access_log: bool) -> li
     return argv
 
 
+def page_cache_folder() -> Path:
+    """This user's private folder for kept pages; refused if someone else owns it."""
+    folder = Path(tempfile.gettempdir()) / f"pcnhub-pages-{os.getuid()}"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    held = folder.lstat()
+    if folder.is_symlink() or held.st_uid != os.getuid() or held.st_mode & 0o077:
+        raise CommandError(
+            f"{folder} is not a folder only you can read: remove it, or give "
+            "--page-cache a folder of your own"
+        )
+    return folder
+
+
+def page_cache_setting(choice: str) -> str:
+    """``PCNHUB_PAGE_CACHE`` for the workers (see pcnhub.settings.pages_cache)."""
+    if choice == "files":
+        return str(page_cache_folder())
+    if choice == "memory":
+        return ""
+    return choice  # "off", or a folder
+
+
 class Command(BaseCommand):
     help = "Serve the web UI and the API with gunicorn (pcnhub.wsgi)."
     # This process only starts gunicorn, whose workers load the whole project;
@@ -86,6 +115,13 @@ class Command(BaseCommand):
             help="log every request to stdout",
         )
         parser.add_argument(
+            "--page-cache",
+            default=os.environ.get("PCNHUB_PAGE_CACHE") or "files",
+            metavar="files|memory|off|FOLDER",
+            help="where workers keep each user's pages per register version "
+            "(default: files in a private temporary folder, shared by the workers)",
+        )
+        parser.add_argument(
             "--debug",
             action="store_true",
             help="Django's debug mode (tracebacks on errors): never for real use",
@@ -97,6 +133,7 @@ class Command(BaseCommand):
         if options["timeout"] < 1:
             raise CommandError("--timeout: at least 1 second")
         os.environ["PCNHUB_DEBUG"] = "1" if options["debug"] else "0"
+        os.environ["PCNHUB_PAGE_CACHE"] = page_cache_setting(options["page_cache"])
         argv = gunicorn_argv(
             options["bind"],
             options["workers"],
