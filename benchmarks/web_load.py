@@ -70,6 +70,7 @@ TARGETS_MS: dict[str, float | None] = {
     "national networks": 500,
     "national checks": 500,
     "network entitlements": None,
+    "network pages, first visits": None,
 }
 
 LUA = r"""
@@ -77,6 +78,7 @@ local threads = {}
 
 function setup(thread)
   table.insert(threads, thread)
+  thread:set("id", #threads)
 end
 
 function init(args)
@@ -110,6 +112,25 @@ function done(summary, latency, requests)
     e.connect, e.read, e.write, e.timeout, r, n))
 end
 """
+
+#: Appended to LUA for "first visits": each request asks for the next address of
+#: PATHS (a Lua table), the threads taking turns, so no page is asked for twice
+#: in a run and none is answered from a user's kept copy.
+CYCLE = r"""
+local sent = 0
+
+function request()
+  local i = (sent * THREADS + id - 1) % #PATHS + 1
+  sent = sent + 1
+  return wrk.format(nil, PATHS[i])
+end
+"""
+
+
+def cycle_lua(paths: list[str]) -> str:
+    listed = ", ".join(json.dumps(p) for p in paths)
+    return LUA + f"PATHS = {{{listed}}}\nTHREADS = {THREADS}\n" + CYCLE
+
 
 USERS = """
 import json
@@ -145,6 +166,7 @@ print(json.dumps({
     "network": network.pcn_code,
     "network_practices": network.practices,
     "networks_open": len(rows),
+    "networks": sorted(r.pcn_code for r in rows),
 }))
 """
 
@@ -508,9 +530,14 @@ def run(db: Database, data: Path, work: Path, options: argparse.Namespace) -> in
     )
     lua = work / "percentiles.lua"
     lua.write_text(LUA, encoding="utf-8")
+    every = work / "first-visits.lua"
+    every.write_text(
+        cycle_lua([f"/org/{code}/" for code in made["networks"]]), encoding="utf-8"
+    )
     plan = [
         ("home", NATIONAL_USER, "/"),
         ("network page", NATIONAL_USER, f"/org/{network}/"),
+        ("network pages, first visits", NATIONAL_USER, f"/org/{network}/"),
         ("national networks", NATIONAL_USER, "/networks/"),
         ("national checks", NATIONAL_USER, "/checks/"),
         ("network entitlements", NATIONAL_USER, f"/org/{network}/entitlements/"),
@@ -525,7 +552,8 @@ def run(db: Database, data: Path, work: Path, options: argparse.Namespace) -> in
     results = []
     for page, user, path in plan:
         print(f"{page:<22} {user:<15} {path} ...", end=" ", flush=True)
-        result = measure(db, work, page, user, path, options.duration, lua)
+        script = every if page.endswith("first visits") else lua
+        result = measure(db, work, page, user, path, options.duration, script)
         results.append(result)
         print(
             f"first {result.first_seconds:.2f} s; {result.requests} requests, "
@@ -557,6 +585,7 @@ def run(db: Database, data: Path, work: Path, options: argparse.Namespace) -> in
             "pXX_ms": "wrk's latency percentiles over completed requests",
             "errors_timeout": f"requests wrk gave up on after {WRK_TIMEOUT}",
             "non_2xx": "answers other than 2xx or 3xx (3xx are 'redirects')",
+            "first visits": "each request a different network's page, none kept",
         },
         "results": [asdict(r) | {"verdict": r.verdict} for r in results],
     }
