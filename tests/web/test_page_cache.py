@@ -150,3 +150,19 @@ def test_workers_share_kept_pages_through_files(
     assert len(kept) == 1
     caches["pages"].close()
     assert signed_in.get(route)["X-Pcnhub-Kept"] == "1"
+
+
+def test_new_code_or_parameters_give_new_keys(tmp_path, settings) -> None:  # type: ignore[no-untyped-def]
+    """A page kept on disk is never read by a release or parameters it was not
+    made with (``generation`` is part of every key)."""
+    from pcnhub.web.page_cache import generation
+
+    local = tmp_path / "local"
+    local.mkdir()
+    agreement = local / "99Z.yaml"
+    agreement.write_text("a: 1\n")
+    settings.PCNHUB_LOCAL_PARAMETERS = str(local)
+    before = generation.__wrapped__()
+    assert generation.__wrapped__() == before
+    agreement.write_text("a: 12\n")
+    assert generation.__wrapped__() != before

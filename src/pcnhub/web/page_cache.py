@@ -187,7 +187,9 @@ def generation() -> str:
     root = Path(__file__).resolve().parent.parent
     files = sorted(p for p in root.rglob("*") if p.suffix in CODE_SUFFIXES)
     local = getattr(settings, "PCNHUB_LOCAL_PARAMETERS", "")
-    if local and Path(local).exists():
+    if local and Path(local).is_dir():
+        files += sorted(p for p in Path(local).rglob("*") if p.is_file())
+    elif local and Path(local).exists():
         files.append(Path(local))
     for path in files:
         stat = path.stat()
