@@ -166,6 +166,13 @@ def population(network: str, day: date, lists_at: date | None = None) -> Populat
 def _population(members: list[str], lists_at: date) -> Population:
     registered = list_sizes_on(members, ListMeasure.REGISTERED, lists_at)
     weighted = list_sizes_on(members, ListMeasure.WEIGHTED, lists_at)
+    return population_from(members, registered, weighted)
+
+
+def population_from(
+    members: list[str], registered: dict[str, Decimal], weighted: dict[str, Decimal]
+) -> Population:
+    """The totals of ``members`` from their lists (read by :func:`list_sizes_on`)."""
     return Population(
         registered=sum(registered.values(), Decimal(0)),
         weighted=sum(weighted.values(), Decimal(0)),

@@ -696,7 +696,8 @@ def members(network: str, day: date, as_at: AsAt, scope: Scope) -> Members:
     names = queries.names_on(codes, day)
     registered = queries.list_sizes_on(codes, ListMeasure.REGISTERED, day)
     weighted = queries.list_sizes_on(codes, ListMeasure.WEIGHTED, day)
-    total = queries.population(network, day)
+    # The totals from the lists just read (queries.population would read them again).
+    total = queries.population_from(codes, registered, weighted)
     rows: list[list[Any]] = [
         [
             code_cell(as_at, scope, c),
