@@ -27,11 +27,12 @@ How every item is worked out (docs/rules.md has the formulas and sources):
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Container, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import cache
 
 from pcnhub.rules import money
 from pcnhub.rules.params import Parameters, Value, default_parameters
@@ -89,6 +90,209 @@ class EntitlementLine:
 
 
 @dataclass(frozen=True, slots=True)
+class Instalments:
+    """One amount for a payable period (its trace's ``amount_for_period``) paid
+    to one payee in the trace's ``instalments`` monthly instalments: what the
+    monthly lines sharing that trace are made from."""
+
+    item: str
+    payee: str
+    paid_to: str
+    trace: Trace
+    practice: str = ""
+    status: str = DUE
+    note: str = ""
+
+    @property
+    def computed(self) -> bool:
+        return self.status != NOT_COMPUTED
+
+    @property
+    def provisional(self) -> bool:
+        """As :attr:`EntitlementLine.provisional`, for every line made from it."""
+        return self.computed and any(v.provisional for v in self.trace.parameters)
+
+    def amounts(self) -> list[Decimal]:
+        """Instalment *k* at index *k* − 1 (:func:`money.instalments`)."""
+        trace = self.trace
+        if trace.instalments == 1:  # an amount paid once is paid as it is
+            return [trace.amount_for_period]
+        return money.instalments(trace.amount_for_period, trace.instalments)
+
+
+#: a line not made yet: its month, its part (an index into ``Due.parts``) and
+#: which instalment of that part it pays
+_Row = tuple[date, int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Due:
+    """What one network is due for one item in one payable period (or for one
+    arrears line): the amount, worked out first, and the monthly lines that pay
+    it, made only when asked for (:meth:`lines`) from the same traces.
+
+    ``total`` is exactly what the lines add up to (:func:`_due` works it out from
+    the same instalments, or as the amounts for the period where every
+    instalment of each is paid).
+    """
+
+    network: str
+    item: str
+    parts: tuple[Instalments, ...]
+    #: the lines, in order
+    rows: tuple[_Row, ...]
+    total: Decimal
+
+    def paid_in(self, months: Container[date]) -> tuple[Decimal, bool]:
+        """What the lines in ``months`` add up to, and whether there are any."""
+        amounts = [p.amounts() for p in self.parts]
+        total, any_line = money.ZERO, False
+        for month, i, k in self.rows:
+            if month in months:
+                total += amounts[i][k - 1]
+                any_line = True
+        return total, any_line
+
+    def lines(self, months: Container[date] | None = None) -> list[EntitlementLine]:
+        """The monthly lines (those in ``months``, if given), new objects each call."""
+        code, item, line, parts = self.network, self.item, EntitlementLine, self.parts
+        made = [(p.amounts(), p) for p in parts]
+        return [
+            line(
+                code,
+                month,
+                item,
+                made[i][0][k - 1],
+                made[i][1].payee,
+                made[i][1].paid_to,
+                made[i][1].trace,
+                k,
+                made[i][1].practice,
+                made[i][1].status,
+                made[i][1].note,
+            )
+            for month, i, k in self.rows
+            if months is None or month in months
+        ]
+
+
+def _due(
+    network: str,
+    item: str,
+    parts: tuple[Instalments, ...],
+    rows: tuple[_Row, ...],
+    whole: bool = False,
+) -> Due:
+    """A :class:`Due`, its total worked out. ``whole``: the rows pay every
+    instalment of every part once, so (for amounts to the penny, as the rules
+    make them) the total is the parts' amounts: the instalments of an amount add
+    up exactly to it (:mod:`pcnhub.rules.money`)."""
+    if whole:
+        total = money.ZERO
+        for part in parts:
+            amount = part.trace.amount_for_period
+            if amount != amount.quantize(money.PENNY):
+                break
+            total += amount
+        else:
+            return Due(network, item, parts, rows, total)
+    made = [p.amounts() for p in parts]
+    total = sum((made[i][k - 1] for _, i, k in rows), money.ZERO)
+    return Due(network, item, parts, rows, total)
+
+
+@cache
+def _steady_rows(months: tuple[date, ...], parts: int) -> tuple[_Row, ...]:
+    """Every part paid in every month, month by month: shared by every steady
+    network with a period of those months and that many payees."""
+    return tuple(
+        (month, i, k) for k, month in enumerate(months, 1) for i in range(parts)
+    )
+
+
+@dataclass(frozen=True)
+class EntitlementYear:
+    """A year of entitlements for some networks, worked out to what each network
+    is due per item and payable period (with the traces) before any monthly
+    line is made: :meth:`totals` needs no line; :meth:`lines` makes the lines,
+    sharing the traces, and they add up exactly to the totals."""
+
+    year: ContractYear
+    #: (months, dues): each month in ``months`` is paid the lines of ``dues`` in
+    #: it. One entry for the whole year, or (as paid, with values published in
+    #: the year) one per state of knowledge, in order
+    paid: tuple[tuple[tuple[date, ...], tuple[Due, ...]], ...]
+    arrears: tuple[Due, ...] = ()
+    #: lines month by month (as paid with publications in the year), else due
+    #: by due (network by network)
+    by_month: bool = False
+
+    def totals(self) -> dict[tuple[str, str], Decimal]:
+        """(network, item) → the year's total: :func:`annual_totals` of
+        :meth:`lines`, without making them."""
+        totals: dict[tuple[str, str], Decimal] = {}
+
+        def add(due: Due, amount: Decimal) -> None:
+            key = (due.network, due.item)
+            totals[key] = totals.get(key, money.ZERO) + amount
+
+        for months, dues in self.paid:
+            if months == self.year.months:  # every line of every due
+                for due in dues:
+                    add(due, due.total)
+                continue
+            month_set = frozenset(months)
+            for due in dues:
+                amount, paid = due.paid_in(month_set)
+                if paid:
+                    add(due, amount)
+        for due in self.arrears:
+            add(due, due.total)
+        return totals
+
+    def parts(self) -> Iterator[tuple[Due, Instalments]]:
+        """Each due and part with a line in the year (what notes are made from)."""
+        for months, dues in self.paid:
+            if months == self.year.months:  # every part of a due has a line
+                for due in dues:
+                    for part in due.parts:
+                        yield due, part
+                continue
+            month_set = frozenset(months)
+            for due in dues:
+                used = {i for m, i, _ in due.rows if m in month_set}
+                for i in sorted(used):
+                    yield due, due.parts[i]
+        for due in self.arrears:
+            yield due, due.parts[0]
+
+    def lines(self, networks: Collection[str] | None = None) -> list[EntitlementLine]:
+        """The monthly lines (of ``networks``, if given), arrears last."""
+        wanted = None if networks is None else set(networks)
+
+        def mine(dues: Sequence[Due]) -> list[Due]:
+            return [d for d in dues if wanted is None or d.network in wanted]
+
+        out: list[EntitlementLine] = []
+        with _no_collection():
+            for months, dues in self.paid:
+                if not self.by_month:
+                    for due in mine(dues):
+                        out += due.lines()
+                    continue
+                month_set = frozenset(months)
+                by_month: dict[date, list[EntitlementLine]] = {m: [] for m in months}
+                for due in mine(dues):
+                    for line in due.lines(month_set):
+                        by_month[line.month].append(line)
+                for month in months:
+                    out += by_month[month]
+            for due in mine(self.arrears):
+                out += due.lines()
+        return out
+
+
+@dataclass(frozen=True, slots=True)
 class Component:
     """One parameter an item reads and the population it multiplies."""
 
@@ -140,8 +344,9 @@ _BASES: dict[str, Callable[[Practice], Decimal | None]] = {
 def population(members: Sequence[Practice], basis: str) -> Population:
     """The members' total on ``basis``, naming any member with no figure."""
     read = _BASES[basis]
-    parts = tuple(sorted((p.code, read(p) or Decimal(0)) for p in members))
-    missing = sorted(p.code for p in members if read(p) is None)
+    found = [(p.code, read(p)) for p in members]
+    parts = tuple(sorted((code, v or Decimal(0)) for code, v in found))
+    missing = sorted(code for code, v in found if v is None)
     notes = []
     if missing:
         notes.append(f"no {basis} list for {', '.join(missing)} (counted as 0)")
@@ -353,8 +558,54 @@ def _months(n: int) -> str:
 # --- the computation ---------------------------------------------------------
 
 
+class _Shared:
+    """What every network's run on the same parameters shares: the texts and
+    traces that depend on the item and period only (so a national year makes
+    each once, and the lines of every network point at the same trace)."""
+
+    def __init__(self) -> None:
+        self._labels: dict[tuple[str, date, date], str] = {}
+        #: keyed by identity; the value is kept so that the identity stays its
+        self._pounds: dict[int, tuple[Value, str]] = {}
+        self._traces: dict[tuple[str, date, date, str], Trace] = {}
+
+    def label(self, item: Item, period: Period) -> str:
+        """``Core PCN funding 2021-04–2022-03``."""
+        key = (item.label, period.start, period.end)
+        found = self._labels.get(key)
+        if found is None:
+            found = self._labels[key] = (
+                f"{item.label} {month_label(period.start)}–"
+                f"{month_label(period.months[-1])}"
+            )
+        return found
+
+    def pounds(self, value: Value) -> str:
+        """``£1.50``: the value as a trace writes it."""
+        found = self._pounds.get(id(value))
+        if found is None:
+            found = self._pounds[id(value)] = (value, f"£{value.value:,}")
+        return found[1]
+
+    def not_computed(self, item: Item, period: Period, reason: str) -> Trace:
+        key = (item.id, period.start, period.end, reason)
+        found = self._traces.get(key)
+        if found is None:
+            found = self._traces[key] = Trace(
+                item.id,
+                f"{self.label(item, period)}: {reason}",
+                period.start,
+                period.end,
+                money.ZERO,
+                1,
+                parameters=tuple(v for v in period.values if v is not None),
+                notes=(reason,),
+            )
+        return found
+
+
 class _NetworkRun:
-    """Computes one network's lines for one year, caching per member set."""
+    """Computes one network's dues for one year, caching per member set."""
 
     def __init__(
         self,
@@ -362,13 +613,16 @@ class _NetworkRun:
         year: ContractYear,
         parameters: Parameters,
         context: Context,
+        shared: _Shared | None = None,
     ) -> None:
         self.network = network
         self.year = year
         self.parameters = parameters
         self.context = context
+        self.shared = shared or _Shared()
         self.payee = network.facts.nominated_payee or ""
-        self._populations: dict[tuple[tuple[str, ...], str], Population] = {}
+        #: keyed by the identity of a member tuple this run holds (see _sets)
+        self._populations: dict[tuple[int, str], Population] = {}
         self._members: dict[date, tuple[Practice, ...]] = {}
         #: one tuple per member set, so months with the same members share it
         #: (and so their traces, which are keyed by the tuple's identity)
@@ -388,7 +642,7 @@ class _NetworkRun:
         return found
 
     def population(self, members: tuple[Practice, ...], basis: str) -> Population:
-        key = (tuple(p.code for p in members), basis)
+        key = (id(members), basis)
         found = self._populations.get(key)
         if found is None:
             if basis == "role sets":
@@ -404,10 +658,8 @@ class _NetworkRun:
             self._populations[key] = found
         return found
 
-    def lines(
-        self, items: Sequence[tuple[Item, list[Period]]]
-    ) -> list[EntitlementLine]:
-        out: list[EntitlementLine] = []
+    def dues(self, items: Sequence[tuple[Item, list[Period]]]) -> list[Due]:
+        out: list[Due] = []
         for item, periods in items:
             if item.condition and item.condition(self.network):
                 continue
@@ -430,7 +682,7 @@ class _NetworkRun:
         period: Period,
         unpublished: list[Value],
         missing: str | None,
-    ) -> list[EntitlementLine]:
+    ) -> list[Due]:
         """One line for the period saying what the item needs to be computed."""
         month = period.months[-1] if item.achievement else period.months[0]
         if not (self.members(month) or self.members(period.months[0])):
@@ -440,76 +692,44 @@ class _NetworkRun:
             reason = f"not computed: needs {names}, not published in pcnhub yet"
         else:
             reason = f"not computed: needs {missing}"
-        trace = Trace(
+        trace = self.shared.not_computed(item, period, reason)
+        part = Instalments(
             item.id,
-            f"{item.label} {month_label(period.start)}–"
-            f"{month_label(period.months[-1])}: {reason}",
-            period.start,
-            period.end,
-            money.ZERO,
-            1,
-            parameters=tuple(v for v in period.values if v is not None),
-            notes=(reason,),
+            self.payee,
+            item.paid_to if item.paid_to != PRACTICE else PRACTICE,
+            trace,
+            status=NOT_COMPUTED,
+            note=reason,
         )
-        return [
-            EntitlementLine(
-                self.network.code,
-                month,
-                item.id,
-                money.ZERO,
-                self.payee,
-                item.paid_to if item.paid_to != PRACTICE else PRACTICE,
-                trace,
-                1,
-                status=NOT_COMPUTED,
-                note=reason,
-            )
-        ]
+        return [_due(self.network.code, item.id, (part,), ((month, 0, 1),), True)]
 
-    def per_network(self, item: Item, period: Period) -> list[EntitlementLine]:
-        n = len(period.months)
+    def per_network(self, item: Item, period: Period) -> list[Due]:
+        code = self.network.code
         if self.steady is not None:  # the common case: one trace for the period
             if not self.steady:
                 return []
             trace = self.network_trace(item, period, self.steady)
-            amounts = money.instalments(trace.amount_for_period, n)
-            code, payee, line = self.network.code, self.payee, EntitlementLine
-            return [
-                line(code, month, item.id, amount, payee, NETWORK, trace, k)
-                for k, (month, amount) in enumerate(
-                    zip(period.months, amounts, strict=True), 1
-                )
-            ]
-        out = []
+            part = Instalments(item.id, self.payee, NETWORK, trace)
+            rows = _steady_rows(period.months, 1)
+            return [_due(code, item.id, (part,), rows, True)]
         # Keyed by the identity of the month's member tuple, which this run
         # caches: months with the same members share one tuple, so one trace.
-        traces: dict[int, tuple[Trace, list[Decimal]]] = {}
+        index: dict[int, int] = {}
+        parts: list[Instalments] = []
+        out: list[_Row] = []
         for k, month in enumerate(period.months, start=1):
             members = self.members(month)
             if not members:
                 continue
-            found = traces.get(id(members))
-            if found is None:
+            i = index.get(id(members))
+            if i is None:
                 trace = self.network_trace(item, period, members)
-                found = traces[id(members)] = (
-                    trace,
-                    money.instalments(trace.amount_for_period, n),
-                )
-            trace, amounts = found
-            amount = amounts[k - 1]
-            out.append(
-                EntitlementLine(
-                    self.network.code,
-                    month,
-                    item.id,
-                    amount,
-                    self.payee,
-                    NETWORK,
-                    trace,
-                    k,
-                )
-            )
-        return out
+                i = index[id(members)] = len(parts)
+                parts.append(Instalments(item.id, self.payee, NETWORK, trace))
+            out.append((month, i, k))
+        if not out:
+            return []
+        return [_due(code, item.id, tuple(parts), tuple(out))]
 
     def network_trace(
         self, item: Item, period: Period, members: tuple[Practice, ...]
@@ -525,11 +745,12 @@ class _NetworkRun:
             if component.pot:
                 share, base, whole = self.pot_share(component, value)
                 pots += share
+                national_text = number(whole)
                 terms.append(
-                    f"£{value.value:,} × {number(base)} ÷ {number(whole)} "
+                    f"{self.shared.pounds(value)} × {number(base)} ÷ {national_text} "
                     f"{component.basis}"
                 )
-                inputs.append((f"national {component.basis} population", number(whole)))
+                inputs.append((f"national {component.basis} population", national_text))
                 national = self.parameters.at(
                     "national_population.weighted", value.start
                 )
@@ -542,7 +763,8 @@ class _NetworkRun:
             total += pop.total * value.value * factor
             scale = f" × {n}/12" if value.per == "year" and n != 12 else ""
             terms.append(
-                f"{number(pop.total)} {component.basis} × £{value.value:,}{scale}"
+                f"{number(pop.total)} {component.basis} × "
+                f"{self.shared.pounds(value)}{scale}"
             )
         if item.scaled_by:
             share = getattr(self.network.facts, item.scaled_by) or Decimal(0)
@@ -550,10 +772,8 @@ class _NetworkRun:
             terms = [f"({' + '.join(terms)}) × {share} achieved"]
             inputs.append(("share assessed as achieved", str(share)))
         amount = money.penny(total) + pots
-        formula = (
-            f"{item.label} {month_label(period.start)}–"
-            f"{month_label(period.months[-1])}: {' + '.join(terms)} = £{amount:,}"
-        )
+        label = self.shared.label(item, period)
+        formula = f"{label}: {' + '.join(terms)} = £{amount:,}"
         if any(v.per == "year" for v in used) and n != 12:
             notes.append(f"payable for {n} months: {_months(n)}")
         return Trace(
@@ -582,16 +802,17 @@ class _NetworkRun:
         base = self.context.pot_bases.get((*key, self.network.code), Decimal(0))
         return share, base, self.context.pot_bases[key]
 
-    def per_practice(self, item: Item, period: Period) -> list[EntitlementLine]:
+    def per_practice(self, item: Item, period: Period) -> list[Due]:
         (value,) = period.values
         assert value is not None
         n = len(period.months)
         factor = _factor(value, n)
         scale = f" × {n}/12" if n != 12 and value.per == "year" else ""
-        # Each practice's trace and instalments, worked out once for the period.
-        done: dict[str, tuple[Trace, list[Decimal]]] = {}
+        rate = f"{self.shared.pounds(value)}{scale}"
+        # Each practice's trace, worked out once for the period.
+        done: dict[str, Instalments] = {}
 
-        def practice_run(practice: Practice) -> tuple[Trace, list[Decimal]]:
+        def practice_part(practice: Practice) -> Instalments:
             found = done.get(practice.code)
             if found is None:
                 pop = population((practice,), "weighted")
@@ -599,7 +820,7 @@ class _NetworkRun:
                 trace = Trace(
                     item.id,
                     f"{item.label} {practice.code}: {number(pop.total)} weighted × "
-                    f"£{value.value:,}{scale} = £{amount:,}",
+                    f"{rate} = £{amount:,}",
                     period.start,
                     period.end,
                     amount,
@@ -607,38 +828,32 @@ class _NetworkRun:
                     (pop,),
                     (value,),
                 )
-                found = done[practice.code] = (trace, money.instalments(amount, n))
+                who = practice.code
+                found = done[who] = Instalments(item.id, who, PRACTICE, trace, who)
             return found
 
-        code, line = self.network.code, EntitlementLine
+        code = self.network.code
         if self.steady is not None:  # the same members every month
-            runs = [(p.code, *practice_run(p)) for p in self.steady]
-            return [
-                line(code, month, item.id, amounts[k], who, PRACTICE, trace, k + 1, who)
-                for k, month in enumerate(period.months)
-                for who, trace, amounts in runs
-            ]
-        out = []
-        for k, month in enumerate(period.months):
+            if not self.steady:
+                return []
+            parts = tuple(practice_part(p) for p in self.steady)
+            rows = _steady_rows(period.months, len(parts))
+            return [_due(code, item.id, parts, rows, True)]
+        index: dict[str, int] = {}
+        listed: list[Instalments] = []
+        out: list[_Row] = []
+        for k, month in enumerate(period.months, start=1):
             for practice in self.members(month):
-                trace, amounts = practice_run(practice)
-                who = practice.code
-                out.append(
-                    line(
-                        code,
-                        month,
-                        item.id,
-                        amounts[k],
-                        who,
-                        PRACTICE,
-                        trace,
-                        k + 1,
-                        who,
-                    )
-                )
-        return out
+                i = index.get(practice.code)
+                if i is None:
+                    i = index[practice.code] = len(listed)
+                    listed.append(practice_part(practice))
+                out.append((month, i, k))
+        if not out:
+            return []
+        return [_due(code, item.id, tuple(listed), tuple(out))]
 
-    def iif(self, item: Item, period: Period) -> list[EntitlementLine]:
+    def iif(self, item: Item, period: Period) -> list[Due]:
         points = self.network.facts.iif_points
         (value,) = period.values
         if points is None or value is None:  # _needs_iif says so first
@@ -671,18 +886,9 @@ class _NetworkRun:
             (("points achieved", str(points)), ("prevalence factor", str(prevalence))),
             ("achievement payment, recorded in the last month of the IIF year",),
         )
-        return [
-            EntitlementLine(
-                self.network.code,
-                period.months[-1],
-                item.id,
-                amount,
-                self.payee,
-                NETWORK,
-                trace,
-                1,
-            )
-        ]
+        part = Instalments(item.id, self.payee, NETWORK, trace)
+        rows = ((period.months[-1], 0, 1),)
+        return [_due(self.network.code, item.id, (part,), rows, True)]
 
 
 def pot_context(
@@ -743,7 +949,7 @@ def _share_pots(
                     context.pot_bases[(*key, code)] = base
 
 
-def entitlements(
+def entitlement_year(
     networks: Sequence[Network],
     year: ContractYear,
     parameters: Parameters | None = None,
@@ -751,12 +957,15 @@ def entitlements(
     items: Sequence[str] | None = None,
     known_on: date | None = None,
     as_paid: bool = True,
-) -> list[EntitlementLine]:
-    """Every entitlement line of ``networks`` for ``year``, as known on ``known_on``
-    (default: everything pcnhub holds), arrears lines included.
+) -> EntitlementYear:
+    """What ``networks`` are due in ``year``, as known on ``known_on`` (default:
+    everything pcnhub holds), arrears included: each network's amounts per item
+    and payable period with their traces, worked out before any monthly line is
+    made. :meth:`EntitlementYear.totals` gives the year's totals without the
+    lines; :meth:`EntitlementYear.lines` makes the lines when they are wanted.
 
     With ``as_paid=False`` every month is worked out on what is known on
-    ``known_on`` (restated), with no arrears lines: what the year comes to.
+    ``known_on`` (restated), with no arrears: what the year comes to.
 
     ``context`` carries the shares of national sums (:func:`pot_context`); without
     it they are worked out over ``networks``.
@@ -770,6 +979,23 @@ def entitlements(
         return _entitlements(
             networks, year, parameters, context, chosen, known_on, as_paid
         )
+
+
+def entitlements(
+    networks: Sequence[Network],
+    year: ContractYear,
+    parameters: Parameters | None = None,
+    context: Context | None = None,
+    items: Sequence[str] | None = None,
+    known_on: date | None = None,
+    as_paid: bool = True,
+) -> list[EntitlementLine]:
+    """Every entitlement line of ``networks`` for ``year``, as known on ``known_on``
+    (default: everything pcnhub holds), arrears lines included: the lines of
+    :func:`entitlement_year` (which takes the same arguments)."""
+    return entitlement_year(
+        networks, year, parameters, context, items, known_on, as_paid
+    ).lines()
 
 
 @contextmanager
@@ -806,24 +1032,31 @@ def _entitlements(
     chosen: Sequence[Item],
     known_on: date | None,
     as_paid: bool,
-) -> list[EntitlementLine]:
+) -> EntitlementYear:
     days = _publications(parameters, year)
     if known_on is not None:
         days = [d for d in days if d <= known_on]
     if not as_paid and known_on is not None:
         parameters = parameters.known_on(known_on)
     if not as_paid or (not days and known_on is None):
-        return _run(networks, year, parameters, context, chosen)
+        dues = _run(networks, year, parameters, context, chosen)
+        return EntitlementYear(year, ((year.months, tuple(dues)),))
     runs = _Runs(networks, year, parameters, context, chosen, days)
-    lines: list[EntitlementLine] = []
+    # Each month is paid as known at its end; months known alike share a state.
+    paid: list[tuple[list[date], tuple[Due, ...]]] = []
     for month in year.months:
         cutoff = (
             _month_end(month) if known_on is None else min(known_on, _month_end(month))
         )
-        lines += [x for x in runs.state(cutoff) if x.month == month]
-    for day in days:
-        lines += runs.arrears(day)
-    return lines
+        state = runs.state(cutoff)
+        if paid and paid[-1][1] is state:
+            paid[-1][0].append(month)
+        else:
+            paid.append(([month], state))
+    arrears = tuple(due for day in days for due in runs.arrears(day))
+    return EntitlementYear(
+        year, tuple((tuple(m), s) for m, s in paid), arrears, by_month=True
+    )
 
 
 def _run(
@@ -832,15 +1065,16 @@ def _run(
     parameters: Parameters,
     context: Context | None,
     chosen: Sequence[Item],
-) -> list[EntitlementLine]:
+) -> tuple[Due, ...]:
     # The payable periods depend on the year's parameters only: work them out once.
     periods = [(item, payable_periods(item, year, parameters)) for item in chosen]
     if context is None:
         context = pot_context(networks, year, parameters)
-    lines: list[EntitlementLine] = []
+    dues: list[Due] = []
+    shared = _Shared()
     for network in networks:
-        lines += _NetworkRun(network, year, parameters, context).lines(periods)
-    return lines
+        dues += _NetworkRun(network, year, parameters, context, shared).dues(periods)
+    return tuple(dues)
 
 
 def _month_end(month: date) -> date:
@@ -860,7 +1094,7 @@ def _publications(parameters: Parameters, year: ContractYear) -> list[date]:
 
 
 class _Runs:
-    """The year's lines under each state of knowledge, worked out once each."""
+    """The year's dues under each state of knowledge, worked out once each."""
 
     def __init__(
         self,
@@ -873,10 +1107,10 @@ class _Runs:
     ) -> None:
         self.networks, self.year, self.parameters = networks, year, parameters
         self.context, self.chosen, self.days = context, chosen, days
-        self._runs: dict[tuple[date, ...], list[EntitlementLine]] = {}
+        self._runs: dict[tuple[date, ...], tuple[Due, ...]] = {}
 
-    def state(self, day: date) -> list[EntitlementLine]:
-        """The lines as known on ``day``."""
+    def state(self, day: date) -> tuple[Due, ...]:
+        """The dues as known on ``day``."""
         key = tuple(d for d in self.days if d <= day)
         found = self._runs.get(key)
         if found is None:
@@ -887,7 +1121,7 @@ class _Runs:
             self._runs[key] = found
         return found
 
-    def arrears(self, day: date) -> list[EntitlementLine]:
+    def arrears(self, day: date) -> list[Due]:
         """What the value(s) published on ``day`` add to the months before it."""
         month = day.replace(day=1)
         before = [m for m in self.year.months if m < month]
@@ -902,46 +1136,51 @@ class _Runs:
                 was[0] if was else money.ZERO
             )
             if difference:
-                out.append(_arrears_line(key, day, month, was, now, difference))
+                out.append(_arrears_due(key, day, month, was, now, difference))
         return out
 
 
 ONE_DAY = timedelta(days=1)
 _Key = tuple[str, str, str, str, str]
+#: the months' total, the trace of the first line, the months
+_Paid = tuple[Decimal, Trace, list[date]]
 
 
-def _amounts(
-    lines: Sequence[EntitlementLine], months: Sequence[date]
-) -> dict[_Key, tuple[Decimal, EntitlementLine, list[date]]]:
-    """(network, item, practice, paid to, payee) → the months' total, a line."""
+def _amounts(dues: Sequence[Due], months: Sequence[date]) -> dict[_Key, _Paid]:
+    """(network, item, practice, paid to, payee) → what the lines in ``months``
+    add up to, the first line's trace and the lines' months (no line made)."""
     wanted = set(months)
-    out: dict[_Key, tuple[Decimal, EntitlementLine, list[date]]] = {}
-    for line in lines:
-        if line.month not in wanted or not line.computed:
-            continue
-        key = (line.network, line.item, line.practice, line.paid_to, line.payee)
-        total, first, seen = out.get(key, (money.ZERO, line, []))
-        out[key] = (total + line.amount, first, [*seen, line.month])
+    out: dict[_Key, _Paid] = {}
+    for due in dues:
+        made: dict[int, list[Decimal]] = {}
+        for month, i, k in due.rows:
+            part = due.parts[i]
+            if month not in wanted or not part.computed:
+                continue
+            amounts = made.get(i)
+            if amounts is None:
+                amounts = made[i] = part.amounts()
+            key = (due.network, due.item, part.practice, part.paid_to, part.payee)
+            total, trace, seen = out.get(key, (money.ZERO, part.trace, []))
+            out[key] = (total + amounts[k - 1], trace, [*seen, month])
     return out
 
 
-def _arrears_line(
+def _arrears_due(
     key: _Key,
     day: date,
     month: date,
-    was: tuple[Decimal, EntitlementLine, list[date]] | None,
-    now: tuple[Decimal, EntitlementLine, list[date]] | None,
+    was: _Paid | None,
+    now: _Paid | None,
     difference: Decimal,
-) -> EntitlementLine:
+) -> Due:
     network, item, practice, paid_to, payee = key
     months = sorted({*(was[2] if was else ()), *(now[2] if now else ())})
     paid = was[0] if was else money.ZERO
     due = now[0] if now else money.ZERO
     label = ITEMS_BY_ID[item].label
     who = f" {practice}" if practice else ""
-    changed = [
-        v for v in (now[1].trace.parameters if now else ()) if v.published == day
-    ]
+    changed = [v for v in (now[1].parameters if now else ()) if v.published == day]
     rates = "; ".join(f"{v.parameter} {v.describe()} from {v.start}" for v in changed)
     reason = (
         f"arrears: {rates or 'a value'} published {day}, backdated to "
@@ -956,24 +1195,13 @@ def _arrears_line(
         month,
         difference,
         1,
-        now[1].trace.populations if now else (),
-        tuple(changed) or (now[1].trace.parameters if now else ()),
+        now[1].populations if now else (),
+        tuple(changed) or (now[1].parameters if now else ()),
         (("paid before the change", f"£{paid:,}"), ("due as now known", f"£{due:,}")),
         (reason, f"paid in {month_label(month)}, the month the change was published"),
     )
-    return EntitlementLine(
-        network,
-        month,
-        item,
-        difference,
-        payee,
-        paid_to,
-        trace,
-        1,
-        practice,
-        status=ARREARS,
-        note=reason,
-    )
+    part = Instalments(item, payee, paid_to, trace, practice, ARREARS, reason)
+    return _due(network, item, (part,), ((month, 0, 1),), True)
 
 
 def _same_pots(a: Parameters, b: Parameters, year: ContractYear) -> bool:
