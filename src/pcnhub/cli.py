@@ -76,7 +76,18 @@ def main(argv: list[str] | None = None) -> None:
         _setup_for_data()
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["pcnhub", *args])
+    try:
+        execute_from_command_line(["pcnhub", *args])
+    except BrokenPipeError:
+        _reader_left()
+
+
+def _reader_left() -> None:
+    """The reader of our output went away (``pcnhub networks | head``): stop
+    quietly, as Unix tools do, with the status a pipe's writer gets (128 + 13)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())  # Python's own flush at exit would fail
+    sys.exit(141)
 
 
 if __name__ == "__main__":
