@@ -14,7 +14,7 @@ from pcnhub.access.demo import create_demo_users
 from pcnhub.access.models import RoleAssignment, RoleProposal
 from pcnhub.access.roles import Role
 from pcnhub.access.scope import today
-from pcnhub.access.services import GrantRefused, approve, grant, propose
+from pcnhub.access.services import GrantRefused, approve, end, grant, propose
 from pcnhub.audit.models import AuditEntry
 from pcnhub.audit.services import Actor, verify
 from pcnhub.workflow import services as workflow
@@ -611,3 +611,29 @@ def test_demo_grants_its_roles_directly_as_a_system_run() -> None:
     assert national.system_actor == "pcnhub demo"
     assert national.after["approved_by"].startswith("none: a direct grant")
     assert AuditEntry.objects.count() > before
+
+
+def test_a_proposal_cannot_be_approved_once_its_proposer_is_no_longer_an_admin(
+    admin_client: Client,
+    make_user,  # type: ignore[no-untyped-def]
+) -> None:
+    bob = _admin(make_user, "bob")
+    colin = get_user_model().objects.create_user("colin", password="x")
+    assert _propose(admin_client, colin).status_code == 302
+    proposal = RoleProposal.objects.get(user=colin)
+    ada_admin = RoleAssignment.objects.get(user=_user("ada"), role="admin")
+    end(Actor(system="tests"), ada_admin, on=date(2020, 1, 1), reason="left")
+    answer = _decide_proposal(bob, proposal, "approve")
+    assert answer.status_code == 200
+    assert "ada proposed this role but is no longer an administrator" in (
+        answer.content.decode()
+    )
+    with pytest.raises(GrantRefused, match="no longer an administrator"):
+        approve(_user("bob"), proposal)
+    proposal.refresh_from_db()
+    assert proposal.status == "pending"
+    assert not RoleAssignment.objects.filter(user=colin).exists()
+    # it can still be refused, and proposed again by an administrator
+    assert _decide_proposal(bob, proposal, "refuse").status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.status == "refused"

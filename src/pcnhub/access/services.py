@@ -207,6 +207,14 @@ def check_approver(approver: Any, proposal: RoleProposal) -> None:
         raise GrantRefused(
             "This role is for you: a different administrator must approve it."
         )
+    proposer = proposal.proposed_by
+    if proposer is None or not proposer.has_perm("access.manage_users"):
+        # Two administrators must agree; one who has since lost the role is not one.
+        name = proposer.get_username() if proposer else "its proposer"
+        raise GrantRefused(
+            f"{name} proposed this role but is no longer an administrator: refuse "
+            "it, and propose it again yourself if it is still needed."
+        )
 
 
 def approve(approver: Any, proposal: RoleProposal, note: str = "") -> RoleAssignment:
