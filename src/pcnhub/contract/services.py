@@ -33,6 +33,10 @@ from pcnhub.rules.entitlements import (
     ITEMS_BY_ID,
     Context,
     EntitlementLine,
+    EntitlementYear,
+    Instalments,
+    annual_totals,
+    entitlement_year,
     entitlements,
     pot_context,
 )
@@ -181,6 +185,88 @@ def run_entitlements(
     """
     parameters = parameters or default_parameters()
     local = local_variations() if local is None else local
+    chosen, context, notes = _prepare(
+        year, pcn, commissioner, facts, register_as_at, edits, parameters, known_on
+    )
+    if local:
+        lines = local_entitlements(chosen, year, local, parameters, context, known_on)
+    else:
+        lines = entitlements(chosen, year, parameters, context, known_on=known_on)
+    notes += local_notes(lines) + line_notes(lines)
+    return EntitlementRun(year, chosen, lines, _known_on_first(notes, known_on))
+
+
+@dataclass
+class EntitlementTotals:
+    """The chosen networks' totals for the year per network and item, worked
+    out without the monthly lines; :meth:`lines` makes a network's (or every
+    chosen network's) lines when they are wanted, from the same run."""
+
+    year: ContractYear
+    networks: list[Network]
+    #: (network, item) → the year's total, as the lines add up to
+    totals: dict[tuple[str, str], Decimal]
+    notes: list[str] = field(default_factory=list)
+    #: what the lines are made from (``None`` where local variations applied:
+    #: they work on lines, so ``made`` holds them)
+    due: EntitlementYear | None = None
+    made: list[EntitlementLine] | None = None
+
+    def lines(self, pcn: str | None = None) -> list[EntitlementLine]:
+        """The monthly lines of ``pcn`` (default: every chosen network)."""
+        if self.due is not None:
+            return self.due.lines(None if pcn is None else (pcn,))
+        made = self.made or []
+        return made if pcn is None else [x for x in made if x.network == pcn]
+
+    def network_totals(self, pcn: str) -> dict[str, Decimal]:
+        """Item → the year's total for ``pcn``."""
+        return {item: v for (code, item), v in self.totals.items() if code == pcn}
+
+
+def run_entitlement_totals(
+    year: ContractYear,
+    pcn: str | None = None,
+    commissioner: str | None = None,
+    facts: Mapping[str, NetworkFacts] | None = None,
+    register_as_at: date | None = None,
+    edits: Edits | None = None,
+    parameters: Parameters | None = None,
+    known_on: date | None = None,
+    local: Sequence[LocalVariation] | None = None,
+) -> EntitlementTotals:
+    """:func:`run_entitlements`' totals per network and item (and its notes),
+    without making the monthly lines: for a national run or a page that shows
+    totals. Exactly the sums of :func:`run_entitlements`' lines."""
+    parameters = parameters or default_parameters()
+    local = local_variations() if local is None else local
+    chosen, context, notes = _prepare(
+        year, pcn, commissioner, facts, register_as_at, edits, parameters, known_on
+    )
+    if local:  # the agreements adjust lines: make them, and add them up
+        lines = local_entitlements(chosen, year, local, parameters, context, known_on)
+        notes += local_notes(lines) + line_notes(lines)
+        notes = _known_on_first(notes, known_on)
+        return EntitlementTotals(year, chosen, annual_totals(lines), notes, made=lines)
+    due = entitlement_year(chosen, year, parameters, context, known_on=known_on)
+    parts = [part for _, part in due.parts()]
+    notes += local_notes(parts) + line_notes(parts)
+    notes = _known_on_first(notes, known_on)
+    return EntitlementTotals(year, chosen, due.totals(), notes, due=due)
+
+
+def _prepare(
+    year: ContractYear,
+    pcn: str | None,
+    commissioner: str | None,
+    facts: Mapping[str, NetworkFacts] | None,
+    register_as_at: date | None,
+    edits: Edits | None,
+    parameters: Parameters,
+    known_on: date | None,
+) -> tuple[list[Network], Context, list[str]]:
+    """The chosen networks, the national sums' shares over every network, and
+    the register's notes."""
     register = snapshots.networks_for_year(year, facts, register_as_at)
     everyone = register.networks
     if edits:
@@ -189,18 +275,20 @@ def run_entitlements(
     chosen = _select(everyone, pcn, commissioner, register_as_at or year.start)
     known = parameters.known_on(known_on) if known_on else parameters
     context = pot_context(everyone, year, known)
-    if local:
-        lines = local_entitlements(chosen, year, local, parameters, context, known_on)
-    else:
-        lines = entitlements(chosen, year, parameters, context, known_on=known_on)
-    notes = register.notes + _pot_notes(context, len(everyone))
-    notes += local_notes(lines) + line_notes(lines)
+    return chosen, context, register.notes + _pot_notes(context, len(everyone))
+
+
+def _known_on_first(notes: list[str], known_on: date | None) -> list[str]:
     if known_on:
-        notes.insert(0, f"the contract parameters as known on {known_on}")
-    return EntitlementRun(year, chosen, lines, notes)
+        return [f"the contract parameters as known on {known_on}", *notes]
+    return notes
 
 
-def local_notes(lines: Sequence[EntitlementLine]) -> list[str]:
+#: what notes are made from: lines, or the parts lines are made from
+_Noted = EntitlementLine | Instalments
+
+
+def local_notes(lines: Sequence[_Noted]) -> list[str]:
     """One note per agreement the lines rest on, naming its items."""
     items: dict[str, dict[str, None]] = {}
     for line in lines:
@@ -213,7 +301,7 @@ def local_notes(lines: Sequence[EntitlementLine]) -> list[str]:
     ]
 
 
-def line_notes(lines: Sequence[EntitlementLine]) -> list[str]:
+def line_notes(lines: Sequence[_Noted]) -> list[str]:
     """What the lines rest on that a reader must be told: provisional values,
     arrears, and items not computed (once each)."""
     provisional: dict[str, str] = {}
