@@ -13,11 +13,17 @@ keeps an import all-or-nothing.
 Rows carry no ids back: nothing written here is referred to by id later in the
 same import (new versions, links and list sizes are found again by their natural
 keys when a later import loads the register).
+
+Reading goes the same way (:func:`values`): the register an import loads is tens
+of thousands of rows, and Django's per-row converters cost more than the query.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Sequence
+from datetime import date
+from decimal import Context, Decimal
 from itertools import islice
 from typing import Any
 
@@ -58,6 +64,60 @@ def _converters(
             out.append(lambda v, f=field: f.get_db_prep_save(v, connection))
         else:
             out.append(None)
+    return out
+
+
+def _field_path(model: type[models.Model], name: str) -> models.Field:
+    """The field a ``values_list`` name ends at (``run__kind``: ImportRun.kind)."""
+    *hops, last = name.split("__")
+    for hop in hops:
+        model = _field(model, hop).related_model  # type: ignore[assignment]
+    return _field(model, last)
+
+
+def _reader(field: models.Field) -> Convert | None:
+    """What a value read back needs to be what Django would give (None: nothing),
+    as the backends' own converters do it: SQLite holds dates as ISO text and
+    decimals as numbers of 15 significant digits; both hold JSON as text."""
+    internal = field.get_internal_type()
+    if internal == "JSONField":
+        return lambda v: json.loads(v) if isinstance(v, str) else v
+    if connection.vendor != "sqlite":
+        return None
+    if internal == "DateField":
+        return lambda v: v if isinstance(v, date) else date.fromisoformat(v)
+    if internal == "DecimalField":
+        create = Context(prec=15).create_decimal_from_float
+        quantum = Decimal(1).scaleb(-field.decimal_places)  # type: ignore[attr-defined]
+        context = field.context  # type: ignore[attr-defined]
+        return lambda v: create(v).quantize(quantum, context=context)
+    return None
+
+
+def values(queryset: models.QuerySet, *names: str) -> list[tuple]:
+    """``queryset.values_list(*names)`` as a list, read with a bare cursor.
+
+    Django builds the SQL (filters, joins, ordering exactly as the queryset says);
+    only turning each row into values is done here, column by column.
+    """
+    sql, params = queryset.values_list(*names).query.sql_with_params()
+    readers = [
+        (i, r)
+        for i, name in enumerate(names)
+        if (r := _reader(_field_path(queryset.model, name))) is not None
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if not readers:
+        return [tuple(r) for r in rows]
+    out = []
+    for row in rows:
+        values = list(row)
+        for i, read in readers:
+            if values[i] is not None:
+                values[i] = read(values[i])
+        out.append(tuple(values))
     return out
 
 

@@ -30,6 +30,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
+from pcnhub.register.importers import bulk
 from pcnhub.register.models import Coverage, ImportRun
 
 OBSERVED, ASSUMED = 1, 0
@@ -70,6 +71,17 @@ class _Row:
     starts: dict[str, date]
     everyone_from: date | None
 
+    @property
+    def end(self) -> date | None:
+        """Where this claim stops: an observed claim never does."""
+        return None if self.tier == OBSERVED else self.known_on
+
+
+#: A claim of another run about one fact, as :meth:`CoverageIndex.free` reads
+#: it: its rank, its starts, the day it spoke for everyone from (or None) with
+#: the subjects the run named for the fact, and where the claim stops.
+_Claim = tuple[Rank, dict[str, date], date | None, set[str], date | None]
+
 
 class CoverageIndex:
     """The coverage other runs recorded for some facts, and this run's own."""
@@ -84,9 +96,34 @@ class CoverageIndex:
         self.cut = False
         if facts:
             self._load(facts)
+        # Each fact's claims, highest rank first, so that a lookup stops at the
+        # first claim that does not outrank this run's.
+        self._claims: dict[str, list[_Claim]] = {
+            fact: [
+                (
+                    row.rank,
+                    row.starts,
+                    row.everyone_from,
+                    self.named[(row.run, fact)],
+                    row.end,
+                )
+                for row in sorted(rows, key=lambda r: r.rank, reverse=True)
+            ]
+            for fact, rows in self.by_fact.items()
+        }
+        #: Facts other runs claimed in exactly the same rows have the same free
+        #: spans (an organisation's details are claimed together), so
+        #: :meth:`free_many` works each group out once.
+        self._group: dict[str, frozenset[int]] = {
+            fact: frozenset(id(row) for row in rows)
+            for fact, rows in self.by_fact.items()
+        }
+        self._plans: dict[tuple[str, ...], list[tuple[str, list[int]]]] = {}
+        self._ranks: dict[tuple[int, date], Rank] = {}
 
     def _load(self, facts: set[str]) -> None:
-        rows = Coverage.objects.exclude(run=self.run).values_list(
+        rows = bulk.values(
+            Coverage.objects.exclude(run=self.run),
             "run_id",
             "run__kind",
             "facts",
@@ -113,15 +150,15 @@ class CoverageIndex:
 
     def _higher(self, fact: str, subject: str, mine: Rank) -> list[Interval]:
         taken: list[Interval] = []
-        for row in self.by_fact.get(fact, ()):
-            if row.rank <= mine:
-                continue
-            start = row.starts.get(subject)
+        for claim_rank, starts, everyone_from, named, end in self._claims[fact]:
+            if claim_rank <= mine:
+                break  # highest first: none after this one outranks us
+            start = starts.get(subject)
             if start is None:
-                if row.everyone_from is None or subject in self.named[(row.run, fact)]:
+                if everyone_from is None or subject in named:
                     continue
-                start = row.everyone_from
-            taken.append((start, None if row.tier == OBSERVED else row.known_on))
+                start = everyone_from
+            taken.append((start, end))
         return taken
 
     def free(
@@ -133,13 +170,38 @@ class CoverageIndex:
         span: Interval,
     ) -> list[Interval]:
         """The parts of ``span`` this run's claim may write."""
-        if fact not in self.by_fact:  # no other run has claimed it: all of it
+        if fact not in self._claims:  # no other run has claimed it: all of it
             return subtract(span, [])
-        mine = rank(tier, known_on, self.run.kind, self.run.pk)
+        mine = self._ranks.get((tier, known_on))
+        if mine is None:
+            mine = rank(tier, known_on, self.run.kind, self.run.pk)
+            self._ranks[(tier, known_on)] = mine
         free = subtract(span, self._higher(fact, subject, mine))
         if tier == OBSERVED and free != [span]:
             self.cut = True
         return free
+
+    def free_many(
+        self,
+        facts: tuple[str, ...],
+        subject: str,
+        tier: int,
+        known_on: date,
+        span: Interval,
+    ) -> list[list[Interval]]:
+        """:meth:`free` of each fact (the lists may be shared: do not change them)."""
+        plan = self._plans.get(facts)
+        if plan is None:
+            by_group: dict[frozenset[int] | None, tuple[str, list[int]]] = {}
+            for i, fact in enumerate(facts):
+                by_group.setdefault(self._group.get(fact), (fact, []))[1].append(i)
+            plan = self._plans[facts] = list(by_group.values())
+        out: list[list[Interval]] = [[]] * len(facts)
+        for fact, positions in plan:
+            free = self.free(fact, subject, tier, known_on, span)
+            for i in positions:
+                out[i] = free
+        return out
 
     def record(
         self,

@@ -130,6 +130,8 @@ def detail_fact(field: str) -> str:
 def _same(a: object, b: object) -> bool:
     # Files disagree on capitals and spacing ("THE DENSHAM SURGERY" and
     # "The Densham Surgery"); that is not a change of name.
+    if a == b:
+        return True
     if isinstance(a, str) and isinstance(b, str):
         return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
     return a == b
@@ -196,6 +198,14 @@ def _live(queryset):
 
 
 class RegisterWriter:
+    """What one run decides, held in memory until :meth:`flush`.
+
+    The register is loaded lazily, each part on first use, in the run's own
+    transaction: nothing is written before :meth:`flush`, so what is read is
+    the same whenever it is read. A list file then never loads the timelines it
+    does not touch.
+    """
+
     def __init__(
         self,
         run: ImportRun,
@@ -206,52 +216,91 @@ class RegisterWriter:
         self.run = run
         self.counts = Counts()
         self.orgs: dict[str, str] = dict(
-            Organisation.objects.values_list("code", "kind")
+            bulk.values(Organisation.objects.all(), "code", "kind")
         )
         self.new_orgs: dict[str, str] = {}
-        self.versions: dict[str, list[VersionRow]] = defaultdict(list)
-        version_kinds = list(version_kinds)
-        if version_kinds:
-            qs = _live(OrganisationVersion.objects).filter(
-                organisation__kind__in=version_kinds
-            )
-            for values in (
-                qs.order_by("valid_from", "id")
-                .values_list("id", *VERSION_COLUMNS)
-                .iterator(chunk_size=BATCH)
-            ):
-                v = VersionRow(*values)
-                self.versions[v.organisation_id].append(v)
-        self.links: dict[tuple[str, str], list[LinkRow]] = defaultdict(list)
+        self.version_kinds = list(version_kinds)
+        self._versions: dict[str, list[VersionRow]] | None = None
         self.relationship_kinds = set(relationship_kinds)
-        if self.relationship_kinds:
-            qs = _live(Relationship.objects).filter(kind__in=self.relationship_kinds)
-            for values in (
-                qs.order_by("valid_from", "id")
-                .values_list(
-                    "id", "kind", "child_id", "parent_id", "valid_from", "valid_to"
-                )
-                .iterator(chunk_size=BATCH)
-            ):
-                r = LinkRow(*values)
-                self.links[(r.kind, r.child_id)].append(r)
-        self.list_sizes: dict[tuple[str, str, date], ListRow] = {}
-        list_measures = list(list_measures)
-        if list_measures:
-            qs = ListSize.objects.filter(
-                measure__in=list_measures, superseded_by__isnull=True
-            )
-            for values in qs.values_list(
-                "id", "practice_id", "measure", "date", "value"
-            ).iterator(chunk_size=BATCH):
-                ls = ListRow(*values)
-                self.list_sizes[(ls.practice_id, ls.measure, ls.day)] = ls
+        self._links: dict[tuple[str, str], list[LinkRow]] = defaultdict(list)
+        self._links_loaded: set[str] = set()
+        self.list_measures = list(list_measures)
+        self._list_sizes: dict[tuple[str, str, date], ListRow] | None = None
         facts = set(self.relationship_kinds)
-        if version_kinds:
+        if self.version_kinds:
             facts.update(detail_fact(f) for f in DETAIL_FIELDS)
-        self.coverage = CoverageIndex(run, facts)
+        self._facts = facts
+        self._coverage: CoverageIndex | None = None
         self.new_rows: dict[type, list] = defaultdict(list)
         self.closed_rows: dict[type, dict[int, object]] = defaultdict(dict)
+
+    @property
+    def versions(self) -> dict[str, list[VersionRow]]:
+        if self._versions is None:
+            self._versions = defaultdict(list)
+            if self.version_kinds:
+                qs = _live(OrganisationVersion.objects).filter(
+                    organisation__kind__in=self.version_kinds
+                )
+                for values in bulk.values(
+                    qs.order_by("valid_from", "id"), "id", *VERSION_COLUMNS
+                ):
+                    v = VersionRow(*values)
+                    self._versions[v.organisation_id].append(v)
+        return self._versions
+
+    def _load_links(self, kinds: Iterable[str]) -> None:
+        wanted = [k for k in kinds if k not in self._links_loaded]
+        if not wanted:
+            return
+        assert set(wanted) <= self.relationship_kinds, f"{wanted} not loaded"
+        self._links_loaded.update(wanted)
+        qs = _live(Relationship.objects).filter(kind__in=wanted)
+        for values in bulk.values(
+            qs.order_by("valid_from", "id"),
+            "id",
+            "kind",
+            "child_id",
+            "parent_id",
+            "valid_from",
+            "valid_to",
+        ):
+            r = LinkRow(*values)
+            self._links[(r.kind, r.child_id)].append(r)
+
+    def _links_of(self, kind: str, child: str) -> list[LinkRow]:
+        if kind not in self._links_loaded:
+            # A file that claims one kind of link usually claims them all: one
+            # query, not one per kind.
+            self._load_links(self.relationship_kinds)
+        return self._links[(kind, child)]
+
+    @property
+    def links(self) -> dict[tuple[str, str], list[LinkRow]]:
+        """Every relationship of the kinds this run claims, loaded whole."""
+        self._load_links(self.relationship_kinds)
+        return self._links
+
+    @property
+    def list_sizes(self) -> dict[tuple[str, str, date], ListRow]:
+        if self._list_sizes is None:
+            self._list_sizes = {}
+            if self.list_measures:
+                qs = ListSize.objects.filter(
+                    measure__in=self.list_measures, superseded_by__isnull=True
+                )
+                for values in bulk.values(
+                    qs, "id", "practice_id", "measure", "date", "value"
+                ):
+                    ls = ListRow(*values)
+                    self._list_sizes[(ls.practice_id, ls.measure, ls.day)] = ls
+        return self._list_sizes
+
+    @property
+    def coverage(self) -> CoverageIndex:
+        if self._coverage is None:
+            self._coverage = CoverageIndex(self.run, self._facts)
+        return self._coverage
 
     # organisations -----------------------------------------------------------------
 
@@ -302,6 +351,11 @@ class RegisterWriter:
             return
         lo = min(start for start, _ in spans)
         hi = max((end or FOREVER) for _, end in spans)
+        if _already_held(records, lo, hi, given):
+            # What reconciling would find, without building the pieces: most
+            # details in a national file are those the register holds.
+            self.counts.add(f"{kind} details", "unchanged")
+            return
         desired = _details_pieces(records, lo, hi, given, free)
         end = None if hi == FOREVER else hi
         plan = reconcile(records, lo, end, desired)
@@ -322,13 +376,14 @@ class RegisterWriter:
         if history_from and history_from < day:
             claims.append((ASSUMED, (history_from, day)))
         free: dict[str, list[Interval]] = defaultdict(list)
-        facts = tuple(detail_fact(n) for n in given)
+        facts = tuple(_DETAIL_FACTS[n] for n in given)
         self.coverage.cut = False
         for tier, span in claims:
             if facts:
                 self.coverage.record(facts, code, tier, day, span[0])
-            for name, fact in zip(given, facts, strict=True):
-                free[name] += self.coverage.free(fact, code, tier, day, span)
+            spans = self.coverage.free_many(facts, code, tier, day, span)
+            for name, ivs in zip(given, spans, strict=True):
+                free[name] += ivs
         return free
 
     # relationships -------------------------------------------------------------
@@ -361,7 +416,7 @@ class RegisterWriter:
             self.coverage.cut = False
             free = self.coverage.free(kind, child, OBSERVED, known_on, (since, None))
             if self.coverage.cut:
-                self.counts.bounded[RelationshipKind(kind).label] += 1
+                self.counts.bounded[_label(kind)] += 1
         self._claim_links(kind, child, free, segments)
 
     def link_default(self, kind: str, day: date, named: set[str]) -> None:
@@ -371,7 +426,8 @@ class RegisterWriter:
         network, including practices only an older file, imported later, names.
         """
         self.coverage.record_everyone(kind, day)
-        for link_kind, child in list(self.links):
+        self._load_links((kind,))
+        for link_kind, child in list(self._links):
             if link_kind == kind and child not in named:
                 free = self.coverage.free(kind, child, OBSERVED, day, (day, None))
                 self._claim_links(kind, child, free, [])
@@ -379,6 +435,10 @@ class RegisterWriter:
     def _claim_links(
         self, kind: str, child: str, free: list[Interval], segments: list[Segment]
     ) -> None:
+        if _link_held(self._links_of(kind, child), free, segments):
+            # What reconciling would find: most links a file gives are held.
+            self.counts.add(_label(kind), "unchanged")
+            return
         total: Plan = Plan()
         for start, end in free:
             plan = reconcile(
@@ -387,19 +447,19 @@ class RegisterWriter:
             self._write_links(kind, child, plan)
             total.close += plan.close
             total.open += plan.open
-        self.counts.add_plan(RelationshipKind(kind).label, total)
+        self.counts.add_plan(_label(kind), total)
 
     def _held_links(self, kind: str, child: str) -> list[Held[LinkRow]]:
         assert kind in self.relationship_kinds, f"{kind} not loaded"
         return [
             Held(r.parent_id, r.valid_from, r.valid_to, r)
-            for r in self.links[(kind, child)]
+            for r in self._links_of(kind, child)
         ]
 
     def _write_links(self, kind: str, child: str, plan: Plan) -> None:
         if not plan.changed:
             return
-        records = self.links[(kind, child)]
+        records = self._links_of(kind, child)
         for link, valid_to in plan.close:
             self._close(link, valid_to)
             if link.valid_to == link.valid_from:
@@ -464,7 +524,8 @@ class RegisterWriter:
 
     def _commissioner_moves(self) -> Iterable[tuple[str, str, date]]:
         """Each day a practice's commissioner changed, with the old and new one."""
-        for (kind, _child), links in self.links.items():
+        self._load_links((RelationshipKind.PRACTICE_COMMISSIONER,))
+        for (kind, _child), links in self._links.items():
             if kind != RelationshipKind.PRACTICE_COMMISSIONER:
                 continue
             live = sorted(
@@ -478,7 +539,8 @@ class RegisterWriter:
     def _commissioning_ends(self) -> dict[str, date]:
         """For each commissioner, the day its last practice link ends."""
         ends: dict[str, date] = {}
-        for (kind, _child), links in self.links.items():
+        self._load_links((RelationshipKind.PRACTICE_COMMISSIONER,))
+        for (kind, _child), links in self._links.items():
             if kind != RelationshipKind.PRACTICE_COMMISSIONER:
                 continue
             for link in links:
@@ -582,7 +644,68 @@ class RegisterWriter:
             ),
         )
         Succession.objects.bulk_create(successions, batch_size=BATCH)
-        Coverage.objects.bulk_create(self.coverage.rows(), batch_size=BATCH)
+        if self._coverage is not None:  # unused: this run claimed nothing
+            Coverage.objects.bulk_create(self._coverage.rows(), batch_size=BATCH)
+
+
+_LABELS = {kind.value: kind.label for kind in RelationshipKind}
+
+
+def _label(kind: str) -> str:
+    return _LABELS[kind]
+
+
+def _link_held(
+    held: list[LinkRow], free: list[Interval], segments: list[Segment]
+) -> bool:
+    """Whether the child's links already say ``segments`` over ``free``, in the
+    two shapes nearly every claim has: one parent from a day on, or none.
+
+    A shortcut of :func:`reconcile` (whose plan would be empty), for those
+    shapes only: held links never overlap, so a link that holds from before the
+    span's start with no end is the only one the span meets.
+    """
+    if len(free) != 1 or free[0][1] is not None or len(segments) > 1:
+        return False
+    start = free[0][0]
+    if not segments:
+        return all(r.valid_to is not None and r.valid_to <= start for r in held)
+    seg = segments[0]
+    if seg.end is not None or seg.start > start:
+        return False
+    return any(
+        r.valid_to is None and r.valid_from <= start and r.parent_id == seg.value
+        for r in held
+    )
+
+
+def _already_held(
+    records: list[Held], lo: date, hi: date, given: dict[str, object]
+) -> bool:
+    """Whether one held version covers ``[lo, hi)`` and putting in each given
+    field as :func:`_details_pieces` does changes none of it: reconciling would
+    then find the details unchanged."""
+    base = next(
+        (r for r in records if r.start <= lo and (r.end or FOREVER) >= hi), None
+    )
+    if base is None:
+        return False
+    value = base.value
+    for i, name in enumerate(DETAIL_FIELDS):
+        old = value[i]
+        if name in given:
+            new = given[name]
+            after = new if old in (None, "") or not _same(new, old) else old
+        else:
+            after = old
+        if name in TEXT_FIELDS:
+            after = after or ""
+        if after != old:
+            return False
+    return True
+
+
+_DETAIL_FACTS = {name: detail_fact(name) for name in DETAIL_FIELDS}
 
 
 def _clip(segments: list[Segment], start: date, end: date | None) -> list[Segment]:
