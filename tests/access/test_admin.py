@@ -637,3 +637,41 @@ def test_a_proposal_cannot_be_approved_once_its_proposer_is_no_longer_an_admin(
     assert _decide_proposal(bob, proposal, "refuse").status_code == 302
     proposal.refresh_from_db()
     assert proposal.status == "refused"
+
+
+def test_an_admin_cannot_set_a_decision_role_holders_password(
+    admin_client: Client,
+    make_user,  # type: ignore[no-untyped-def]
+) -> None:
+    """Else one administrator could sign in as a national analyst or another
+    administrator, around the two-person rule for granting those roles."""
+    national = make_user("national", username="nadia")
+    other_admin = make_user("admin", username="bob")
+    practice = make_user("evaluator", username="eve")
+    before = AuditEntry.objects.count()
+    for holder in (national, other_admin):
+        url = f"/admin/auth/user/{holder.pk}/password/"
+        assert admin_client.get(url).status_code == 403
+        form = {"password1": "a-New-passw0rd!", "password2": "a-New-passw0rd!"}
+        assert admin_client.post(url, form).status_code == 403
+        holder.refresh_from_db()
+        assert not holder.check_password("a-New-passw0rd!")
+    assert AuditEntry.objects.count() == before
+    # a role without decision powers: the administrator may help
+    url = f"/admin/auth/user/{practice.pk}/password/"
+    assert admin_client.get(url).status_code == 200
+    # a decision role that has ended no longer protects the account
+    end(
+        Actor(system="tests"),
+        RoleAssignment.objects.get(user=national),
+        on=date(2020, 1, 1),
+    )
+    assert (
+        admin_client.get(f"/admin/auth/user/{national.pk}/password/").status_code == 200
+    )
+    # a superuser may set anyone's
+    root = get_user_model().objects.create_superuser("root", password="x")
+    superuser = Client()
+    superuser.force_login(root)
+    url = f"/admin/auth/user/{other_admin.pk}/password/"
+    assert superuser.get(url).status_code == 200

@@ -23,13 +23,14 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 
 from pcnhub.access import services
 from pcnhub.access.models import RoleAssignment, RoleProposal
 from pcnhub.access.roles import ROLE_CHOICES, SECOND_PERSON_ROLES, Role
-from pcnhub.access.scope import today
+from pcnhub.access.scope import current_assignments, today
 from pcnhub.access.services import GrantRefused, end, grant
 from pcnhub.audit.services import Actor, record
 
@@ -452,6 +453,17 @@ AUDITED_FIELDS = (
 )
 
 
+def _may_set_password(actor: Any, target: Any) -> bool:
+    """Anyone's own; a superuser's for anyone; an administrator's for those who
+    hold no current role with decision powers."""
+    if actor.is_superuser or actor.pk == target.pk:
+        return True
+    held = current_assignments(target).filter(
+        role__in=[Role(r).value for r in SECOND_PERSON_ROLES]
+    )
+    return not held.exists()
+
+
 def _describe_user(user: Any) -> dict[str, Any]:
     return {name: getattr(user, name) for name in AUDITED_FIELDS}
 
@@ -520,6 +532,14 @@ class PcnhubUserAdmin(UserAdmin):
     def user_change_password(
         self, request: HttpRequest, id: str, form_url: str = ""
     ) -> HttpResponse:
+        target = self.get_object(request, unquote(id))
+        if target is not None and not _may_set_password(request.user, target):
+            # Setting a decision-role holder's password would let one administrator
+            # act as them, around the two-person rule for granting those roles.
+            raise PermissionDenied(
+                f"{target.get_username()} holds a role with decision powers: only "
+                "they (Change password) or a superuser may set their password."
+            )
         response = super().user_change_password(request, id, form_url)
         changed = (
             request.method == "POST"
