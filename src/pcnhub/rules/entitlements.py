@@ -22,6 +22,12 @@ How every item is worked out (docs/rules.md has the formulas and sources):
   months (a backdated change), the difference for those months is an **arrears**
   line in the month it was published, so a month's line says what was due as it
   was known then, and the lines add up to the year as known on ``known_on``.
+* **Totals first, lines on demand.** :func:`entitlement_year` works out what
+  each network is due per item and payable period (a :class:`Due`: the amount,
+  its traces, and which instalment each month pays) before any monthly line is
+  made. The year's totals need no line; the lines are made only when asked for
+  (a network's page, ``--explain``, an export of lines), point at the same
+  traces, and add up exactly to the totals.
 """
 
 from __future__ import annotations
