@@ -16,6 +16,7 @@ import json
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -104,3 +105,59 @@ def test_on_sqlite_the_losing_reviewer_gets_a_conflict_not_a_locked_database(
     assert outcome["results"]["first"] == "decided", outcome
     assert outcome["results"]["second"].startswith("conflict: "), outcome
     assert "already decided by first" in outcome["results"]["second"], outcome
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("_postgresql_only")
+def test_an_approval_waits_for_a_running_import(
+    people: SimpleNamespace, submitted: Application
+) -> None:
+    """An approval writes the register, so it must not interleave with an import:
+    it waits for the import lock (pcnhub.register.imports.IMPORT_LOCK)."""
+    from django.db import transaction
+
+    from pcnhub.register.imports import IMPORT_LOCK
+
+    held, release = threading.Event(), threading.Event()
+    released_at: list[float] = []
+
+    def an_import() -> None:
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", IMPORT_LOCK)
+                held.set()
+                release.wait(timeout=30)
+                released_at.append(time.monotonic())
+        finally:
+            connection.close()
+
+    importer = threading.Thread(target=an_import)
+    importer.start()
+    assert held.wait(timeout=30)
+    finished_at: list[float] = []
+
+    def approve() -> None:
+        try:
+            services.decide(
+                people.commissioner,
+                Application.objects.get(pk=submitted.pk),
+                outcome="approved",
+                reasons="",
+                conditions="",
+                network_code="U99013",
+                expected_version=submitted.version,
+            )
+            finished_at.append(time.monotonic())
+        finally:
+            connection.close()
+
+    approver = threading.Thread(target=approve)
+    approver.start()
+    approver.join(timeout=2)
+    assert approver.is_alive(), "the approval did not wait for the import"
+    assert not Decision.objects.filter(application=submitted).exists()
+    release.set()
+    importer.join(timeout=30)
+    approver.join(timeout=60)
+    assert finished_at and released_at and finished_at[0] > released_at[0]
+    assert Decision.objects.get(application=submitted).outcome == "approved"

@@ -180,6 +180,24 @@ def _serialise(path: Path, kind: str, actor: Actor) -> None:
     raise ImportRejected([Problem(path.name, None, None, BUSY.format(who=who))])
 
 
+def wait_for_imports(label: str) -> None:
+    """Hold the import lock for this transaction, waiting while an import runs.
+
+    Anything else that writes the register (an approved application) takes it
+    too, so that it never interleaves with an import; an import started
+    meanwhile is refused as busy, naming ``label``. On SQLite the database's own
+    write lock serialises them.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", IMPORT_LOCK)
+        cursor.execute(
+            "SELECT set_config('application_name', %s, true)",
+            [label[:APPLICATION_NAME_MAX]],
+        )
+
+
 @contextmanager
 def _database_errors(path: Path) -> Iterator[None]:
     """Turn the database's refusals into a rejection naming the file."""

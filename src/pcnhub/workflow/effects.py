@@ -20,6 +20,7 @@ from pcnhub.audit.services import Actor
 from pcnhub.governance import services as governance
 from pcnhub.register import queries
 from pcnhub.register.importers.writer import Details, RegisterWriter
+from pcnhub.register.imports import wait_for_imports
 from pcnhub.register.models import ImportRun, OrganisationKind, RelationshipKind
 from pcnhub.register.timeline import Segment
 from pcnhub.workflow.models import Application, Change, Kind
@@ -88,6 +89,7 @@ def _close_network(writer: RegisterWriter, code: str, day: date) -> None:
 
 def apply(application: Application, actor: Actor, network_code: str) -> ImportRun:
     """Write the approved change; return the run that names it in the register."""
+    wait_for_imports(f"pcnhub approval of {application.reference} by {actor.label}")
     run = _run(application, actor)
     writer = RegisterWriter(run, KINDS, [OrganisationKind.NETWORK])
     day = application.effective_from
