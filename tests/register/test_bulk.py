@@ -129,3 +129,86 @@ def test_dates_by_slicing_match_strptime(text: str | None) -> None:
         assert str(raised.value) == str(exc)
     else:
         assert _yyyymmdd(text) == expected
+
+
+@pytest.mark.django_db
+def test_values_reads_what_values_list_reads() -> None:
+    """The bare-cursor read gives the values Django's converters give: dates,
+    decimals of two places (SQLite holds them as numbers), JSON, a join."""
+    from django.db.models import F
+
+    from pcnhub.register.models import Coverage
+
+    run = _run()
+    Organisation.objects.create(code="A81001", kind="practice", first_recorded_by=run)
+    OrganisationVersion.objects.create(
+        organisation_id="A81001",
+        valid_from=date(2020, 1, 1),
+        valid_to=None,
+        name="The Densham Surgery",
+        open_date=date(1974, 4, 1),
+        prescribing_setting=4,
+        opened_by=run,
+    )
+    for day, value in ((date(2021, 1, 1), "4100.00"), (date(2021, 4, 1), "4100.57")):
+        ListSize.objects.create(
+            practice_id="A81001",
+            measure="weighted",
+            date=day,
+            value=Decimal(value),
+            recorded_by=run,
+        )
+    Coverage.objects.create(
+        run=run,
+        facts=["details.name"],
+        tier=1,
+        known_on=date(2021, 1, 1),
+        starts={"A81001": "2021-01-01"},
+    )
+    cases = [
+        (
+            OrganisationVersion.objects.exclude(valid_to=F("valid_from")),
+            ["id", "organisation_id", "valid_from", "valid_to", "name", "open_date"],
+        ),
+        (
+            ListSize.objects.order_by("date"),
+            ["id", "practice_id", "date", "value"],
+        ),
+        (
+            Coverage.objects.all(),
+            ["run_id", "run__kind", "facts", "starts", "known_on", "everyone_from"],
+        ),
+    ]
+    for qs, names in cases:
+        got = bulk.values(qs, *names)
+        assert got == list(qs.values_list(*names))
+        assert [str(v) for row in got for v in row] == [
+            str(v) for row in qs.values_list(*names) for v in row
+        ]
+    assert bulk.values(ListSize.objects.none(), "id") == []
+
+
+def test_cycle_collection_is_paused_then_restored_even_on_error() -> None:
+    import gc
+
+    from pcnhub.register.importers.writer import without_cycle_collection
+
+    seen: list[bool] = []
+
+    @without_cycle_collection
+    def fails() -> None:
+        seen.append(gc.isenabled())
+        raise ValueError("bad row")
+
+    assert gc.isenabled()
+    with pytest.raises(ValueError, match="bad row"):
+        fails()
+    assert seen == [False]
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with pytest.raises(ValueError):
+            fails()
+        assert not gc.isenabled()  # left as the caller had it
+    finally:
+        gc.enable()

@@ -27,6 +27,7 @@ from decimal import Context, Decimal
 from itertools import islice
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, models
 
 BATCH = 2000
@@ -75,22 +76,31 @@ def _field_path(model: type[models.Model], name: str) -> models.Field:
     return _field(model, last)
 
 
-def _reader(field: models.Field) -> Convert | None:
-    """What a value read back needs to be what Django would give (None: nothing),
-    as the backends' own converters do it: SQLite holds dates as ISO text and
-    decimals as numbers of 15 significant digits; both hold JSON as text."""
+Column = Callable[[tuple], list]
+
+
+def _reader(field: models.Field) -> Column | None:
+    """What a column read back needs to be what Django would give (None:
+    nothing), as the backends' own converters do it: SQLite holds dates as ISO
+    text and decimals as numbers of 15 significant digits; both hold JSON as
+    text. A whole column at a time: a call per value costs more than the value.
+    """
     internal = field.get_internal_type()
     if internal == "JSONField":
-        return lambda v: json.loads(v) if isinstance(v, str) else v
+        return lambda col: [json.loads(v) if v.__class__ is str else v for v in col]
     if connection.vendor != "sqlite":
         return None
     if internal == "DateField":
-        return lambda v: v if isinstance(v, date) else date.fromisoformat(v)
+        iso = date.fromisoformat
+        return lambda col: [iso(v) if v.__class__ is str else v for v in col]
     if internal == "DecimalField":
         create = Context(prec=15).create_decimal_from_float
         quantum = Decimal(1).scaleb(-field.decimal_places)  # type: ignore[attr-defined]
         context = field.context  # type: ignore[attr-defined]
-        return lambda v: create(v).quantize(quantum, context=context)
+        return lambda col: [
+            None if v is None else create(v).quantize(quantum, context=context)
+            for v in col
+        ]
     return None
 
 
@@ -100,25 +110,21 @@ def values(queryset: models.QuerySet, *names: str) -> list[tuple]:
     Django builds the SQL (filters, joins, ordering exactly as the queryset says);
     only turning each row into values is done here, column by column.
     """
-    sql, params = queryset.values_list(*names).query.sql_with_params()
-    readers = [
-        (i, r)
-        for i, name in enumerate(names)
-        if (r := _reader(_field_path(queryset.model, name))) is not None
-    ]
+    try:
+        sql, params = queryset.values_list(*names).query.sql_with_params()
+    except EmptyResultSet:  # a filter that matches nothing (e.g. ``__in=[]``)
+        return []
+    readers = [_reader(_field_path(queryset.model, name)) for name in names]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    if not readers:
+    if not rows or not any(readers):
         return [tuple(r) for r in rows]
-    out = []
-    for row in rows:
-        values = list(row)
-        for i, read in readers:
-            if values[i] is not None:
-                values[i] = read(values[i])
-        out.append(tuple(values))
-    return out
+    columns = [
+        col if read is None else read(col)
+        for col, read in zip(zip(*rows, strict=True), readers, strict=True)
+    ]
+    return list(zip(*columns, strict=True))
 
 
 def _iso(value: Any) -> Any:

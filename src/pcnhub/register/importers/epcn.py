@@ -31,7 +31,11 @@ from pcnhub.register.importers.reading import (
     numbered,
     workbook_sheets,
 )
-from pcnhub.register.importers.writer import Details, RegisterWriter
+from pcnhub.register.importers.writer import (
+    Details,
+    RegisterWriter,
+    without_cycle_collection,
+)
 from pcnhub.register.models import OrganisationKind as Kind
 from pcnhub.register.models import RelationshipKind as Rel
 from pcnhub.register.timeline import Segment
@@ -138,6 +142,7 @@ class EpcnImporter:
         problems.raise_if_any()
         return Workbook(as_at, networks, memberships)
 
+    @without_cycle_collection
     def apply(
         self, parsed: Workbook, writer: RegisterWriter, progress: Progress
     ) -> None:

@@ -21,7 +21,11 @@ from pcnhub.register.importers.base import (
 )
 from pcnhub.register.importers.errors import Problems
 from pcnhub.register.importers.reading import csv_rows
-from pcnhub.register.importers.writer import Details, RegisterWriter
+from pcnhub.register.importers.writer import (
+    Details,
+    RegisterWriter,
+    without_cycle_collection,
+)
 from pcnhub.register.models import OrganisationKind, RelationshipKind
 from pcnhub.register.timeline import Segment
 
@@ -106,6 +110,7 @@ class EpraccurImporter:
         problems.raise_if_any()
         return as_at, parsed
 
+    @without_cycle_collection
     def apply(
         self,
         parsed: tuple[date, list[PracticeRow]],

@@ -25,7 +25,11 @@ from pathlib import Path
 from pcnhub.register.importers.base import Cells, Progress, cells_for, first_seen
 from pcnhub.register.importers.errors import Problems, shown
 from pcnhub.register.importers.reading import Layout, csv_rows, match_layout
-from pcnhub.register.importers.writer import BATCH, RegisterWriter
+from pcnhub.register.importers.writer import (
+    BATCH,
+    RegisterWriter,
+    without_cycle_collection,
+)
 from pcnhub.register.models import PostcodeDistrict
 
 #: A UK outcode: area (1-2 letters), then district (a digit and an optional digit
@@ -135,6 +139,7 @@ class PostcodeDistrictsImporter:
         problems.raise_if_any()
         return centroids
 
+    @without_cycle_collection
     def apply(
         self, parsed: list[Centroid], writer: RegisterWriter, progress: Progress
     ) -> None:

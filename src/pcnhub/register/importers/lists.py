@@ -32,7 +32,7 @@ from pcnhub.register.importers.reading import (
     match_layout,
     normalise_header,
 )
-from pcnhub.register.importers.writer import RegisterWriter
+from pcnhub.register.importers.writer import RegisterWriter, without_cycle_collection
 from pcnhub.register.models import ListMeasure, OrganisationKind
 from pcnhub.register.models import RelationshipKind as Rel
 
@@ -124,6 +124,7 @@ class RegistrationsImporter:
         problems.raise_if_any()
         return lists
 
+    @without_cycle_collection
     def apply(
         self,
         parsed: list[PracticeList] | Mapping,
@@ -206,6 +207,7 @@ class _WeightedImporter:
     def read(self, path: Path, problems: Problems, as_at: date | None) -> list:
         return _read_weighted(path, problems, as_at, self.layouts)
 
+    @without_cycle_collection
     def apply(
         self, parsed: list[PracticeList], writer: RegisterWriter, progress: Progress
     ) -> None:

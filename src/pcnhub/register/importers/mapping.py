@@ -22,7 +22,11 @@ from pcnhub.register.importers.base import (
 )
 from pcnhub.register.importers.errors import Problems
 from pcnhub.register.importers.reading import Layout, csv_rows, match_layout
-from pcnhub.register.importers.writer import Details, RegisterWriter
+from pcnhub.register.importers.writer import (
+    Details,
+    RegisterWriter,
+    without_cycle_collection,
+)
 from pcnhub.register.models import OrganisationKind as Kind
 from pcnhub.register.models import RelationshipKind as Rel
 
@@ -235,6 +239,7 @@ class QofMappingImporter:
     def read(self, path: Path, problems: Problems, as_at: date | None) -> Mapping:
         return read_mapping(path, problems, as_at, QOF_LAYOUTS)
 
+    @without_cycle_collection
     def apply(
         self, parsed: Mapping, writer: RegisterWriter, progress: Progress
     ) -> None:

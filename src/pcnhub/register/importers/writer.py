@@ -7,12 +7,15 @@ the outcome. Nothing is written until :meth:`RegisterWriter.flush`.
 
 from __future__ import annotations
 
+import gc
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
+from functools import wraps
 from itertools import pairwise
+from typing import ParamSpec, TypeVar
 
 from django.db.models import F
 
@@ -37,6 +40,8 @@ from pcnhub.register.models import (
 from pcnhub.register.timeline import Held, Plan, Segment, reconcile, snapshot_span
 
 BATCH = 2000
+P = ParamSpec("P")
+T = TypeVar("T")
 #: The run kind of an approved application (pcnhub.workflow.effects). A decision
 #: is not a file with hindsight: it states a change from its effective date up
 #: to the next change the register holds, whatever the files held say.
@@ -119,6 +124,28 @@ class ListRow:
     day: date
     value: Decimal
     closed: bool = False
+
+
+def without_cycle_collection(func: Callable[P, T]) -> Callable[P, T]:
+    """Run ``func`` with Python's cycle collector paused (as it was, after).
+
+    An import builds hundreds of thousands of small rows and tuples and keeps
+    them until it writes: the collector would walk them again and again to free
+    nothing (a third of the deciding time on the national files). Memory is
+    still freed by reference counting as usual.
+    """
+
+    @wraps(func)
+    def paused(*args: P.args, **kwargs: P.kwargs) -> T:
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return func(*args, **kwargs)
+        finally:
+            if enabled:
+                gc.enable()
+
+    return paused
 
 
 def detail_fact(field: str) -> str:
@@ -562,6 +589,7 @@ class RegisterWriter:
         if row.pk is not None:
             self.closed_rows[type(row)][row.pk] = row
 
+    @without_cycle_collection
     def flush(self) -> None:
         """Write what the import decided, as tuples (:mod:`.bulk`): closings
         before new rows, so a list size is superseded before its successor (one
