@@ -189,16 +189,40 @@ class CoverageIndex:
         known_on: date,
         span: Interval,
     ) -> list[list[Interval]]:
-        """:meth:`free` of each fact (the lists may be shared: do not change them)."""
+        """:meth:`free` of each fact (the lists may be shared: do not change them).
+
+        :meth:`free` and :meth:`_higher` written out in one, as every detail of
+        every organisation in a file comes through here.
+        """
         plan = self._plans.get(facts)
         if plan is None:
             by_group: dict[frozenset[int] | None, tuple[str, list[int]]] = {}
             for i, fact in enumerate(facts):
                 by_group.setdefault(self._group.get(fact), (fact, []))[1].append(i)
             plan = self._plans[facts] = list(by_group.values())
+        mine = self._ranks.get((tier, known_on))
+        if mine is None:
+            mine = rank(tier, known_on, self.run.kind, self.run.pk)
+            self._ranks[(tier, known_on)] = mine
         out: list[list[Interval]] = [[]] * len(facts)
         for fact, positions in plan:
-            free = self.free(fact, subject, tier, known_on, span)
+            claims = self._claims.get(fact)
+            if claims is None:  # no other run has claimed it: all of it
+                free = subtract(span, [])
+            else:
+                taken: list[Interval] = []
+                for claim_rank, starts, everyone_from, named, end in claims:
+                    if claim_rank <= mine:
+                        break  # highest first: none after this one outranks us
+                    start = starts.get(subject)
+                    if start is None:
+                        if everyone_from is None or subject in named:
+                            continue
+                        start = everyone_from
+                    taken.append((start, end))
+                free = subtract(span, taken)
+                if tier == OBSERVED and free != [span]:
+                    self.cut = True
             for i in positions:
                 out[i] = free
         return out

@@ -361,14 +361,10 @@ class RegisterWriter:
         """
         self.organisation(code, kind)
         given = {n: v for n in DETAIL_FIELDS if (v := getattr(said, n)) is not None}
-        records = [
-            Held(v.details, v.valid_from, v.valid_to, v)
-            for v in self.versions[code]
-            if v.valid_to != v.valid_from
-        ]
+        live = [v for v in self.versions[code] if v.valid_to != v.valid_from]
         free = self._free_details(code, day, tuple(given), history_from)
         if self.run.kind == APPLICATION:
-            span = snapshot_span(records, day)
+            span = snapshot_span(_held_versions(live), day)
             free = {name: [span] for name in given}
         spans = [iv for ivs in free.values() for iv in ivs]
         if self.run.kind != APPLICATION and self.coverage.cut:
@@ -378,11 +374,12 @@ class RegisterWriter:
             return
         lo = min(start for start, _ in spans)
         hi = max((end or FOREVER) for _, end in spans)
-        if _already_held(records, lo, hi, given):
+        if _already_held(live, lo, hi, given):
             # What reconciling would find, without building the pieces: most
             # details in a national file are those the register holds.
             self.counts.add(f"{kind} details", "unchanged")
             return
+        records = _held_versions(live)
         desired = _details_pieces(records, lo, hi, given, free)
         end = None if hi == FOREVER else hi
         plan = reconcile(records, lo, end, desired)
@@ -462,10 +459,18 @@ class RegisterWriter:
     def _claim_links(
         self, kind: str, child: str, free: list[Interval], segments: list[Segment]
     ) -> None:
-        if _link_held(self._links_of(kind, child), free, segments):
+        held = self._links_of(kind, child)
+        if _link_held(held, free, segments):
             # What reconciling would find: most links a file gives are held.
             self.counts.add(_label(kind), "unchanged")
             return
+        if not held and len(free) == 1 and free[0][1] is None and len(segments) == 1:
+            # Nothing held: reconciling would open the one segment as clipped.
+            opened = _clip(segments, free[0][0], None)
+            if opened:
+                self._write_links(kind, child, Plan(open=opened))
+                self.counts.add(_label(kind), "created")
+                return
         total: Plan = Plan()
         for start, end in free:
             plan = reconcile(
@@ -707,18 +712,23 @@ def _link_held(
     )
 
 
+def _held_versions(live: list[VersionRow]) -> list[Held[VersionRow]]:
+    return [Held(v.details, v.valid_from, v.valid_to, v) for v in live]
+
+
 def _already_held(
-    records: list[Held], lo: date, hi: date, given: dict[str, object]
+    live: list[VersionRow], lo: date, hi: date, given: dict[str, object]
 ) -> bool:
     """Whether one held version covers ``[lo, hi)`` and putting in each given
     field as :func:`_details_pieces` does changes none of it: reconciling would
     then find the details unchanged."""
     base = next(
-        (r for r in records if r.start <= lo and (r.end or FOREVER) >= hi), None
+        (v for v in live if v.valid_from <= lo and (v.valid_to or FOREVER) >= hi),
+        None,
     )
     if base is None:
         return False
-    value = base.value
+    value = base.details
     for i, name in enumerate(DETAIL_FIELDS):
         old = value[i]
         if name in given:
