@@ -399,13 +399,14 @@ class RegisterWriter:
         claims: list[tuple[int, Interval]] = [(OBSERVED, (day, None))]
         if history_from and history_from < day:
             claims.append((ASSUMED, (history_from, day)))
-        free: dict[str, list[Interval]] = defaultdict(list)
+        free: dict[str, list[Interval]] = {name: [] for name in given}
         facts = tuple(_DETAIL_FACTS[n] for n in given)
-        self.coverage.cut = False
+        coverage = self.coverage
+        coverage.cut = False
         for tier, span in claims:
             if facts:
-                self.coverage.record(facts, code, tier, day, span[0])
-            spans = self.coverage.free_many(facts, code, tier, day, span)
+                coverage.record(facts, code, tier, day, span[0])
+            spans = coverage.free_many(facts, code, tier, day, span)
             for name, ivs in zip(given, spans, strict=True):
                 free[name] += ivs
         return free
