@@ -26,6 +26,7 @@ from pcnhub.workflow import forms as wf_forms
 from pcnhub.workflow import presenters, services, visibility
 from pcnhub.workflow.models import Application, State
 from pcnhub.workflow.services import NETWORK_CODE
+from pcnhub.workflow.transitions import Action
 
 router = Router(tags=["workflow"])
 PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
@@ -196,6 +197,12 @@ def summary(application: Application, user: Any) -> dict[str, Any]:
     }
 
 
+def _actions(user: Any, application: Application) -> list[str]:
+    """What ``user`` may do now, in the table's order (``services.allowed_actions``)."""
+    allowed = services.allowed_actions(user, application)
+    return [action.value for action in Action if action in allowed]
+
+
 def detail(application: Application, user: Any) -> dict[str, Any]:
     """The application as ``user`` may see it (checks about organisations outside
     their roles are counted in ``findings_hidden``, not shown)."""
@@ -212,6 +219,7 @@ def detail(application: Application, user: Any) -> dict[str, Any]:
             user, application, services.preview(application)
         )
     out |= {
+        "actions": _actions(user, application),
         "details": application.details,
         "reason": application.reason,
         "latest_checks": (
@@ -276,7 +284,7 @@ def _detail(request: HttpRequest, application: Application) -> dict[str, Any]:
 def list_applications(request: HttpRequest, state: str = "") -> Any:
     """What the user may see (the review queue and their own), oldest first."""
     require(request.user, "workflow.review_queue")
-    rows = presenters.visible(request.user).order_by("created_at")
+    rows = services.visible_applications(request.user).order_by("created_at")
     if state:
         rows = rows.filter(state=state)
     return [summary(a, request.user) for a in rows]

@@ -9,7 +9,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django import forms
-from django.db.models import Max, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from markupsafe import Markup
@@ -114,35 +113,6 @@ def org_link(code: str | None, names: dict[str, str] | None = None) -> Markup:
     text = f"{name} ({code})" if name else code
     return Markup('<a class="nhsuk-link" href="{}">{}</a>').format(
         reverse("org", args=[code]), text
-    )
-
-
-# --- which applications a user sees ------------------------------------------------
-
-
-def visible(user: Any) -> QuerySet:
-    """Applications the user may view (``workflow.view_application``), as a query."""
-    scope = scope_of(user)
-    if scope.roles == {Role.EVALUATOR} or not scope.held:
-        return Application.objects.none()
-    if scope.has(Role.NATIONAL):
-        query = Q()
-    else:
-        query = (
-            Q(submitted_by=user)
-            | Q(commissioner_id__in=scope.overseen)
-            | Q(network_id__in=scope.acts_for_networks)
-            | Q(practices__practice_id__in=scope.held_for(Role.PRACTICE_MANAGER))
-        )
-    ids = Application.objects.filter(query).values("pk")
-    return (
-        Application.objects.filter(pk__in=ids)
-        .annotate(
-            submitted_at=Max("events__at", filter=Q(events__action="submitted")),
-            decided_at=Max("decisions__decided_at"),
-        )
-        .select_related("submitted_by")
-        .prefetch_related("practices", "check_runs")
     )
 
 

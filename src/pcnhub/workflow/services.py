@@ -1,8 +1,11 @@
 """The application workflow: the one way to create, submit, confirm, decide,
 withdraw and appeal. Every step checks the user's permission, writes an
 :class:`ApplicationEvent` and an audit entry, and runs in one transaction.
+Every state change is taken from the declared table in
+:mod:`pcnhub.workflow.transitions`; :func:`allowed_actions` says what a user may
+do now (the pages and the API offer that and nothing else).
 
-States::
+States (the table, drawn)::
 
     draft ──submit──► submitted ──decide──► approved | approved with conditions
       ▲                  │  │                  └─► (register and governance written)
@@ -22,7 +25,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models import F
+from django.db.models import F, Max, Q, QuerySet
 from django.utils import timezone
 
 from pcnhub.access.checks import allowed, require
@@ -30,10 +33,15 @@ from pcnhub.access.roles import NETWORK_ROLES, Role
 from pcnhub.access.scope import forget_scope, scope_of
 from pcnhub.access.services import grant
 from pcnhub.audit.services import Actor, jsonable, record
+from pcnhub.core.dates import long_date
 from pcnhub.register import queries
 from pcnhub.register.models import Organisation, OrganisationKind
+from pcnhub.register.queries import NetworkRow
+from pcnhub.register.successions import Successions
+from pcnhub.rules.checks import BREACH
 from pcnhub.workflow import details as checked
-from pcnhub.workflow import effects, proposals, targets
+from pcnhub.workflow import effects, proposals, targets, transitions
+from pcnhub.workflow.errors import Conflict, InvalidInput, WorkflowError
 from pcnhub.workflow.models import (
     Appeal,
     Application,
@@ -46,33 +54,11 @@ from pcnhub.workflow.models import (
     Kind,
     State,
 )
+from pcnhub.workflow.transitions import Action
 
 NETWORK_CODE = re.compile(r"^U\d{5}$")
 #: Reasons, conditions and grounds (as the forms allow).
 DECISION_TEXT_LIMIT = 10000
-
-
-class WorkflowError(ValueError):
-    """A step that cannot be taken, with a message for the person taking it."""
-
-    def __init__(self, message: str, field: str = "") -> None:
-        super().__init__(message)
-        self.field = field
-
-
-class Conflict(WorkflowError):
-    """Someone else changed or decided the application first."""
-
-
-class InvalidInput(WorkflowError):
-    """What was sent is malformed: ``errors`` by field path (the API answers 422)."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        first = next(iter(errors))
-        super().__init__(
-            "; ".join(f"{name} {message}" for name, message in errors.items()), first
-        )
-        self.errors = errors
 
 
 def _well_formed(errors: dict[str, str]) -> None:
@@ -369,10 +355,7 @@ def change(
     """Change a draft, a submitted (back to draft) or a rejected application."""
     require(user, "workflow.change_application", application)
     application = _locked(application, expected_version)
-    if application.state not in (State.DRAFT, State.SUBMITTED, State.REJECTED):
-        raise WorkflowError(
-            f"a {application.get_state_display().lower()} application cannot be changed"
-        )
+    new_state = transitions.next_state(application.state, Action.CHANGE)
     if proposal.kind != application.kind:
         raise WorkflowError(
             "the kind of an application cannot change; start a new one", "kind"
@@ -395,7 +378,7 @@ def change(
     application.version += 1
     application.updated_at = timezone.now()
     was = application.state
-    application.state = State.DRAFT
+    application.state = new_state
     application.save()
     # Confirmations stand for practices still named with the same change.
     application.practices.all().delete()
@@ -425,12 +408,9 @@ def submit(user: Any, application: Application, expected_version: int) -> CheckR
     require(user, "workflow.change_application", application)
     application = _locked(application, expected_version)
     _recheck(user, application)
-    if application.state != State.DRAFT:
-        raise WorkflowError(
-            f"only a draft can be submitted (this one is {application.state})"
-        )
+    new_state = transitions.next_state(application.state, Action.SUBMIT)
     application.round += 1
-    application.state = State.SUBMITTED
+    application.state = new_state
     application.updated_at = timezone.now()
     application.save()
     run = CheckRun.objects.create(
@@ -479,7 +459,9 @@ def confirm(
     if row is None:
         raise WorkflowError(f"{practice} is not named in {application.reference}")
     own = practice in scope.held_for(Role.PRACTICE_MANAGER)
-    on_behalf = not own and user.has_perm("workflow.decide_application", application)
+    on_behalf = not own and allowed(
+        user, transitions.permission(Action.RECORD_CONFIRMATION), application
+    )
     if not own and not on_behalf:
         raise WorkflowError(f"only {practice}'s practice manager can confirm for it")
     if on_behalf and not note.strip():
@@ -487,8 +469,10 @@ def confirm(
             "say how the practice confirmed (e.g. a signed letter of 3 May)", "note"
         )
     application = _locked(application)
-    if not (application.is_open or application.state == State.APPEALED):
-        raise WorkflowError("this application is no longer open")
+    # Confirming leaves the state as it is; the table says when it may be done.
+    transitions.next_state(
+        application.state, Action.RECORD_CONFIRMATION if on_behalf else Action.CONFIRM
+    )
     row = application.practices.select_for_update().get(practice_id=practice)
     if row.confirmed_at:
         raise WorkflowError(f"{practice} has already confirmed")
@@ -508,6 +492,72 @@ def confirm(
 
 def unconfirmed(application: Application) -> list[str]:
     return [p.practice_id for p in application.practices.all() if not p.confirmed_at]
+
+
+# --- what a user may do and see ----------------------------------------------------
+
+
+def confirmable(user: Any, application: Application) -> set[str]:
+    """The named practices still to confirm that ``user`` manages, when the
+    application's state lets them confirm (the page's *Confirm for* buttons)."""
+    if not transitions.allows(application.state, Action.CONFIRM):
+        return set()
+    own = scope_of(user).held_for(Role.PRACTICE_MANAGER)
+    return set(unconfirmed(application)) & own
+
+
+def allowed_actions(user: Any, application: Application) -> frozenset[Action]:
+    """What ``user`` may do to ``application`` now: the actions the table allows
+    from its state, that the user's permission allows, less the confirmations
+    with nothing to confirm (:attr:`Action.CONFIRM` needs a practice of the
+    user's own still to confirm). The pages and the API offer exactly these.
+
+    A decision is offered whatever the checks found: the step itself refuses an
+    approval with the reason (a practice still to confirm, a breach), which the
+    decision's page shows.
+    """
+    granted: dict[str, bool] = {}
+    found: set[Action] = set()
+    for action in transitions.actions_available(application.state):
+        name = transitions.permission(action)
+        if name not in granted:
+            granted[name] = allowed(user, name, application)
+        if not granted[name]:
+            continue
+        if action == Action.CONFIRM and not confirmable(user, application):
+            continue
+        if action == Action.RECORD_CONFIRMATION and not unconfirmed(application):
+            continue
+        found.add(action)
+    return frozenset(found)
+
+
+def visible_applications(user: Any) -> QuerySet[Application]:
+    """The applications ``user`` may view, as one query: the query form of
+    ``workflow.view_application`` (the applicant, the submitter, the overseer
+    and a named practice's manager; never an evaluator alone)."""
+    scope = scope_of(user)
+    if scope.roles == {Role.EVALUATOR} or not scope.held:
+        return Application.objects.none()
+    if scope.has(Role.NATIONAL):
+        query = Q()
+    else:
+        query = (
+            Q(submitted_by=user)
+            | Q(commissioner_id__in=scope.overseen)
+            | Q(network_id__in=scope.acts_for_networks)
+            | Q(practices__practice_id__in=scope.held_for(Role.PRACTICE_MANAGER))
+        )
+    ids = Application.objects.filter(query).values("pk")
+    return (
+        Application.objects.filter(pk__in=ids)
+        .annotate(
+            submitted_at=Max("events__at", filter=Q(events__action="submitted")),
+            decided_at=Max("decisions__decided_at"),
+        )
+        .select_related("submitted_by")
+        .prefetch_related("practices", "check_runs")
+    )
 
 
 def latest_checks(application: Application) -> CheckRun | None:
@@ -600,13 +650,12 @@ def _decide(
     expected_version: int,
 ) -> Decision:
     application = _locked(application)
-    if application.state != State.SUBMITTED:
+    try:
+        transitions.require_any(application.state, transitions.DECISIONS.values())
+    except transitions.IllegalTransition:
         if application.decisions.filter(round=application.round).exists():
-            raise Conflict(_already_decided(application))
-        raise WorkflowError(
-            "only a submitted application can be decided "
-            f"(this one is {application.state})"
-        )
+            raise Conflict(_already_decided(application)) from None
+        raise
     if application.version != expected_version:
         raise Conflict(
             "The application changed since you opened it. Reload the page and "
@@ -631,7 +680,9 @@ def _decide(
         decided_by=user,
         decided_at=timezone.now(),
     )
-    application.state = outcome
+    application.state = transitions.next_state(
+        application.state, transitions.DECISIONS[outcome]
+    )
     application.updated_at = timezone.now()
     if approving:
         _approve(user, application, decision)
@@ -671,7 +722,7 @@ def _check_decision(
             "outcome",
         )
     run = latest_checks(application)
-    breaches = [f for f in (run.findings if run else []) if f["outcome"] == "breach"]
+    breaches = [f for f in (run.findings if run else []) if f["outcome"] == BREACH]
     if breaches:
         raise WorkflowError(
             "the checks found a breach, so the application cannot be approved as it "
@@ -727,9 +778,7 @@ def withdraw(user: Any, application: Application, reason: str) -> Application:
     _well_formed(checked.text_errors({"reason": (reason, checked.TEXT_LIMIT)}))
     application = _locked(application)
     _recheck(user, application)
-    if not application.is_open:
-        raise WorkflowError("only a draft or submitted application can be withdrawn")
-    application.state = State.WITHDRAWN
+    application.state = transitions.next_state(application.state, Action.WITHDRAW)
     application.updated_at = timezone.now()
     application.save()
     _event(application, user, "withdrawn", reason)
@@ -743,8 +792,7 @@ def lodge_appeal(user: Any, application: Application, grounds: str) -> Appeal:
     _well_formed(checked.text_errors({"grounds": (grounds, DECISION_TEXT_LIMIT)}))
     application = _locked(application)
     _recheck(user, application)
-    if application.state != State.REJECTED:
-        raise WorkflowError("only a rejected application can be appealed")
+    new_state = transitions.next_state(application.state, Action.APPEAL)
     if not grounds.strip():
         raise WorkflowError("give the grounds of the appeal", "grounds")
     appeal = Appeal.objects.create(
@@ -754,7 +802,7 @@ def lodge_appeal(user: Any, application: Application, grounds: str) -> Appeal:
         lodged_by=user,
         lodged_at=timezone.now(),
     )
-    application.state = State.APPEALED
+    application.state = new_state
     application.save()
     _event(application, user, "appeal lodged", grounds)
     _audit(user, application, "lodge appeal", grounds)
@@ -784,8 +832,10 @@ def decide_appeal(
     appeal = (
         application.appeals.select_for_update().filter(round=application.round).first()
     )
-    if application.state != State.APPEALED or appeal is None or appeal.outcome:
-        raise Conflict("this appeal has already been decided, or there is none open")
+    action = transitions.APPEAL_DECISIONS[upheld]
+    new_state = transitions.next_state(application.state, action)
+    if appeal is None or appeal.outcome:
+        raise transitions.refused(application.state, action)
     if not reasons.strip():
         raise WorkflowError("give the reasons for the appeal's outcome", "reasons")
     appeal.outcome = Appeal.Outcome.UPHELD if upheld else Appeal.Outcome.DISMISSED
@@ -803,14 +853,25 @@ def decide_appeal(
         decision = application.decisions.get(round=application.round)
         decision.network_code = code
         decision.save(update_fields=["network_code"])
-        application.state = State.APPROVED
+        application.state = new_state
         _approve(user, application, decision)
     else:
-        application.state = State.REJECTED
+        application.state = new_state
     application.save()
     _event(application, user, f"appeal {appeal.outcome}", reasons)
     _audit(user, application, f"decide appeal: {appeal.outcome}", reasons)
     return appeal
+
+
+def assignable_networks(commissioner: str, day: date) -> list[NetworkRow]:
+    """The networks open on ``day`` that ``commissioner`` may assign a practice to:
+    its own and those of the commissioners merged into it (every merger
+    recorded, whatever its date)."""
+    if not commissioner:
+        return []
+    merged = Successions.load().predecessors(commissioner, date.max)
+    family = {commissioner} | merged
+    return [n for n in queries.networks_on(day) if n.commissioner_code in family]
 
 
 def assign_practice(
@@ -823,8 +884,26 @@ def assign_practice(
     reason: str,
 ) -> Application:
     """The commissioner assigns a practice in no network to one: recorded as an
-    application of kind ``assignment``, decided by the commissioner at once."""
+    application of kind ``assignment``, decided by the commissioner at once.
+    ``commissioner`` is the practice's on ``effective_from`` (blank: none), and
+    ``network`` must be one of :func:`assignable_networks`."""
     # A decision, so never an administrator's (access.permissions).
+    if not allowed(user, "workflow.assign_practice", practice):
+        raise PermissionDenied(
+            "only the commissioner overseeing the practice can assign it"
+        )
+    day = long_date(effective_from)
+    if not commissioner:
+        raise WorkflowError(
+            f"{practice} has no commissioner in the register on {day}",
+            "effective_from",
+        )
+    open_to_it = assignable_networks(commissioner, effective_from)
+    if network not in {n.pcn_code for n in open_to_it}:
+        raise WorkflowError(
+            f"{network} is not one of {commissioner}'s networks open on {day}",
+            "network",
+        )
     codes = (commissioner, network)
     if not all(allowed(user, "workflow.assign_practice", code) for code in codes):
         raise PermissionDenied(
@@ -871,7 +950,8 @@ def assign_practice(
             decided_by=user,
             decided_at=now,
         )
-        application.state = State.APPROVED
+        # Submitted and approved at once, by the commissioner (see transitions).
+        application.state = transitions.next_state(application.state, Action.APPROVE)
         _approve(user, application, decision)
         application.save()
         _event(application, user, "assigned", reason)

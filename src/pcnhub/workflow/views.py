@@ -22,8 +22,13 @@ from pcnhub.register.models import OrganisationKind, RelationshipKind
 from pcnhub.web import presenters as web
 from pcnhub.web.asat import AsAt, today
 from pcnhub.workflow import forms as wf_forms
-from pcnhub.workflow import presenters, services, targets, visibility
+from pcnhub.workflow import presenters, services, targets, transitions, visibility
 from pcnhub.workflow.models import Application, Kind, State
+from pcnhub.workflow.transitions import Action
+
+#: The actions a page's one button leads to (the decision's page offers each).
+DECIDING = frozenset(transitions.DECISIONS.values())
+DECIDING_APPEAL = frozenset(transitions.APPEAL_DECISIONS.values())
 
 GET_POST = require_http_methods(["GET", "POST"])
 
@@ -84,7 +89,7 @@ def applications(request: HttpRequest) -> HttpResponse:
     if state and state not in State.values:
         state_error = "Choose a state from the list"
         state = None
-    rows = list(presenters.visible(request.user))
+    rows = list(services.visible_applications(request.user))
     if state:
         rows = [a for a in rows if a.state == state]
     day = today()
@@ -284,9 +289,8 @@ def application_new_kind(request: HttpRequest, kind: str) -> HttpResponse:
 @GET_POST
 def application_change(request: HttpRequest, ref: str) -> HttpResponse:
     application = _application(request, ref, "workflow.change_application")
-    changeable = (State.DRAFT, State.SUBMITTED, State.REJECTED)
     if request.method != "POST":
-        if application.state not in changeable:
+        if Action.CHANGE not in services.allowed_actions(request.user, application):
             messages.info(
                 request,
                 f"A {application.get_state_display().lower()} application cannot "
@@ -349,15 +353,9 @@ def _detail(
         *[r.practice_id for r in rows],
     } - {""}
     names = queries.latest_names(codes)
-    scope = scope_of(user)
-    may_change = user.has_perm("workflow.change_application", application)
-    may_decide = allowed(user, "workflow.decide_application", application)
-    open_ = application.is_open
-    own_practices = scope.held_for(Role.PRACTICE_MANAGER)
+    actions = services.allowed_actions(user, application)
     may_confirm = (
-        {r.practice_id for r in rows if not r.confirmed_at} & own_practices
-        if open_
-        else set()
+        services.confirmable(user, application) if Action.CONFIRM in actions else set()
     )
     waiting = [r.practice_id for r in rows if not r.confirmed_at]
     csrf = web.csrf_input(request)
@@ -395,7 +393,7 @@ def _detail(
             if rows
             else None,
             "waiting": waiting,
-            "may_record_confirmation": may_decide and open_ and bool(waiting),
+            "may_record_confirmation": Action.RECORD_CONFIRMATION in actions,
             "waiting_items": [
                 {"value": c, "text": f"{names.get(c, c)} ({c})"} for c in waiting
             ],
@@ -410,13 +408,12 @@ def _detail(
             "timeline": presenters.timeline_table(application, show_who),
             "decisions": presenters.decision_rows(application, show_who),
             "appeals": presenters.appeal_rows(application, show_who),
-            "may_change": may_change
-            and application.state in (State.DRAFT, State.SUBMITTED, State.REJECTED),
-            "may_submit": may_change and application.state == State.DRAFT,
-            "may_withdraw": may_change and open_,
-            "may_appeal": may_change and application.state == State.REJECTED,
-            "may_decide": may_decide and application.state == State.SUBMITTED,
-            "may_decide_appeal": may_decide and application.state == State.APPEALED,
+            "may_change": Action.CHANGE in actions,
+            "may_submit": Action.SUBMIT in actions,
+            "may_withdraw": Action.WITHDRAW in actions,
+            "may_appeal": Action.APPEAL in actions,
+            "may_decide": bool(actions & DECIDING),
+            "may_decide_appeal": bool(actions & DECIDING_APPEAL),
             "waiting_for": presenters.waiting_for(application),
             "error_summary": errors or [],
             "field_errors": field_errors or {},
@@ -547,6 +544,7 @@ def _decision_page(
     findings, hidden = visibility.shown_to(
         request.user, application, run.findings if run else []
     )
+    actions = services.allowed_actions(request.user, application)
     return _render(
         request,
         template,
@@ -564,8 +562,9 @@ def _decision_page(
             "needs_network_code": presenters.needs_network_code(application),
             "latest_decision": application.decisions.order_by("-round").first(),
             "appeal": application.appeals.filter(round=application.round).first(),
-            "decidable": application.state == State.SUBMITTED,
-            "appeal_open": application.state == State.APPEALED,
+            "decidable": bool(actions & DECIDING),
+            "appeal_open": bool(actions & DECIDING_APPEAL),
+            "appealable": Action.APPEAL in actions,
         },
         status=status,
     )
@@ -678,19 +677,6 @@ def application_appeal_decide(request: HttpRequest, ref: str) -> HttpResponse:
 # --- the commissioner assigns a practice in no network --------------------------------
 
 
-def _merged_with(commissioner: str) -> set[str]:
-    """The commissioner and those merged into it (their networks are its own)."""
-    found, frontier = {commissioner}, {commissioner}
-    while frontier:
-        before = set()
-        for code in frontier:
-            predecessors, _ = queries.successions_of(code)
-            before |= {s.predecessor_id for s in predecessors}
-        frontier = before - found
-        found |= frontier
-    return found
-
-
 @GET_POST
 def assign_practice(request: HttpRequest, code: str) -> HttpResponse:
     org = queries.find_organisation(code)
@@ -711,46 +697,32 @@ def assign_practice(request: HttpRequest, code: str) -> HttpResponse:
     commissioner = (
         queries.parent_on(RelationshipKind.PRACTICE_COMMISSIONER, code, day) or ""
     )
-    family = _merged_with(commissioner) if commissioner else set()
-    networks = [n for n in queries.networks_on(day) if n.commissioner_code in family]
+    networks = services.assignable_networks(commissioner, day)
     status = 200
     if form.is_bound:
         if valid:
             chosen = form.cleaned_data["network"]
-            if not commissioner:
-                form.add_error(
-                    "effective_from",
-                    f"{code} has no commissioner in the register on "
-                    f"{web.fmt_date(day)}",
+            try:
+                application = services.assign_practice(
+                    request.user,
+                    practice=code,
+                    network=chosen,
+                    commissioner=commissioner,
+                    effective_from=day,
+                    reason=form.cleaned_data["reason"],
                 )
-            elif chosen not in {n.pcn_code for n in networks}:
-                form.add_error(
-                    "network",
-                    f"{chosen} is not one of {commissioner}'s networks open on "
-                    f"{web.fmt_date(day)}",
-                )
+            except services.WorkflowError as exc:
+                field = {"practice": "network"}.get(exc.field, exc.field)
+                presenters.add_service_error(form, str(exc), field)
+            except ValidationError as exc:
+                presenters.add_service_error(form, validation_text(exc), "")
             else:
-                try:
-                    application = services.assign_practice(
-                        request.user,
-                        practice=code,
-                        network=chosen,
-                        commissioner=commissioner,
-                        effective_from=day,
-                        reason=form.cleaned_data["reason"],
-                    )
-                except services.WorkflowError as exc:
-                    field = {"practice": "network"}.get(exc.field, exc.field)
-                    presenters.add_service_error(form, str(exc), field)
-                except ValidationError as exc:
-                    presenters.add_service_error(form, validation_text(exc), "")
-                else:
-                    messages.success(
-                        request,
-                        f"{code} is assigned to {chosen} from {web.fmt_date(day)} "
-                        f"({application.reference}).",
-                    )
-                    return redirect("application", ref=application.reference)
+                messages.success(
+                    request,
+                    f"{code} is assigned to {chosen} from {web.fmt_date(day)} "
+                    f"({application.reference}).",
+                )
+                return redirect("application", ref=application.reference)
         status = 400
     view = presenters.FormView(form)
     chosen = view.value("network")
