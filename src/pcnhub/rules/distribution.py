@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from pcnhub.core.numbers import parse_decimal
 from pcnhub.rules import money
 from pcnhub.rules.entitlements import ITEMS_BY_ID, PRACTICE, EntitlementLine
+from pcnhub.rules.numbers import parse_decimal
 from pcnhub.rules.periods import ContractYear, month_label
 from pcnhub.rules.snapshot import Network, Practice
 
