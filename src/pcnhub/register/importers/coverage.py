@@ -68,7 +68,9 @@ class _Row:
     rank: Rank
     tier: int
     known_on: date
-    starts: dict[str, date]
+    #: subject code: ISO start, as stored (read as a date only when looked up:
+    #: most of a file's subjects are never asked about by the next import)
+    starts: dict[str, str]
     everyone_from: date | None
 
     @property
@@ -80,7 +82,7 @@ class _Row:
 #: A claim of another run about one fact, as :meth:`CoverageIndex.free` reads
 #: it: its rank, its starts, the day it spoke for everyone from (or None) with
 #: the subjects the run named for the fact, and where the claim stops.
-_Claim = tuple[Rank, dict[str, date], date | None, set[str], date | None]
+_Claim = tuple[Rank, dict[str, str], date | None, set[str], date | None]
 
 
 class CoverageIndex:
@@ -141,7 +143,7 @@ class CoverageIndex:
                 rank(tier, known_on, kind, run),
                 tier,
                 known_on,
-                {code: date.fromisoformat(day) for code, day in starts.items()},
+                starts,
                 everyone,
             )
             for fact in wanted:
@@ -153,10 +155,12 @@ class CoverageIndex:
         for claim_rank, starts, everyone_from, named, end in self._claims[fact]:
             if claim_rank <= mine:
                 break  # highest first: none after this one outranks us
-            start = starts.get(subject)
-            if start is None:
-                if everyone_from is None or subject in named:
-                    continue
+            iso = starts.get(subject)
+            if iso is not None:
+                start = date.fromisoformat(iso)
+            elif everyone_from is None or subject in named:
+                continue
+            else:
                 start = everyone_from
             taken.append((start, end))
         return taken
@@ -214,10 +218,12 @@ class CoverageIndex:
                 for claim_rank, starts, everyone_from, named, end in claims:
                     if claim_rank <= mine:
                         break  # highest first: none after this one outranks us
-                    start = starts.get(subject)
-                    if start is None:
-                        if everyone_from is None or subject in named:
-                            continue
+                    iso = starts.get(subject)
+                    if iso is not None:
+                        start = date.fromisoformat(iso)
+                    elif everyone_from is None or subject in named:
+                        continue
+                    else:
                         start = everyone_from
                     taken.append((start, end))
                 free = subtract(span, taken)
