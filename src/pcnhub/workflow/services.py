@@ -650,11 +650,18 @@ def _decide(
     expected_version: int,
 ) -> Decision:
     application = _locked(application)
+    # The outcome is checked below (after the state, as it always was): until
+    # then, any decision's row will do.
+    asked = transitions.DECISIONS.get(outcome)
     try:
-        transitions.require_any(application.state, transitions.DECISIONS.values())
-    except transitions.IllegalTransition:
+        transitions.require_any(
+            application.state, [asked] if asked else transitions.DECISIONS.values()
+        )
+    except transitions.IllegalTransition as exc:
         if application.decisions.filter(round=application.round).exists():
-            raise Conflict(_already_decided(application)) from None
+            raise transitions.ActedOnFirst(
+                exc.state, exc.action, _already_decided(application)
+            ) from None
         raise
     if application.version != expected_version:
         raise Conflict(

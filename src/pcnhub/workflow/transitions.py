@@ -136,15 +136,16 @@ APPEAL_DECISIONS: Mapping[bool, Action] = {
 class IllegalTransition(WorkflowError):
     """``action`` cannot be taken from ``state`` (the table has no such row)."""
 
-    def __init__(self, state: str, action: Action) -> None:
+    def __init__(self, state: str, action: Action, message: str = "") -> None:
         label = dict(State.choices).get(state, state).lower()
-        super().__init__(REFUSALS[action].format(state=state, label=label))
+        super().__init__(message or REFUSALS[action].format(state=state, label=label))
         self.state = state
         self.action = action
 
 
 class ActedOnFirst(IllegalTransition, Conflict):
-    """An illegal transition that means someone else moved the application on."""
+    """An illegal transition that means someone else moved the application on
+    (HTTP 409); ``message`` may say who, when the services know."""
 
 
 def refused(state: str, action: Action) -> IllegalTransition:
