@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import calendar
 from datetime import date
+from typing import Any
 
 from pcnhub.rules.checks import MET, UNKNOWN, WARNING, Finding
 from pcnhub.rules.params import Parameters, default_parameters
@@ -35,7 +36,7 @@ def leave_notice(
         return []  # no notice rule is known for that year
     months = int(notice.value)
     evidence = {"notice_months": str(months), "leaves_on": effective.isoformat()}
-    common = {
+    common: dict[str, Any] = {
         "pcn_code": network,
         "practice_code": practice,
         "source": str(notice.source),

@@ -85,7 +85,7 @@ def cited(source: Source) -> dict[str, Any]:
 
 
 def _finding(
-    network: Network, rule: str, outcome: str, message: str, source: Value, **kw
+    network: Network, rule: str, outcome: str, message: str, source: Value, **kw: Any
 ) -> Finding:
     evidence = {k: str(v) for k, v in kw.pop("evidence", {}).items()}
     return Finding(

@@ -12,7 +12,7 @@ shared again.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -146,7 +146,9 @@ def parse_schedule(data: object, origin: str) -> Schedule:
 def _weights(kind: str, members: Sequence[Practice]) -> dict[str, Decimal]:
     if kind == "equal":
         return {p.code: Decimal(1) for p in members}
-    read = (lambda p: p.registered) if kind == "registered" else (lambda p: p.weighted)
+    read: Callable[[Practice], Decimal | None] = (
+        (lambda p: p.registered) if kind == "registered" else (lambda p: p.weighted)
+    )
     return {p.code: read(p) or Decimal(0) for p in members}
 
 

@@ -333,7 +333,11 @@ class Context:
     """What a network's figures depend on beyond itself: national sums' shares."""
 
     pot_shares: dict[tuple[str, date], dict[str, Decimal]] = field(default_factory=dict)
-    pot_bases: dict[tuple, Decimal] = field(default_factory=dict)
+    #: keyed by (parameter, start) for the whole, (parameter, start, network) for
+    #: a network's base
+    pot_bases: dict[tuple[str, date] | tuple[str, date, str], Decimal] = field(
+        default_factory=dict
+    )
     #: the share left for networks not in the register (see :func:`pot_context`)
     pot_rest: dict[tuple[str, date], Decimal] = field(default_factory=dict)
 

@@ -44,6 +44,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pcnhub.rules.entitlements import (
     ARREARS,
@@ -249,7 +250,7 @@ def _parameter(
     )
 
 
-def _first_date(path: Path, where: str, body: dict) -> dt.date | None:
+def _first_date(path: Path, where: str, body: dict[str, Any]) -> dt.date | None:
     raw = body.get("values")
     if not isinstance(raw, dict) or not raw:
         return None
@@ -257,7 +258,7 @@ def _first_date(path: Path, where: str, body: dict) -> dt.date | None:
 
 
 def _values(
-    path: Path, where: str, name: str, unit: str, body: dict, start: dt.date
+    path: Path, where: str, name: str, unit: str, body: dict[str, Any], start: dt.date
 ) -> tuple[tuple[Value, ...], ...]:
     """A local parameter's dated values (revisions kept), each running until the
     next date (the last one open)."""

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -79,12 +80,14 @@ class _Loader(yaml.SafeLoader):
     """YAML with exact decimals and no repeated keys."""
 
 
-def _decimal(loader: _Loader, node: yaml.Node) -> Decimal:
+def _decimal(loader: _Loader, node: yaml.ScalarNode) -> Decimal:
     return Decimal(loader.construct_scalar(node).replace("_", ""))
 
 
-def _mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = False) -> dict:
-    seen: set = set()
+def _mapping(
+    loader: _Loader, node: yaml.MappingNode, deep: bool = False
+) -> dict[Any, Any]:
+    seen: set[Any] = set()
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=deep)
         if key in seen:
@@ -96,7 +99,7 @@ def _mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = False) -> dic
     return loader.construct_mapping(node, deep=deep)
 
 
-def _timestamp(loader: _Loader, node: yaml.Node) -> dt.date:
+def _timestamp(loader: _Loader, node: yaml.ScalarNode) -> dt.date:
     try:
         return loader.construct_yaml_timestamp(node)
     except ValueError:
@@ -280,7 +283,7 @@ def _fail(path: Path, where: str, message: str) -> ParameterError:
     return ParameterError(f"{path.name}: {where}: {message}")
 
 
-def _unknown(path: Path, where: str, got: Iterable, allowed: set[str]) -> None:
+def _unknown(path: Path, where: str, got: Iterable[object], allowed: set[str]) -> None:
     extra = sorted((str(k) for k in got if k not in allowed), key=str)
     if extra:
         raise _fail(
@@ -399,7 +402,7 @@ def _revisions(
     return revisions
 
 
-def _read(path: Path) -> dict:
+def _read(path: Path) -> dict[Any, Any]:
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506
     except ParameterError as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from pcnhub.rules.params import Value
 from pcnhub.rules.sources import citations, source_text
@@ -81,7 +82,7 @@ class Trace:
         out += [f"  note: {n}" for n in self.notes]
         return out
 
-    def as_dict(self, instalment: int | None = None) -> dict:
+    def as_dict(self, instalment: int | None = None) -> dict[str, Any]:
         """A flat, JSON-ready trace (decimals as strings)."""
         return {
             "item": self.item,

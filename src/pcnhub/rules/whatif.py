@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from decimal import Decimal
+from typing import Any
 
 from pcnhub.rules.snapshot import Membership, Network, Practice
 
@@ -34,8 +35,10 @@ def set_list(network: Network, code: str, measure: str, value: Decimal) -> Netwo
         raise ValueError("a list size cannot be negative")
     if code not in {p.code for p in network.practices}:
         raise ValueError(f"{code} is not a member of {network.code}")
+    # Any: the measure is a field name known only at run time (checked above).
+    changed: dict[str, Any] = {measure: value}
     memberships = tuple(
-        replace(m, practice=replace(m.practice, **{measure: value}))
+        replace(m, practice=replace(m.practice, **changed))
         if m.practice.code == code
         else m
         for m in network.memberships
