@@ -207,7 +207,9 @@ def detail(application: Application, user: Any) -> dict[str, Any]:
     """The application as ``user`` may see it (checks about organisations outside
     their roles are counted in ``findings_hidden``, not shown)."""
     show_who = user.has_perm("governance.view_personal")
-    application = Application.objects.get(pk=application.pk)
+    application = Application.objects.prefetch_related("practices").get(
+        pk=application.pk
+    )
     out = summary(application, user)
     run = services.latest_checks(application)
     findings, hidden = visibility.shown_to(

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -341,8 +342,11 @@ def _detail(
     status: int = 200,
 ) -> HttpResponse:
     user = request.user
-    application = Application.objects.select_related("submitted_by").get(
-        pk=application.pk
+    # Practices read once: the page, its checks and allowed_actions all use them.
+    application = (
+        Application.objects.select_related("submitted_by")
+        .prefetch_related("practices")
+        .get(pk=application.pk)
     )
     rows = list(application.practices.all())
     details = application.details or {}
@@ -529,6 +533,7 @@ def _decision_page(
     summary = view.summary()
     if conflict:
         summary = [{"text": conflict, "href": "#outcome"}] + summary
+    prefetch_related_objects([application], "practices")
     rows = list(application.practices.all())
     details = application.details or {}
     names = queries.latest_names(
