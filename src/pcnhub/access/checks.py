@@ -27,11 +27,6 @@ def require(user: Any, permission: str, obj: Any = None) -> None:
         raise PermissionDenied(f"you do not have access to this ({permission})")
 
 
-def visible_codes(user: Any, codes: Iterable[str]) -> list[str]:
-    scope = scope_of(user)
-    return [code for code in codes if scope.sees(code)]
-
-
 def visible_rows(user: Any, rows: Iterable[T], *fields: str) -> list[T]:
     """Rows whose organisation (any of ``fields``) the user sees."""
     scope = scope_of(user)

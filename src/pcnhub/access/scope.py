@@ -60,9 +60,6 @@ class Scope:
         """Sees ``code`` other than as a member practice's network."""
         return self.sees(code) and (self.country_wide or code not in self.read_only)
 
-    def sees_any(self, codes: Iterable[str]) -> bool:
-        return any(self.sees(code) for code in codes)
-
     def oversees(self, code: str | None) -> bool:
         """National, or a commissioner or regional team whose area holds ``code``."""
         if not code:

@@ -236,16 +236,6 @@ def describe(item: GovernanceRecord | GovernanceDocument) -> dict[str, Any]:
     }
 
 
-def redact(values: dict[str, Any], personal: bool) -> dict[str, Any]:
-    """``values`` with people's names withheld unless ``personal``."""
-    if personal:
-        return values
-    return {
-        key: (WITHHELD if key in PERSONAL_KEYS and value else value)
-        for key, value in values.items()
-    }
-
-
 # --------------------------------------------------------------------------------
 # Writing
 # --------------------------------------------------------------------------------

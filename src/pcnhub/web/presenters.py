@@ -404,10 +404,6 @@ def breadcrumb(
     return {"items": items}
 
 
-def rung_of(rungs: Sequence[queries.Rung], kind: str) -> queries.Rung | None:
-    return next((r for r in rungs[1:] if r.kind == kind), None)
-
-
 def _address(version: OrganisationVersion) -> Markup:
     lines = [line for line in version.address.splitlines() if line.strip()]
     return Markup("<br>").join(escape(line) for line in lines)
