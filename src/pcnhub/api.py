@@ -21,6 +21,7 @@ from ninja import NinjaAPI, Schema
 from ninja.openapi.schema import OpenAPISchema
 from ninja.security import django_auth
 
+from pcnhub.access.permissions import Permission
 from pcnhub.audit.api import router as audit_router
 from pcnhub.governance.api import router as governance_router
 from pcnhub.register.api import router as register_router
@@ -93,7 +94,7 @@ def schema_readers(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
     def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return JsonResponse({"detail": "Sign in first."}, status=401)
-        if not request.user.has_perm("register.use"):
+        if not request.user.has_perm(Permission.USE_REGISTER):
             return JsonResponse({"detail": NO_ROLE}, status=403)
         return view(request, *args, **kwargs)
 

@@ -8,8 +8,12 @@ from typing import Any, TypeVar
 from django.core.exceptions import PermissionDenied
 
 import rules
-from pcnhub.access.permissions import NOT_FOR_SUPERUSERS
+from pcnhub.access.permissions import NOT_FOR_SUPERUSERS, Permission
 from pcnhub.access.scope import scope_of
+
+# Permission is re-exported for the packages below access in the layers (register,
+# audit), whose entry points already ask through this module.
+__all__ = ["Permission", "allowed", "require", "visible_rows"]
 
 T = TypeVar("T")
 

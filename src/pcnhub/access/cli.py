@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError, CommandParser
 
+from pcnhub.access.permissions import Permission
 from pcnhub.access.scope import scope_of
 from pcnhub.register import queries
 
@@ -44,7 +45,7 @@ def user_of(options: dict[str, Any]) -> Any | None:
     if not username:
         return None
     user = account(username)
-    if not user.has_perm("register.use"):
+    if not user.has_perm(Permission.USE_REGISTER):
         raise CommandError(
             f"--user {username} holds no role in pcnhub, so may see nothing"
         )
@@ -63,7 +64,7 @@ def require_sees(user: Any, code: str, option: str) -> None:
     the pages answer 404 for an unknown code and 403 for one out of scope).
     """
     org = queries.find_organisation(code)
-    if org is not None and not user.has_perm("register.view_organisation", org.code):
+    if org is not None and not user.has_perm(Permission.VIEW_ORGANISATION, org.code):
         raise CommandError(
             f"{option} {code}: {user.get_username()} may not see {org.code}, which "
             f"is outside their roles ({roles_of(user)})"

@@ -1,7 +1,7 @@
 """Every permission in pcnhub, in one place (django-rules predicates).
 
 Pages, API routes, exports and CLI actions all ask ``user.has_perm(name, obj)``
-(or :func:`pcnhub.access.checks.require`) with one of the names below. ``obj`` is
+(or :func:`pcnhub.access.checks.require`) with a :class:`Permission` below. ``obj`` is
 an organisation code (``str``) for register, contract, governance and audit
 permissions, and an application for the workflow ones.
 
@@ -11,11 +11,42 @@ Who may do what is summarised in ``docs/access.md``; the route-walking test
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 import rules
 from pcnhub.access.roles import NETWORK_ROLES, Role
 from pcnhub.access.scope import scope_of
+
+
+class Permission(StrEnum):
+    """A permission of pcnhub's own; the value is the name django-rules knows.
+
+    Members are ``str``: stored, logged and shown exactly as the names were.
+    Django's model permissions for the admin (``auth.view_user``,
+    ``access.view_roleassignment`` …) are registered below by their codenames,
+    not as members.
+    """
+
+    VIEW_ORGANISATION = "register.view_organisation"
+    USE_REGISTER = "register.use"
+    VIEW_ALL_ORGANISATIONS = "register.view_all"
+    VIEW_NETWORK = "governance.view_network"
+    CHANGE_NETWORK = "governance.change_network"
+    VIEW_PERSONAL = "governance.view_personal"
+    APPROVE_SMALL_POPULATION = "governance.approve_small_population"
+    VIEW_DOCUMENTS = "governance.view_documents"
+    RECORD_CONTRACT_INPUTS = "governance.record_contract_inputs"
+    START_APPLICATION = "workflow.start_application"
+    VIEW_APPLICATION = "workflow.view_application"
+    CHANGE_APPLICATION = "workflow.change_application"
+    CONFIRM_MEMBERSHIP = "workflow.confirm_membership"
+    DECIDE_APPLICATION = "workflow.decide_application"
+    ASSIGN_PRACTICE = "workflow.assign_practice"
+    REVIEW_QUEUE = "workflow.review_queue"
+    VIEW_TRAIL = "audit.view_trail"
+    VIEW_WHOLE_TRAIL = "audit.view_whole_trail"
+    MANAGE_USERS = "access.manage_users"
 
 
 def _code(obj: Any) -> str | None:
@@ -114,66 +145,64 @@ def named_practice_manager(user: Any, application: Any) -> bool:
 
 #: See the register and contract figures (organisation pages, lists, checks,
 #: payments) of an organisation; without an object: use the register at all.
-rules.add_perm("register.view_organisation", sees_organisation)
-rules.add_perm("register.use", has_any_role)
+rules.add_perm(Permission.VIEW_ORGANISATION, sees_organisation)
+rules.add_perm(Permission.USE_REGISTER, has_any_role)
 #: See every organisation in national lists (not just those in scope).
-rules.add_perm("register.view_all", is_country_wide)
+rules.add_perm(Permission.VIEW_ALL_ORGANISATIONS, is_country_wide)
 
 #: Governance record of a network (agreement, data sharing, CD, payee, model).
 #: A practice manager reads its network's page and payments, not its governance.
-rules.add_perm("governance.view_network", sees_organisation_fully)
+rules.add_perm(Permission.VIEW_NETWORK, sees_organisation_fully)
 rules.add_perm(
-    "governance.change_network",
+    Permission.CHANGE_NETWORK,
     ~is_evaluator_only & (oversees_organisation | acts_for_network),
 )
 #: People's names (clinical directors, who did what) and uploaded documents.
-rules.add_perm("governance.view_personal", has_any_role & ~is_evaluator_only)
+rules.add_perm(Permission.VIEW_PERSONAL, has_any_role & ~is_evaluator_only)
 #: The commissioner's approval of a network below the population minimum: a
 #: decision, so overseers only and never administrators.
 rules.add_perm(
-    "governance.approve_small_population",
+    Permission.APPROVE_SMALL_POPULATION,
     ~is_evaluator_only & oversees_organisation & ~is_administrator,
 )
-rules.add_perm(
-    "governance.view_documents", ~is_evaluator_only & sees_organisation_fully
-)
+rules.add_perm(Permission.VIEW_DOCUMENTS, ~is_evaluator_only & sees_organisation_fully)
 #: Contract inputs (care home beds, IIF achievement, the CAIP assessment): they
 #: set payments, so the overseeing commissioner records them, never the network
 #: itself nor an administrator.
 rules.add_perm(
-    "governance.record_contract_inputs",
+    Permission.RECORD_CONTRACT_INPUTS,
     ~is_evaluator_only & oversees_organisation & ~is_administrator,
 )
 
 #: Applications (formation and change).
-rules.add_perm("workflow.start_application", may_apply)
+rules.add_perm(Permission.START_APPLICATION, may_apply)
 rules.add_perm(
-    "workflow.view_application",
+    Permission.VIEW_APPLICATION,
     ~is_evaluator_only & (is_applicant | oversees_application | named_practice_manager),
 )
-rules.add_perm("workflow.change_application", is_applicant)
+rules.add_perm(Permission.CHANGE_APPLICATION, is_applicant)
 #: A named practice's manager confirms; the overseer may record a confirmation
 #: received another way (the service asks for a note).
 #: Administrators never decide, so they never confirm on a practice's behalf.
 decides_application = oversees_application & ~is_applicant & ~is_administrator
 rules.add_perm(
-    "workflow.confirm_membership", named_practice_manager | decides_application
+    Permission.CONFIRM_MEMBERSHIP, named_practice_manager | decides_application
 )
-rules.add_perm("workflow.decide_application", decides_application)
+rules.add_perm(Permission.DECIDE_APPLICATION, decides_application)
 #: The commissioner's assignment of a practice in no network (obj: its code) is
 #: decided at once, so it is a decision too.
-rules.add_perm("workflow.assign_practice", oversees_organisation & ~is_administrator)
-rules.add_perm("workflow.review_queue", has_any_role & ~is_evaluator_only)
+rules.add_perm(Permission.ASSIGN_PRACTICE, oversees_organisation & ~is_administrator)
+rules.add_perm(Permission.REVIEW_QUEUE, has_any_role & ~is_evaluator_only)
 
 #: The audit trail: of an organisation (obj) or, without one, as a whole.
-rules.add_perm("audit.view_trail", ~is_evaluator_only & sees_organisation_fully)
+rules.add_perm(Permission.VIEW_TRAIL, ~is_evaluator_only & sees_organisation_fully)
 rules.add_perm(
-    "audit.view_whole_trail",
+    Permission.VIEW_WHOLE_TRAIL,
     rules.is_superuser | is_admin | (is_country_wide & ~is_evaluator_only),
 )
 
 #: Users and their role assignments (Django admin).
-rules.add_perm("access.manage_users", is_admin)
+rules.add_perm(Permission.MANAGE_USERS, is_admin)
 for _model in ("user",):
     for _action in ("view", "add", "change"):
         rules.add_perm(f"auth.{_action}_{_model}", is_admin)
@@ -188,10 +217,10 @@ for _action in ("view", "add", "change"):
 #: asks the predicates themselves for these.
 NOT_FOR_SUPERUSERS = frozenset(
     {
-        "workflow.decide_application",
-        "workflow.confirm_membership",
-        "workflow.assign_practice",
-        "governance.approve_small_population",
-        "governance.record_contract_inputs",
+        Permission.DECIDE_APPLICATION,
+        Permission.CONFIRM_MEMBERSHIP,
+        Permission.ASSIGN_PRACTICE,
+        Permission.APPROVE_SMALL_POPULATION,
+        Permission.RECORD_CONTRACT_INPUTS,
     }
 )

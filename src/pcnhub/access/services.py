@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from pcnhub.access.models import RoleAssignment, RoleProposal
+from pcnhub.access.permissions import Permission
 from pcnhub.access.roles import SECOND_PERSON_ROLES, Role
 from pcnhub.access.scope import forget_scope, today
 from pcnhub.audit.services import Actor, record
@@ -153,7 +154,7 @@ def _make(
 
 
 def _require_administrator(user: Any) -> None:
-    if user is None or not user.has_perm("access.manage_users"):
+    if user is None or not user.has_perm(Permission.MANAGE_USERS):
         raise PermissionDenied("only an administrator can propose or approve roles")
 
 
@@ -208,7 +209,7 @@ def check_approver(approver: Any, proposal: RoleProposal) -> None:
             "This role is for you: a different administrator must approve it."
         )
     proposer = proposal.proposed_by
-    if proposer is None or not proposer.has_perm("access.manage_users"):
+    if proposer is None or not proposer.has_perm(Permission.MANAGE_USERS):
         # Two administrators must agree; one who has since lost the role is not one.
         name = proposer.get_username() if proposer else "its proposer"
         raise GrantRefused(

@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
-from pcnhub.access.checks import require
+from pcnhub.access.checks import Permission, require
 from pcnhub.audit import checkpoints, trail
 from pcnhub.audit.services import verify
 
@@ -109,7 +109,7 @@ def list_entries(request: HttpRequest, query: Query[TrailQuery]) -> dict[str, An
 
 @router.get("/verify", response=VerifyOut, summary="Check the hash chain")
 def verify_chain(request: HttpRequest, query: Query[VerifyQuery]) -> dict[str, Any]:
-    require(request.user, "audit.view_whole_trail")
+    require(request.user, Permission.VIEW_WHOLE_TRAIL)
     try:
         expect = checkpoints.parse(query.expect) if query.expect else None
     except checkpoints.BadCheckpoint as exc:

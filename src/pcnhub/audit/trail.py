@@ -26,7 +26,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from pcnhub.access.checks import require
+from pcnhub.access.checks import Permission, require
 from pcnhub.access.scope import scope_of
 from pcnhub.audit.models import AuditEntry, AuditSubject
 
@@ -117,11 +117,11 @@ def visible_to(user: Any, organisation: str = "") -> QuerySet[AuditEntry]:
     Raises ``PermissionDenied`` when the user may not see this trail at all.
     """
     if organisation:
-        require(user, "audit.view_trail", organisation)
+        require(user, Permission.VIEW_TRAIL, organisation)
         return AuditEntry.objects.filter(
             id__in=AuditSubject.objects.filter(code=organisation).values("entry_id")
         )
-    if user.has_perm("audit.view_whole_trail"):
+    if user.has_perm(Permission.VIEW_WHOLE_TRAIL):
         return AuditEntry.objects.all()
     scope = scope_of(user)
     # A practice's network is read for its page and payments, not its trail.
@@ -131,7 +131,7 @@ def visible_to(user: Any, organisation: str = "") -> QuerySet[AuditEntry]:
             "you do not have access to this (audit.view_trail): "
             "you hold no role for an organisation"
         )
-    require(user, "audit.view_trail", reach[0])
+    require(user, Permission.VIEW_TRAIL, reach[0])
     return AuditEntry.objects.filter(
         id__in=AuditSubject.objects.filter(code__in=reach).values("entry_id")
     )

@@ -17,6 +17,7 @@ from typing import IO, Any
 from django.core.management.base import CommandError, CommandParser
 
 from pcnhub.access.cli import require_sees, roles_of, user_of
+from pcnhub.access.permissions import Permission
 from pcnhub.contract.facts import FactsError, read_facts
 from pcnhub.contract.services import Edits
 from pcnhub.core.dates import parse_iso
@@ -165,7 +166,7 @@ def limit_to_user(options: dict[str, Any]) -> Any | None:
         if options.get(option):
             require_sees(user, options[option], f"--{option}")
     whole_country = not options.get("pcn") and not options.get("commissioner")
-    if whole_country and not user.has_perm("register.view_all"):
+    if whole_country and not user.has_perm(Permission.VIEW_ALL_ORGANISATIONS):
         raise CommandError(
             f"{user.get_username()} may not see every network: give --pcn or "
             f"--commissioner with one of their organisations ({roles_of(user)})"

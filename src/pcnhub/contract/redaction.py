@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from pcnhub.access.checks import allowed
+from pcnhub.access.permissions import Permission
 from pcnhub.governance.services import WITHHELD
 from pcnhub.rules.checks import Finding
 from pcnhub.rules.snapshot import Network
@@ -30,7 +31,7 @@ Run = TypeVar("Run")
 
 def sees_personal(viewer: Any | None) -> bool:
     """Whether ``viewer`` may see people's names (the operator always may)."""
-    return viewer is None or allowed(viewer, "governance.view_personal")
+    return viewer is None or allowed(viewer, Permission.VIEW_PERSONAL)
 
 
 def redact_finding(finding: Finding) -> Finding:

@@ -33,6 +33,7 @@ from django.http import (
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from pcnhub.access.permissions import Permission
 from pcnhub.access.roles import NETWORK_ROLES, Role
 from pcnhub.access.scope import Scope, scope_of
 from pcnhub.contract import exports
@@ -110,7 +111,7 @@ def choices_for(user: Any) -> Choices:
     everything = [c for found in codes.values() for c in found] + networks
     names = queries.latest_names(everything)
     return Choices(
-        nation=user.has_perm("register.view_all"),
+        nation=user.has_perm(Permission.VIEW_ALL_ORGANISATIONS),
         regions={c: names.get(c, c) for c in codes.get(OrganisationKind.REGION, [])},
         commissioners={
             c: names.get(c, c) for c in codes.get(OrganisationKind.COMMISSIONER, [])

@@ -19,6 +19,7 @@ from django.urls import reverse
 from markupsafe import Markup
 
 from pcnhub.access.checks import allowed
+from pcnhub.access.permissions import Permission
 from pcnhub.governance.presenters import SMALL_POPULATION
 from pcnhub.rules.checks import APPROVAL, UNKNOWN, Finding
 from pcnhub.web.asat import AsAt
@@ -76,10 +77,10 @@ def finding_links(user: Any, as_at: AsAt) -> FindingLink:
 def _action(finding: Finding) -> tuple[str, str, str]:
     """The change that acts on ``finding``, its link's text and its permission."""
     if finding.rule == "population.band" and finding.outcome == APPROVAL:
-        return SMALL_POPULATION, APPROVE_TEXT, "governance.approve_small_population"
+        return SMALL_POPULATION, APPROVE_TEXT, Permission.APPROVE_SMALL_POPULATION
     if finding.outcome == UNKNOWN and finding.rule in RECORDS:
         kind, text = RECORDS[finding.rule]
-        return kind, text, "governance.change_network"
+        return kind, text, Permission.CHANGE_NETWORK
     return "", "", ""
 
 
@@ -88,7 +89,7 @@ def assign_link(user: Any, as_at: AsAt) -> Callable[[str], Markup | None]:
 
     def link(practice: str) -> Markup | None:
         path = optional_url("assign_practice", practice)
-        if not path or not allowed(user, "workflow.assign_practice", practice):
+        if not path or not allowed(user, Permission.ASSIGN_PRACTICE, practice):
             return None
         return _link(as_at.link(path), ASSIGN_TEXT, practice)
 

@@ -19,6 +19,7 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from pcnhub.access.checks import allowed, require
+from pcnhub.access.permissions import Permission
 from pcnhub.audit.services import Actor
 from pcnhub.core.codes import normalise
 from pcnhub.governance import contract_inputs, services
@@ -105,7 +106,7 @@ def _network(request: HttpRequest, code: str, permission: str) -> str:
 
 
 def _personal(request: HttpRequest, code: str) -> bool:
-    return request.user.has_perm("governance.view_personal", code)
+    return request.user.has_perm(Permission.VIEW_PERSONAL, code)
 
 
 def _plain(item: GovernanceRecord | GovernanceDocument | None, personal: bool) -> Any:
@@ -132,7 +133,7 @@ def _document(document: GovernanceDocument, personal: bool) -> Json:
 @router.get("/{code}", summary="A network's governance on a date")
 def governance(request: HttpRequest, code: str, as_at: date | None = None) -> Json:
     """What held on ``as_at`` (today if not given)."""
-    code = _network(request, code, "governance.view_network")
+    code = _network(request, code, Permission.VIEW_NETWORK)
     day = as_at or today()
     personal = _personal(request, code)
     found = services.governance_on(code, day)
@@ -146,16 +147,16 @@ def governance(request: HttpRequest, code: str, as_at: date | None = None) -> Js
         "nominated_payee": _plain(found.payee, personal),
         "operating_model": _plain(found.operating_model, personal),
     }
-    if request.user.has_perm("governance.view_documents", code):
+    if request.user.has_perm(Permission.VIEW_DOCUMENTS, code):
         result["documents"] = [_document(d, personal) for d in found.documents]
     return result
 
 
 @router.get("/{code}/history", summary="Every governance record, newest first")
 def history(request: HttpRequest, code: str) -> Json:
-    code = _network(request, code, "governance.view_network")
+    code = _network(request, code, Permission.VIEW_NETWORK)
     personal = _personal(request, code)
-    documents = request.user.has_perm("governance.view_documents", code)
+    documents = request.user.has_perm(Permission.VIEW_DOCUMENTS, code)
     return {
         "network": code,
         "personal_data_withheld": not personal,
@@ -177,7 +178,7 @@ def _actor(request: HttpRequest) -> Actor:
     summary="Appoint a clinical director",
 )
 def appoint(request: HttpRequest, code: str, body: ClinicalDirectorIn) -> Status[Json]:
-    code = _network(request, code, "governance.change_network")
+    code = _network(request, code, Permission.CHANGE_NETWORK)
     made = services.appoint_clinical_director(
         _actor(request),
         code,
@@ -199,7 +200,7 @@ def appoint(request: HttpRequest, code: str, body: ClinicalDirectorIn) -> Status
 def end(
     request: HttpRequest, code: str, appointment_id: int, body: EndClinicalDirectorIn
 ) -> Json:
-    code = _network(request, code, "governance.change_network")
+    code = _network(request, code, Permission.CHANGE_NETWORK)
     appointment = ClinicalDirectorAppointment.objects.filter(
         pk=appointment_id, network_id=code
     ).first()
@@ -221,7 +222,7 @@ def end(
 def nominated_payee(
     request: HttpRequest, code: str, body: NominatedPayeeIn
 ) -> Status[Json]:
-    code = _network(request, code, "governance.change_network")
+    code = _network(request, code, Permission.CHANGE_NETWORK)
     made = services.set_nominated_payee(
         _actor(request),
         code,
@@ -243,7 +244,7 @@ def nominated_payee(
 def network_agreement(
     request: HttpRequest, code: str, body: NetworkAgreementIn
 ) -> Status[Json]:
-    code = _network(request, code, "governance.change_network")
+    code = _network(request, code, Permission.CHANGE_NETWORK)
     made = services.record_network_agreement(
         _actor(request),
         code,
@@ -264,7 +265,7 @@ def network_agreement(
     summary="Record the data-sharing agreement",
 )
 def data_sharing(request: HttpRequest, code: str, body: DataSharingIn) -> Status[Json]:
-    code = _network(request, code, "governance.change_network")
+    code = _network(request, code, Permission.CHANGE_NETWORK)
     made = services.record_data_sharing(
         _actor(request),
         code,
@@ -285,7 +286,7 @@ def data_sharing(request: HttpRequest, code: str, body: DataSharingIn) -> Status
 def operating_model(
     request: HttpRequest, code: str, body: OperatingModelIn
 ) -> Status[Json]:
-    code = _network(request, code, "governance.change_network")
+    code = _network(request, code, Permission.CHANGE_NETWORK)
     made = services.set_operating_model(
         _actor(request),
         code,
@@ -303,14 +304,14 @@ def contract_inputs_of(
     request: HttpRequest, code: str, as_at: date | None = None
 ) -> Json:
     """The inputs holding on ``as_at`` (today if not given), and every record."""
-    code = _network(request, code, "governance.view_network")
+    code = _network(request, code, Permission.VIEW_NETWORK)
     day = as_at or today()
     personal = _personal(request, code)
     return {
         "network": code,
         "as_at": day,
         "personal_data_withheld": not personal,
-        "may_record": allowed(request.user, "governance.record_contract_inputs", code),
+        "may_record": allowed(request.user, Permission.RECORD_CONTRACT_INPUTS, code),
         "current": _plain(contract_inputs.inputs_on(code, day), personal),
         "history": [
             _plain(item, personal) for item in contract_inputs.inputs_history(code)
@@ -330,7 +331,7 @@ def record_contract_inputs(
 
     Only the overseeing commissioner may (``governance.record_contract_inputs``).
     """
-    code = _network(request, code, "governance.record_contract_inputs")
+    code = _network(request, code, Permission.RECORD_CONTRACT_INPUTS)
     made = contract_inputs.record_contract_inputs(
         _actor(request),
         code,

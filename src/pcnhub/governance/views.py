@@ -20,6 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_safe
 
 from pcnhub.access.checks import allowed, require
+from pcnhub.access.permissions import Permission
 from pcnhub.audit.services import Actor
 from pcnhub.core.codes import normalise
 from pcnhub.governance import contract_inputs, services
@@ -75,11 +76,11 @@ def _network(request: HttpRequest, code: str, permission: str) -> Organisation:
 def _access(request: HttpRequest, code: str) -> Access:
     user = request.user
     return Access(
-        personal=user.has_perm("governance.view_personal", code),
-        documents=user.has_perm("governance.view_documents", code),
-        change=user.has_perm("governance.change_network", code),
-        approve_small=allowed(user, "governance.approve_small_population", code),
-        contract_inputs=allowed(user, "governance.record_contract_inputs", code),
+        personal=user.has_perm(Permission.VIEW_PERSONAL, code),
+        documents=user.has_perm(Permission.VIEW_DOCUMENTS, code),
+        change=user.has_perm(Permission.CHANGE_NETWORK, code),
+        approve_small=allowed(user, Permission.APPROVE_SMALL_POPULATION, code),
+        contract_inputs=allowed(user, Permission.RECORD_CONTRACT_INPUTS, code),
     )
 
 
@@ -103,7 +104,7 @@ def _back(code: str, as_at: AsAt) -> str:
 def governance(request: HttpRequest, code: str) -> HttpResponse:
     """A network's governance on the page's date, and its whole history."""
     as_at = as_at_from(request)
-    org = _network(request, code, "governance.view_network")
+    org = _network(request, code, Permission.VIEW_NETWORK)
     access = _access(request, org.code)
     context = page(
         services.governance_on(org.code, as_at.day),
@@ -244,7 +245,7 @@ CHANGES: dict[str, tuple[type[ChangeForm], str, Save, str]] = {
     ),
 }
 #: Changes that need more than ``governance.change_network``.
-DECISIONS = {"small-population": "governance.approve_small_population"}
+DECISIONS = {"small-population": Permission.APPROVE_SMALL_POPULATION}
 
 
 def _form_page(
@@ -286,7 +287,7 @@ def change(request: HttpRequest, code: str, kind: str) -> HttpResponse:
     if kind not in CHANGES:
         raise Http404(f"no governance change called {kind!r}")
     as_at = as_at_from(request)
-    org = _network(request, code, "governance.change_network")
+    org = _network(request, code, Permission.CHANGE_NETWORK)
     if kind in DECISIONS:
         require(request.user, DECISIONS[kind], org.code)
     form_class, heading, save, done = CHANGES[kind]
@@ -305,7 +306,7 @@ def change(request: HttpRequest, code: str, kind: str) -> HttpResponse:
 def end_director(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     """End a clinical director's appointment."""
     as_at = as_at_from(request)
-    org = _network(request, code, "governance.change_network")
+    org = _network(request, code, Permission.CHANGE_NETWORK)
     appointment = ClinicalDirectorAppointment.objects.filter(
         pk=pk, network=org, valid_to__isnull=True
     ).first()
@@ -313,7 +314,7 @@ def end_director(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         raise Http404("no current appointment with that number for this network")
     who = (
         appointment.name
-        if request.user.has_perm("governance.view_personal", org.code)
+        if request.user.has_perm(Permission.VIEW_PERSONAL, org.code)
         else services.WITHHELD
     )
     heading = "End a clinical director's appointment"
@@ -353,8 +354,8 @@ def _current_documents(code: str) -> list[tuple[int, str]]:
 def document_new(request: HttpRequest, code: str) -> HttpResponse:
     """Upload a document (multipart form)."""
     as_at = as_at_from(request)
-    org = _network(request, code, "governance.change_network")
-    require(request.user, "governance.view_documents", org.code)
+    org = _network(request, code, Permission.CHANGE_NETWORK)
+    require(request.user, Permission.VIEW_DOCUMENTS, org.code)
     documents = _current_documents(org.code)
     heading = "Upload a document"
     if request.method != "POST":
@@ -385,7 +386,7 @@ def document(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     Always as an attachment, with the type found when it was stored and
     ``nosniff``, so that a browser never renders it as a page of this site.
     """
-    org = _network(request, code, "governance.view_documents")
+    org = _network(request, code, Permission.VIEW_DOCUMENTS)
     found = GovernanceDocument.objects.filter(pk=pk, network=org).first()
     if found is None:
         raise Http404("no such document for this network")
@@ -432,10 +433,10 @@ def inputs_record(request: HttpRequest, code: str) -> HttpResponse:
 
 def _inputs_page(request: HttpRequest, code: str, recording: bool) -> HttpResponse:
     as_at = as_at_from(request)
-    org = _network(request, code, "governance.view_network")
+    org = _network(request, code, Permission.VIEW_NETWORK)
     if recording:
-        require(request.user, "governance.record_contract_inputs", org.code)
-    may_record = allowed(request.user, "governance.record_contract_inputs", org.code)
+        require(request.user, Permission.RECORD_CONTRACT_INPUTS, org.code)
+    may_record = allowed(request.user, Permission.RECORD_CONTRACT_INPUTS, org.code)
     form: ContractInputsForm | None = None
     if recording and request.method == "POST":
         form = ContractInputsForm(request.POST)

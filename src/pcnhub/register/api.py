@@ -27,7 +27,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema
 
-from pcnhub.access.checks import require, visible_rows
+from pcnhub.access.checks import Permission, require, visible_rows
 from pcnhub.access.scope import scope_of
 from pcnhub.contract import exports as contract_exports
 from pcnhub.contract.redaction import for_viewer
@@ -167,7 +167,7 @@ def _organisation(request: HttpRequest, code: str) -> Organisation:
     org = queries.find_organisation(code)
     if org is None:
         raise Http404(f"no organisation {code.strip().upper()} in the register")
-    require(request.user, "register.view_organisation", org.code)
+    require(request.user, Permission.VIEW_ORGANISATION, org.code)
     return org
 
 
@@ -197,7 +197,7 @@ def organisation(
     """Its details on the date, everything above it (named, and whether the user
     may open it), the organisations linked beneath it on the date that the user may
     see, and, for a commissioner, its predecessors and successors."""
-    require(request.user, "register.use")
+    require(request.user, Permission.USE_REGISTER)
     org = _organisation(request, code)
     day = _day(as_at)
     scope = scope_of(request.user)
@@ -276,7 +276,7 @@ def networks(
     """The networks open on the date that the user may see, with their members and
     populations (as ``pcnhub networks --format json`` and the /networks/ CSV).
     ``lists_at`` takes list sizes on another date (default: ``as_at``)."""
-    require(request.user, "register.use")
+    require(request.user, Permission.USE_REGISTER)
     code = _organisation(request, commissioner).code if commissioner else None
     day = _day(as_at)
     rows = per_version(
@@ -299,7 +299,7 @@ def uncovered(
 ) -> list[dict[str, Any]]:
     """Open GP practices in no network on the date that the user may see (as
     ``pcnhub uncovered --format json`` and the /uncovered/ CSV)."""
-    require(request.user, "register.use")
+    require(request.user, Permission.USE_REGISTER)
     code = _organisation(request, commissioner).code if commissioner else None
     rows = queries.uncovered_on(_day(as_at), code)
     rows = visible_rows(request.user, rows, "practice_code", "commissioner_code")
@@ -325,7 +325,7 @@ def checks(
     analysts, evaluators and administrators). ``outcome`` keeps one outcome
     (``breach``, ``needs-commissioner-approval``, ``warning``, ``not-known``,
     ``met``)."""
-    require(request.user, "register.use")
+    require(request.user, Permission.USE_REGISTER)
     if pcn and commissioner:
         raise ValidationError("give pcn or commissioner, not both")
     try:
@@ -361,7 +361,7 @@ def entitlements(
     """Every entitlement line of the network in the contract year (``2021/22``;
     default: the year containing today), as ``pcnhub entitlements --pcn CODE
     --format json``; ``explain`` adds each line's trace."""
-    require(request.user, "register.use")
+    require(request.user, Permission.USE_REGISTER)
     org = _organisation(request, code)
     if org.kind != OrganisationKind.NETWORK:
         raise Http404(f"{org.code} is not a primary care network")

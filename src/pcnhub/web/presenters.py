@@ -23,6 +23,7 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from markupsafe import Markup, escape
 
+from pcnhub.access.permissions import Permission
 from pcnhub.access.roles import OVERSIGHT_ROLES, Role
 from pcnhub.access.scope import Scope, scope_of
 from pcnhub.contract import marks
@@ -215,12 +216,12 @@ def user_text(user: Any) -> str:
 def shows_in_navigation(user: Any, name: str) -> bool:
     """Whether the header links to page ``name`` for ``user``."""
     if name == "applications":
-        return user.has_perm("workflow.review_queue")
+        return user.has_perm(Permission.REVIEW_QUEUE)
     if name == "audit":
-        return user.has_perm("audit.view_whole_trail") or scope_of(user).has(
+        return user.has_perm(Permission.VIEW_WHOLE_TRAIL) or scope_of(user).has(
             *OVERSIGHT_ROLES
         )
-    return user.has_perm("register.use")
+    return user.has_perm(Permission.USE_REGISTER)
 
 
 def navigation_items(
@@ -248,7 +249,7 @@ def header(request: HttpRequest, as_at: AsAt, current: str | None) -> dict[str, 
     user = request.user
     if not user.is_authenticated:
         return params
-    if user.has_perm("register.use"):
+    if user.has_perm(Permission.USE_REGISTER):
         params["search"] = {
             "action": reverse("home"),
             "name": "q",
@@ -477,8 +478,8 @@ def rung_text(rung: queries.Rung) -> str:
 #: Pages about a network kept by other parts of pcnhub: (URL name, link text,
 #: the permission that shows the link).
 NETWORK_PAGES = (
-    ("governance", "Governance", "governance.view_network"),
-    ("org_audit", "Audit trail", "audit.view_trail"),
+    ("governance", "Governance", Permission.VIEW_NETWORK),
+    ("org_audit", "Audit trail", Permission.VIEW_TRAIL),
 )
 
 

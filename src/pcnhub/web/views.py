@@ -21,6 +21,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from pcnhub.access.checks import allowed, visible_rows
+from pcnhub.access.permissions import Permission
 from pcnhub.access.scope import Scope, scope_of
 from pcnhub.contract import exports
 from pcnhub.contract.redaction import for_viewer
@@ -106,7 +107,7 @@ def needs_role(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
 
     @wraps(view)
     def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.has_perm("register.use"):
+        if not request.user.has_perm(Permission.USE_REGISTER):
             raise Refused(NO_ROLE)
         return view(request, *args, **kwargs)
 
@@ -115,7 +116,7 @@ def needs_role(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
 
 def require_organisation(request: HttpRequest, code: str) -> None:
     """Refuse (403) an organisation outside the user's scope."""
-    if not request.user.has_perm("register.view_organisation", code):
+    if not request.user.has_perm(Permission.VIEW_ORGANISATION, code):
         raise Refused(
             f"Your roles in pcnhub do not include {code}, so its pages are not "
             "shown to you."
@@ -130,7 +131,7 @@ def permission_denied(
     if as_at.error:
         as_at = AsAt(as_at.day)
     user = request.user
-    has_role = user.is_authenticated and user.has_perm("register.use")
+    has_role = user.is_authenticated and user.has_perm(Permission.USE_REGISTER)
     if isinstance(exception, Refused) and exception.args:
         reason = str(exception)
     else:
@@ -487,7 +488,7 @@ def entitlements(request: HttpRequest, code: str) -> HttpResponse:
     )
     page["show_date_form"] = False
     page["may_record_inputs"] = network and allowed(
-        request.user, "governance.record_contract_inputs", code
+        request.user, Permission.RECORD_CONTRACT_INPUTS, code
     )
     status = 200 if year is not None else 404  # not a network, or no such year
     return _page(request, "entitlements.html", as_at, page, status=status)

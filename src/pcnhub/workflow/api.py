@@ -22,6 +22,7 @@ from ninja import Router, Schema, Status
 from ninja.errors import ValidationError as BodyInvalid
 
 from pcnhub.access.checks import require
+from pcnhub.access.permissions import Permission
 from pcnhub.workflow import forms as wf_forms
 from pcnhub.workflow import presenters, services, visibility
 from pcnhub.workflow.models import Application, State
@@ -136,8 +137,8 @@ def _find(request: HttpRequest, ref: str, permission: str) -> Application:
     if "\x00" in ref or len(ref) > 20:
         raise Http404("no such application")
     application = get_object_or_404(Application, reference=ref.strip().upper())
-    require(request.user, "workflow.view_application", application)
-    if permission != "workflow.view_application":
+    require(request.user, Permission.VIEW_APPLICATION, application)
+    if permission != Permission.VIEW_APPLICATION:
         require(request.user, permission, application)
     return application
 
@@ -206,7 +207,7 @@ def _actions(user: Any, application: Application) -> list[str]:
 def detail(application: Application, user: Any) -> dict[str, Any]:
     """The application as ``user`` may see it (checks about organisations outside
     their roles are counted in ``findings_hidden``, not shown)."""
-    show_who = user.has_perm("governance.view_personal")
+    show_who = user.has_perm(Permission.VIEW_PERSONAL)
     application = Application.objects.prefetch_related("practices").get(
         pk=application.pk
     )
@@ -285,7 +286,7 @@ def _detail(request: HttpRequest, application: Application) -> dict[str, Any]:
 @router.get("/", response=list[dict[str, Any]])
 def list_applications(request: HttpRequest, state: str = "") -> Any:
     """What the user may see (the review queue and their own), oldest first."""
-    require(request.user, "workflow.review_queue")
+    require(request.user, Permission.REVIEW_QUEUE)
     rows = services.visible_applications(request.user).order_by("created_at")
     if state:
         rows = rows.filter(state=state)
@@ -294,7 +295,7 @@ def list_applications(request: HttpRequest, state: str = "") -> Any:
 
 @router.post("/", response={201: dict[str, Any], **ERRORS})
 def create_application(request: HttpRequest, body: ProposalIn) -> Any:
-    require(request.user, "workflow.start_application")
+    require(request.user, Permission.START_APPLICATION)
     try:
         application = services.create(request.user, _proposal(body))
     except services.WorkflowError as exc:
@@ -304,12 +305,12 @@ def create_application(request: HttpRequest, body: ProposalIn) -> Any:
 
 @router.get("/{ref}", response=dict[str, Any])
 def get_application(request: HttpRequest, ref: str) -> Any:
-    return _detail(request, _find(request, ref, "workflow.view_application"))
+    return _detail(request, _find(request, ref, Permission.VIEW_APPLICATION))
 
 
 @router.put("/{ref}", response={200: dict[str, Any], **ERRORS})
 def change_application(request: HttpRequest, ref: str, body: ChangeIn) -> Any:
-    application = _find(request, ref, "workflow.change_application")
+    application = _find(request, ref, Permission.CHANGE_APPLICATION)
     try:
         application = services.change(
             request.user, application, _proposal(body), expected_version=body.version
@@ -321,7 +322,7 @@ def change_application(request: HttpRequest, ref: str, body: ChangeIn) -> Any:
 
 @router.post("/{ref}/submit", response={200: dict[str, Any], **ERRORS})
 def submit_application(request: HttpRequest, ref: str, body: VersionIn) -> Any:
-    application = _find(request, ref, "workflow.change_application")
+    application = _find(request, ref, Permission.CHANGE_APPLICATION)
     try:
         services.submit(request.user, application, expected_version=body.version)
     except services.WorkflowError as exc:
@@ -331,7 +332,7 @@ def submit_application(request: HttpRequest, ref: str, body: VersionIn) -> Any:
 
 @router.post("/{ref}/confirm", response={200: dict[str, Any], **ERRORS})
 def confirm_practice(request: HttpRequest, ref: str, body: ConfirmIn) -> Any:
-    application = _find(request, ref, "workflow.view_application")
+    application = _find(request, ref, Permission.VIEW_APPLICATION)
     try:
         services.confirm(
             request.user, application, body.practice.strip().upper(), body.note
@@ -343,7 +344,7 @@ def confirm_practice(request: HttpRequest, ref: str, body: ConfirmIn) -> Any:
 
 @router.post("/{ref}/decision", response={200: dict[str, Any], **ERRORS})
 def decide_application(request: HttpRequest, ref: str, body: DecisionIn) -> Any:
-    application = _find(request, ref, "workflow.decide_application")
+    application = _find(request, ref, Permission.DECIDE_APPLICATION)
     try:
         services.decide(
             request.user,
@@ -363,7 +364,7 @@ def decide_application(request: HttpRequest, ref: str, body: DecisionIn) -> Any:
 
 @router.post("/{ref}/withdraw", response={200: dict[str, Any], **ERRORS})
 def withdraw_application(request: HttpRequest, ref: str, body: WithdrawIn) -> Any:
-    application = _find(request, ref, "workflow.change_application")
+    application = _find(request, ref, Permission.CHANGE_APPLICATION)
     try:
         services.withdraw(request.user, application, body.reason)
     except services.WorkflowError as exc:
@@ -373,7 +374,7 @@ def withdraw_application(request: HttpRequest, ref: str, body: WithdrawIn) -> An
 
 @router.post("/{ref}/appeal", response={200: dict[str, Any], **ERRORS})
 def lodge_appeal(request: HttpRequest, ref: str, body: AppealIn) -> Any:
-    application = _find(request, ref, "workflow.change_application")
+    application = _find(request, ref, Permission.CHANGE_APPLICATION)
     try:
         services.lodge_appeal(request.user, application, body.grounds)
     except services.WorkflowError as exc:
@@ -383,7 +384,7 @@ def lodge_appeal(request: HttpRequest, ref: str, body: AppealIn) -> Any:
 
 @router.post("/{ref}/appeal/decision", response={200: dict[str, Any], **ERRORS})
 def decide_appeal(request: HttpRequest, ref: str, body: AppealDecisionIn) -> Any:
-    application = _find(request, ref, "workflow.decide_application")
+    application = _find(request, ref, Permission.DECIDE_APPLICATION)
     if body.outcome not in ("upheld", "dismissed"):
         return Status(
             400, {"detail": "Outcome must be upheld or dismissed", "field": "outcome"}

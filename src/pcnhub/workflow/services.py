@@ -29,6 +29,7 @@ from django.db.models import F, Max, Q, QuerySet
 from django.utils import timezone
 
 from pcnhub.access.checks import allowed, require
+from pcnhub.access.permissions import Permission
 from pcnhub.access.roles import NETWORK_ROLES, Role
 from pcnhub.access.scope import forget_scope, scope_of
 from pcnhub.access.services import grant
@@ -307,7 +308,7 @@ def _practices_of(proposal: Proposal) -> list[tuple[str, str]]:
 @transaction.atomic
 def create(user: Any, proposal: Proposal) -> Application:
     """Start an application (a draft) for a network or a new one."""
-    require(user, "workflow.start_application")
+    require(user, Permission.START_APPLICATION)
     proposal.practices = _practices_of(proposal)
     _validate(proposal)
     _check_target(user, _target(proposal))
@@ -353,7 +354,7 @@ def change(
     user: Any, application: Application, proposal: Proposal, expected_version: int
 ) -> Application:
     """Change a draft, a submitted (back to draft) or a rejected application."""
-    require(user, "workflow.change_application", application)
+    require(user, Permission.CHANGE_APPLICATION, application)
     application = _locked(application, expected_version)
     new_state = transitions.next_state(application.state, Action.CHANGE)
     if proposal.kind != application.kind:
@@ -405,7 +406,7 @@ def preview(application: Application) -> list[dict[str, str]]:
 @transaction.atomic
 def submit(user: Any, application: Application, expected_version: int) -> CheckRun:
     """Send it to the commissioner; the contract checks run and are kept."""
-    require(user, "workflow.change_application", application)
+    require(user, Permission.CHANGE_APPLICATION, application)
     application = _locked(application, expected_version)
     _recheck(user, application)
     new_state = transitions.next_state(application.state, Action.SUBMIT)
@@ -445,7 +446,7 @@ def confirm(
 ) -> ApplicationPractice:
     """A named practice confirms it agrees (its manager, or the overseeing commissioner
     recording a confirmation received another way, with a note)."""
-    require(user, "workflow.confirm_membership", application)
+    require(user, Permission.CONFIRM_MEMBERSHIP, application)
     _well_formed(
         checked.text_errors(
             {
@@ -579,7 +580,7 @@ def decide(
     """Record the commissioner's decision. Exactly one decision per round: a second
     reviewer deciding at the same moment gets :class:`Conflict`, on PostgreSQL
     (row lock, then the unique constraint) and on SQLite (the write lock)."""
-    require(user, "workflow.decide_application", application)
+    require(user, Permission.DECIDE_APPLICATION, application)
     _well_formed(
         checked.text_errors(
             {
@@ -781,7 +782,7 @@ def _welcome(actor: Actor, application: Application, network: str) -> None:
 
 @transaction.atomic
 def withdraw(user: Any, application: Application, reason: str) -> Application:
-    require(user, "workflow.change_application", application)
+    require(user, Permission.CHANGE_APPLICATION, application)
     _well_formed(checked.text_errors({"reason": (reason, checked.TEXT_LIMIT)}))
     application = _locked(application)
     _recheck(user, application)
@@ -795,7 +796,7 @@ def withdraw(user: Any, application: Application, reason: str) -> Application:
 
 @transaction.atomic
 def lodge_appeal(user: Any, application: Application, grounds: str) -> Appeal:
-    require(user, "workflow.change_application", application)
+    require(user, Permission.CHANGE_APPLICATION, application)
     _well_formed(checked.text_errors({"grounds": (grounds, DECISION_TEXT_LIMIT)}))
     application = _locked(application)
     _recheck(user, application)
@@ -826,7 +827,7 @@ def decide_appeal(
     network_code: str = "",
 ) -> Appeal:
     """Record the appeal's outcome; an upheld appeal approves the application."""
-    require(user, "workflow.decide_application", application)
+    require(user, Permission.DECIDE_APPLICATION, application)
     _well_formed(
         checked.text_errors(
             {
@@ -895,7 +896,7 @@ def assign_practice(
     ``commissioner`` is the practice's on ``effective_from`` (blank: none), and
     ``network`` must be one of :func:`assignable_networks`."""
     # A decision, so never an administrator's (access.permissions).
-    if not allowed(user, "workflow.assign_practice", practice):
+    if not allowed(user, Permission.ASSIGN_PRACTICE, practice):
         raise PermissionDenied(
             "only the commissioner overseeing the practice can assign it"
         )
@@ -912,7 +913,7 @@ def assign_practice(
             "network",
         )
     codes = (commissioner, network)
-    if not all(allowed(user, "workflow.assign_practice", code) for code in codes):
+    if not all(allowed(user, Permission.ASSIGN_PRACTICE, code) for code in codes):
         raise PermissionDenied(
             "only the commissioner overseeing the network can assign a practice to it"
         )

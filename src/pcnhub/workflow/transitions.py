@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
 
+from pcnhub.access.permissions import Permission
 from pcnhub.workflow.errors import Conflict, WorkflowError
 from pcnhub.workflow.models import State
 
@@ -72,25 +73,25 @@ TRANSITIONS: Mapping[tuple[State, Action], State] = {
 }
 
 #: Who may take each action: the permission asked (with the application).
-PERMISSIONS: Mapping[Action, str] = {
-    Action.SUBMIT: "workflow.change_application",
-    Action.CHANGE: "workflow.change_application",
-    Action.WITHDRAW: "workflow.change_application",
-    Action.CONFIRM: "workflow.confirm_membership",
-    Action.RECORD_CONFIRMATION: "workflow.decide_application",
-    Action.APPROVE: "workflow.decide_application",
-    Action.APPROVE_WITH_CONDITIONS: "workflow.decide_application",
-    Action.REJECT: "workflow.decide_application",
-    Action.APPEAL: "workflow.change_application",
-    Action.UPHOLD_APPEAL: "workflow.decide_application",
-    Action.DISMISS_APPEAL: "workflow.decide_application",
+PERMISSIONS: Mapping[Action, Permission] = {
+    Action.SUBMIT: Permission.CHANGE_APPLICATION,
+    Action.CHANGE: Permission.CHANGE_APPLICATION,
+    Action.WITHDRAW: Permission.CHANGE_APPLICATION,
+    Action.CONFIRM: Permission.CONFIRM_MEMBERSHIP,
+    Action.RECORD_CONFIRMATION: Permission.DECIDE_APPLICATION,
+    Action.APPROVE: Permission.DECIDE_APPLICATION,
+    Action.APPROVE_WITH_CONDITIONS: Permission.DECIDE_APPLICATION,
+    Action.REJECT: Permission.DECIDE_APPLICATION,
+    Action.APPEAL: Permission.CHANGE_APPLICATION,
+    Action.UPHOLD_APPEAL: Permission.DECIDE_APPLICATION,
+    Action.DISMISS_APPEAL: Permission.DECIDE_APPLICATION,
 }
 
 #: The holders of each permission, in words (for docs/applications.md).
-WHO: Mapping[str, str] = {
-    "workflow.change_application": "the applicant",
-    "workflow.confirm_membership": "the named practice's manager",
-    "workflow.decide_application": (
+WHO: Mapping[Permission, str] = {
+    Permission.CHANGE_APPLICATION: "the applicant",
+    Permission.CONFIRM_MEMBERSHIP: "the named practice's manager",
+    Permission.DECIDE_APPLICATION: (
         "the overseeing commissioner, regional team or national analyst, not the "
         "applicant nor an administrator"
     ),

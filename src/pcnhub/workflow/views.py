@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pcnhub.access.checks import allowed, require
+from pcnhub.access.permissions import Permission
 from pcnhub.access.roles import Role
 from pcnhub.access.scope import scope_of
 from pcnhub.register import queries
@@ -54,8 +55,8 @@ def _application(request: HttpRequest, ref: str, permission: str) -> Application
     if "\x00" in ref or len(ref) > 20:
         raise Http404("no such application")
     application = get_object_or_404(Application, reference=ref.strip().upper())
-    require(request.user, "workflow.view_application", application)
-    if permission != "workflow.view_application":
+    require(request.user, Permission.VIEW_APPLICATION, application)
+    if permission != Permission.VIEW_APPLICATION:
         require(request.user, permission, application)
     return application
 
@@ -84,7 +85,7 @@ def _version(request: HttpRequest) -> int | None:
 
 
 def applications(request: HttpRequest) -> HttpResponse:
-    require(request.user, "workflow.review_queue")
+    require(request.user, Permission.REVIEW_QUEUE)
     state = request.GET.get("state", "").strip().lower() or None
     state_error = ""
     if state and state not in State.values:
@@ -120,7 +121,7 @@ def applications(request: HttpRequest) -> HttpResponse:
         + "?"
         + ("state=" + state + "&" if state else "")
         + "format=csv",
-        "may_start": request.user.has_perm("workflow.start_application"),
+        "may_start": request.user.has_perm(Permission.START_APPLICATION),
         "overseer": sections.overseer,
     }
     if state:
@@ -166,7 +167,7 @@ def applications(request: HttpRequest) -> HttpResponse:
 
 def application_new(request: HttpRequest) -> HttpResponse:
     """Choose the kind of application (a GET form), then go to its form."""
-    require(request.user, "workflow.start_application")
+    require(request.user, Permission.START_APPLICATION)
     form = wf_forms.KindForm(request.GET if "kind" in request.GET else None)
     network = request.GET.get("network", "").strip().upper()
     if form.is_bound and form.is_valid():
@@ -262,7 +263,7 @@ def _form_page(
 
 @GET_POST
 def application_new_kind(request: HttpRequest, kind: str) -> HttpResponse:
-    require(request.user, "workflow.start_application")
+    require(request.user, Permission.START_APPLICATION)
     if kind not in wf_forms.KIND_FIELDS:
         raise Http404(f"no kind of application {kind!r}")
     if request.method != "POST":
@@ -289,7 +290,7 @@ def application_new_kind(request: HttpRequest, kind: str) -> HttpResponse:
 
 @GET_POST
 def application_change(request: HttpRequest, ref: str) -> HttpResponse:
-    application = _application(request, ref, "workflow.change_application")
+    application = _application(request, ref, Permission.CHANGE_APPLICATION)
     if request.method != "POST":
         if Action.CHANGE not in services.allowed_actions(request.user, application):
             messages.info(
@@ -382,7 +383,7 @@ def _detail(
             if run
             else "No checks have been run: the application was never submitted."
         )
-    show_who = user.has_perm("governance.view_personal")
+    show_who = user.has_perm(Permission.VIEW_PERSONAL)
     findings, hidden = visibility.shown_to(user, application, findings)
     return _render(
         request,
@@ -428,7 +429,7 @@ def _detail(
 
 
 def application(request: HttpRequest, ref: str) -> HttpResponse:
-    found = _application(request, ref, "workflow.view_application")
+    found = _application(request, ref, Permission.VIEW_APPLICATION)
     return _detail(request, found)
 
 
@@ -454,7 +455,7 @@ def _action_error(
 
 @require_POST
 def application_submit(request: HttpRequest, ref: str) -> HttpResponse:
-    application = _application(request, ref, "workflow.change_application")
+    application = _application(request, ref, Permission.CHANGE_APPLICATION)
     version = _version(request)
     try:
         if version is None:
@@ -472,7 +473,7 @@ def application_submit(request: HttpRequest, ref: str) -> HttpResponse:
 
 @require_POST
 def application_withdraw(request: HttpRequest, ref: str) -> HttpResponse:
-    application = _application(request, ref, "workflow.change_application")
+    application = _application(request, ref, Permission.CHANGE_APPLICATION)
     form = wf_forms.WithdrawForm(request.POST)
     if not form.is_valid():
         text = form.errors["reason"][0]
@@ -493,7 +494,7 @@ def application_withdraw(request: HttpRequest, ref: str) -> HttpResponse:
 
 @require_POST
 def application_confirm(request: HttpRequest, ref: str) -> HttpResponse:
-    application = _application(request, ref, "workflow.confirm_membership")
+    application = _application(request, ref, Permission.CONFIRM_MEMBERSHIP)
     form = wf_forms.ConfirmForm(request.POST)
     posted = {"note": request.POST.get("note", "")}
     if not form.is_valid():
@@ -577,7 +578,7 @@ def _decision_page(
 
 @GET_POST
 def application_decide(request: HttpRequest, ref: str) -> HttpResponse:
-    application = _application(request, ref, "workflow.decide_application")
+    application = _application(request, ref, Permission.DECIDE_APPLICATION)
     template = "workflow/decide.html"
     if request.method != "POST":
         form = wf_forms.DecisionForm(initial={"version": application.version})
@@ -615,7 +616,7 @@ def application_decide(request: HttpRequest, ref: str) -> HttpResponse:
 
 @GET_POST
 def application_appeal(request: HttpRequest, ref: str) -> HttpResponse:
-    application = _application(request, ref, "workflow.change_application")
+    application = _application(request, ref, Permission.CHANGE_APPLICATION)
     form = wf_forms.AppealForm(request.POST if request.method == "POST" else None)
     status = 200
     if form.is_bound:
@@ -641,7 +642,7 @@ def application_appeal(request: HttpRequest, ref: str) -> HttpResponse:
 
 @GET_POST
 def application_appeal_decide(request: HttpRequest, ref: str) -> HttpResponse:
-    application = _application(request, ref, "workflow.decide_application")
+    application = _application(request, ref, Permission.DECIDE_APPLICATION)
     template = "workflow/appeal_decide.html"
     form = wf_forms.AppealDecisionForm(
         request.POST if request.method == "POST" else None
@@ -688,9 +689,9 @@ def assign_practice(request: HttpRequest, code: str) -> HttpResponse:
     if org is None or org.kind != OrganisationKind.PRACTICE:
         raise Http404(f"no practice {code}")
     code = org.code
-    require(request.user, "register.view_organisation", code)
-    require(request.user, "workflow.review_queue")
-    if not allowed(request.user, "workflow.assign_practice", code):
+    require(request.user, Permission.VIEW_ORGANISATION, code)
+    require(request.user, Permission.REVIEW_QUEUE)
+    if not allowed(request.user, Permission.ASSIGN_PRACTICE, code):
         raise PermissionDenied(
             "only the commissioner overseeing the practice can assign it"
         )
