@@ -21,7 +21,7 @@ from markupsafe import Markup
 from pcnhub.access.checks import allowed
 from pcnhub.access.permissions import Permission
 from pcnhub.governance.presenters import SMALL_POPULATION
-from pcnhub.rules.checks import APPROVAL, UNKNOWN, Finding
+from pcnhub.rules.checks import Finding, Outcome
 from pcnhub.web.asat import AsAt
 from pcnhub.web.presenters import optional_url
 
@@ -76,9 +76,9 @@ def finding_links(user: Any, as_at: AsAt) -> FindingLink:
 
 def _action(finding: Finding) -> tuple[str, str, str]:
     """The change that acts on ``finding``, its link's text and its permission."""
-    if finding.rule == "population.band" and finding.outcome == APPROVAL:
+    if finding.rule == "population.band" and finding.outcome == Outcome.APPROVAL:
         return SMALL_POPULATION, APPROVE_TEXT, Permission.APPROVE_SMALL_POPULATION
-    if finding.outcome == UNKNOWN and finding.rule in RECORDS:
+    if finding.outcome == Outcome.UNKNOWN and finding.rule in RECORDS:
         kind, text = RECORDS[finding.rule]
         return kind, text, Permission.CHANGE_NETWORK
     return "", "", ""

@@ -9,7 +9,7 @@ import calendar
 from datetime import date
 from typing import Any
 
-from pcnhub.rules.checks import MET, UNKNOWN, WARNING, Finding
+from pcnhub.rules.checks import Finding, Outcome
 from pcnhub.rules.params import Parameters, default_parameters
 
 RULE = "participation.leave_notice"
@@ -45,7 +45,7 @@ def leave_notice(
         return [
             Finding(
                 RULE,
-                UNKNOWN,
+                Outcome.UNKNOWN,
                 "the date notice was given is not recorded",
                 evidence=evidence,
                 **common,
@@ -60,7 +60,7 @@ def leave_notice(
         return [
             Finding(
                 RULE,
-                WARNING,
+                Outcome.WARNING,
                 f"{practice} gave notice on {notice_given_on:%-d %B %Y} and leaves "
                 f"on {effective:%-d %B %Y}: less than the {months} month(s) the "
                 "contract asks; the commissioner may agree a shorter notice",
@@ -71,7 +71,7 @@ def leave_notice(
     return [
         Finding(
             RULE,
-            MET,
+            Outcome.MET,
             f"{practice} gave at least {months} month(s) notice",
             evidence=evidence,
             **common,

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 from pcnhub.rules.geography import Place, contiguity
@@ -27,12 +28,30 @@ from pcnhub.rules.snapshot import Network, Practice
 from pcnhub.rules.sources import Citation, citations, source_text
 from pcnhub.rules.trace import number
 
-BREACH = "breach"
-APPROVAL = "needs commissioner approval"
-WARNING = "warning"
-UNKNOWN = "not known"
-MET = "met"
-OUTCOMES = (BREACH, APPROVAL, WARNING, UNKNOWN, MET)
+
+class Outcome(StrEnum):
+    """A finding's outcome, most serious first.
+
+    The value is the text stored with a run, shown on pages and written to the
+    CSV, Excel and API: members are ``str`` and format as their values.
+    """
+
+    BREACH = "breach"
+    APPROVAL = "needs commissioner approval"
+    WARNING = "warning"
+    UNKNOWN = "not known"
+    MET = "met"
+
+
+#: The outcomes under their older names, for callers written before ``Outcome``.
+BREACH = Outcome.BREACH
+APPROVAL = Outcome.APPROVAL
+WARNING = Outcome.WARNING
+UNKNOWN = Outcome.UNKNOWN
+MET = Outcome.MET
+#: Plain strings, most serious first: what a command line offers as choices and
+#: an error lists, so their repr stays ``'breach'``.
+OUTCOMES: tuple[str, ...] = tuple(o.value for o in Outcome)
 _RANK = {outcome: i for i, outcome in enumerate(OUTCOMES)}
 
 
@@ -161,7 +180,7 @@ def _population(
                 _finding(
                     network,
                     rule,
-                    MET,
+                    Outcome.MET,
                     f"{number(total)} patients is below {minimum.value:,}; "
                     f"the commissioner approved it ({reason})",
                     minimum,
@@ -174,7 +193,7 @@ def _population(
                 _finding(
                     network,
                     rule,
-                    UNKNOWN,
+                    Outcome.UNKNOWN,
                     f"{number(total)} registered patients counted, short of the "
                     f"{minimum.value:,} minimum, but {', '.join(missing)} "
                     f"{'has' if len(missing) == 1 else 'have'} no list in pcnhub, "
@@ -187,7 +206,7 @@ def _population(
             _finding(
                 network,
                 rule,
-                APPROVAL,
+                Outcome.APPROVAL,
                 f"{number(total)} registered patients is below the {minimum.value:,} "
                 "minimum: the commissioner must approve it with a reason, such as a "
                 "natural community over a large rural or remote area",
@@ -206,7 +225,7 @@ def _population(
         _finding(
             network,
             rule,
-            MET,
+            Outcome.MET,
             message,
             maximum if above else minimum,
             evidence=evidence,
@@ -249,7 +268,7 @@ def _no_list(network: Network, practice: Practice, basis: date | None) -> Findin
     who = f"{practice.code} {practice.name}".strip()
     return _list_finding(
         network,
-        UNKNOWN,
+        Outcome.UNKNOWN,
         f"{who} has no registered list in pcnhub (none has been imported for it, "
         "on any date), so its patients are not counted in the network's "
         "population: import a “Patients Registered at a GP Practice” file that "
@@ -272,7 +291,7 @@ def _off_basis(network: Network, code: str, used: date, basis: date) -> Finding:
             f"date {basis}; its list of {used}, after the basis date, is used"
         )
     evidence = {"basis_date": basis.isoformat(), "list_of": used.isoformat()}
-    return _list_finding(network, WARNING, message, evidence, code)
+    return _list_finding(network, Outcome.WARNING, message, evidence, code)
 
 
 def _lists_current(
@@ -300,7 +319,7 @@ def _lists_current(
             "newest_list": newest.isoformat(),
             "list_of": lists_used(dict(known)),
         }
-        return [_list_finding(network, WARNING, message, evidence), *found]
+        return [_list_finding(network, Outcome.WARNING, message, evidence), *found]
     found += [
         _off_basis(network, code, used, basis)
         for code, used in sorted(known.items())
@@ -318,7 +337,7 @@ def _core_contract(
         _finding(
             network,
             rule,
-            BREACH,
+            Outcome.BREACH,
             f"{p.code} {p.name} does not hold a live GP core contract on {day} "
             "(closed, or not a GP practice), so cannot be a Core Network Practice",
             flag,
@@ -333,7 +352,7 @@ def _core_contract(
             _finding(
                 network,
                 rule,
-                UNKNOWN,
+                Outcome.UNKNOWN,
                 f"no practice details on {day} for {', '.join(unknown)}; "
                 "import an ODS practice extract to check their contracts",
                 flag,
@@ -345,7 +364,7 @@ def _core_contract(
             _finding(
                 network,
                 rule,
-                MET,
+                Outcome.MET,
                 f"all {len(members)} members are open GP practices",
                 flag,
             )
@@ -360,7 +379,7 @@ def _recorded(
         return _finding(
             network,
             rule,
-            UNKNOWN,
+            Outcome.UNKNOWN,
             f"{what} is not recorded in pcnhub, so this requirement is not checked",
             flag,
         )
@@ -375,12 +394,16 @@ def _clinical_director(
     if missing:
         return [missing]
     if not directors:
-        return [_finding(network, rule, BREACH, "no clinical director is named", flag)]
+        return [
+            _finding(
+                network, rule, Outcome.BREACH, "no clinical director is named", flag
+            )
+        ]
     return [
         _finding(
             network,
             rule,
-            MET,
+            Outcome.MET,
             f"clinical director: {', '.join(directors)}",
             flag,
             evidence={"clinical_directors": ", ".join(directors)},
@@ -405,7 +428,7 @@ def _nominated_payee(
                 _finding(
                     network,
                     rule,
-                    MET,
+                    Outcome.MET,
                     "paid into the network's own bank account",
                     own,
                     evidence=evidence,
@@ -415,7 +438,7 @@ def _nominated_payee(
             _finding(
                 network,
                 rule,
-                BREACH,
+                Outcome.BREACH,
                 "payments to the network's own account are not allowed in this "
                 "contract year: name a practice or provider",
                 own or flag,
@@ -427,7 +450,7 @@ def _nominated_payee(
             _finding(
                 network,
                 rule,
-                MET,
+                Outcome.MET,
                 f"{payee} (a member practice) receives the network's funding",
                 flag,
                 evidence=evidence,
@@ -438,7 +461,7 @@ def _nominated_payee(
             _finding(
                 network,
                 rule,
-                WARNING,
+                Outcome.WARNING,
                 f"{payee} is not a member practice: check it is a provider the "
                 "members agreed to receive the funding",
                 flag,
@@ -449,7 +472,7 @@ def _nominated_payee(
         _finding(
             network,
             rule,
-            BREACH,
+            Outcome.BREACH,
             f"{payee!r} is not an ODS code",
             flag,
             evidence=evidence,
@@ -471,7 +494,7 @@ def _network_agreement(
             _finding(
                 network,
                 rule,
-                BREACH,
+                Outcome.BREACH,
                 "the network agreement is not signed "
                 "by every member; no payments are due without it",
                 flag,
@@ -482,7 +505,7 @@ def _network_agreement(
             _finding(
                 network,
                 rule,
-                BREACH,
+                Outcome.BREACH,
                 "the network agreement is signed but its schedules are not completed",
                 flag,
             )
@@ -492,7 +515,7 @@ def _network_agreement(
             _finding(
                 network,
                 rule,
-                WARNING,
+                Outcome.WARNING,
                 "the network agreement is signed; "
                 "whether its schedules are completed is not recorded",
                 flag,
@@ -502,7 +525,7 @@ def _network_agreement(
         _finding(
             network,
             rule,
-            MET,
+            Outcome.MET,
             "the network agreement and its schedules are signed",
             flag,
         )
@@ -521,12 +544,16 @@ def _data_sharing(
             _finding(
                 network,
                 rule,
-                BREACH,
+                Outcome.BREACH,
                 "no data-sharing agreement is in place between the members",
                 flag,
             )
         ]
-    return [_finding(network, rule, MET, "a data-sharing agreement is in place", flag)]
+    return [
+        _finding(
+            network, rule, Outcome.MET, "a data-sharing agreement is in place", flag
+        )
+    ]
 
 
 def _contiguity(
@@ -544,7 +571,7 @@ def _contiguity(
             _finding(
                 network,
                 rule,
-                UNKNOWN if unlocated else MET,
+                Outcome.UNKNOWN if unlocated else Outcome.MET,
                 "fewer than two members have a known location"
                 if unlocated
                 else "a single-practice network is contiguous",
@@ -558,7 +585,9 @@ def _contiguity(
             f"every member is within {distance.value} km of another member "
             "(one connected group)"
         )
-        return [_finding(network, rule, MET, message, distance, evidence=evidence)]
+        return [
+            _finding(network, rule, Outcome.MET, message, distance, evidence=evidence)
+        ]
     groups = " | ".join(" ".join(g) for g in result.groups)
     evidence.update({"groups": groups, "gap_km": f"{result.gap_km:.1f}"})
     if result.isolated:
@@ -567,7 +596,7 @@ def _contiguity(
         _finding(
             network,
             rule,
-            WARNING,
+            Outcome.WARNING,
             f"members form {len(result.groups)} groups more than {distance.value} km "
             f"apart (the nearest groups are {result.gap_km:.1f} km apart): check the "
             "network is geographically contiguous",
@@ -658,7 +687,7 @@ def check_practices_in_one_network(
     return [
         Finding(
             "membership.one_network",
-            BREACH,
+            Outcome.BREACH,
             f"{code} is a member of {len(found)} networks on {day}: "
             f"{', '.join(n.code for n in found)}",
             pcn_code=found[0].code,
@@ -693,7 +722,7 @@ def check_coverage(
     findings = [
         Finding(
             "coverage.all_practices",
-            BREACH,
+            Outcome.BREACH,
             f"{p.code} {p.name} is in no network: its "
             f"{_patients(p.registered)} patients are not covered",
             practice_code=p.code,
@@ -719,7 +748,7 @@ def check_coverage(
     findings.append(
         Finding(
             "coverage.all_practices",
-            BREACH if uncovered else MET,
+            Outcome.BREACH if uncovered else Outcome.MET,
             summary,
             commissioner_code=commissioner,
             evidence={

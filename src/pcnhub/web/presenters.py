@@ -40,17 +40,7 @@ from pcnhub.register.models import (
     RelationshipKind,
     Succession,
 )
-from pcnhub.rules.checks import (
-    APPROVAL,
-    BREACH,
-    CHECKS,
-    MET,
-    OUTCOMES,
-    UNKNOWN,
-    WARNING,
-    Finding,
-    seriousness,
-)
+from pcnhub.rules.checks import CHECKS, OUTCOMES, Finding, Outcome, seriousness
 from pcnhub.rules.entitlements import PRACTICE, EntitlementLine
 from pcnhub.rules.local import items_of
 from pcnhub.rules.params import default_parameters
@@ -892,11 +882,11 @@ def history(code: str, as_at: AsAt, scope: Scope) -> list[Table]:
 
 #: Each outcome's tag colour, most serious first (the order of ``OUTCOMES``).
 OUTCOME_COLOURS: dict[str, str] = {
-    BREACH: "red",
-    APPROVAL: "orange",
-    WARNING: "yellow",
-    UNKNOWN: "grey",
-    MET: "green",
+    Outcome.BREACH: "red",
+    Outcome.APPROVAL: "orange",
+    Outcome.WARNING: "yellow",
+    Outcome.UNKNOWN: "grey",
+    Outcome.MET: "green",
 }
 RULE_LABELS: dict[str, str] = {
     **{check.id: check.label for check in CHECKS},

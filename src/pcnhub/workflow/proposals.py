@@ -14,10 +14,8 @@ from pcnhub.contract import snapshots
 from pcnhub.register import queries
 from pcnhub.rules.changes import leave_notice
 from pcnhub.rules.checks import (
-    APPROVAL,
-    BREACH,
-    UNKNOWN,
     Finding,
+    Outcome,
     check_network,
     check_practices_in_one_network,
     seriousness,
@@ -176,20 +174,20 @@ def check(application: Application) -> list[Finding]:
 def _reword(finding: Finding, network: Network) -> Finding:
     """Population below the band: the applicants' reason is not yet an approval."""
     below = finding.rule == "population.band" and "below_minimum" in finding.evidence
-    if not below or finding.outcome == UNKNOWN:
+    if not below or finding.outcome == Outcome.UNKNOWN:
         return finding
     reason = network.facts.small_population_reason
     if reason:
         return replace(
             finding,
-            outcome=APPROVAL,
+            outcome=Outcome.APPROVAL,
             message=finding.message.split(";")[0]
             + f"; the applicants give this reason: “{reason}”. The commissioner "
             "decides whether to approve a network below the minimum.",
         )
     return replace(
         finding,
-        outcome=BREACH,
+        outcome=Outcome.BREACH,
         message=finding.message.split(":")[0]
         + ": the application gives no reason. Give one (for example a natural "
         "community over a large rural or remote area) for the commissioner to "

@@ -39,7 +39,7 @@ from pcnhub.register import queries
 from pcnhub.register.models import Organisation, OrganisationKind
 from pcnhub.register.queries import NetworkRow
 from pcnhub.register.successions import Successions
-from pcnhub.rules.checks import BREACH
+from pcnhub.rules.checks import Outcome
 from pcnhub.workflow import details as checked
 from pcnhub.workflow import effects, proposals, targets, transitions
 from pcnhub.workflow.errors import Conflict, InvalidInput, WorkflowError
@@ -730,7 +730,9 @@ def _check_decision(
             "outcome",
         )
     run = latest_checks(application)
-    breaches = [f for f in (run.findings if run else []) if f["outcome"] == BREACH]
+    breaches = [
+        f for f in (run.findings if run else []) if f["outcome"] == Outcome.BREACH
+    ]
     if breaches:
         raise WorkflowError(
             "the checks found a breach, so the application cannot be approved as it "
