@@ -17,6 +17,8 @@ DATABASES = {
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 WHITENOISE_AUTOREFRESH = True
+# A name pcnhub's templates use that no view gave fails the test (pcnhub.ui.undefined).
+PCNHUB_STRICT_TEMPLATES = True
 
 # Sign-in throttling stays on in tests; the test client's ``client.login`` has no
 # request, so it goes through a backend that counts it as from 127.0.0.1.
