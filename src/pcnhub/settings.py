@@ -22,8 +22,17 @@ PRODUCTION = os.environ.get("PCNHUB_ENV", "development") == "production"
 DEFAULT_DATABASE_URL = "sqlite:///" + str(Path.cwd() / "pcnhub.sqlite3")
 
 
-def database_from_url(url: str) -> dict:
+#: How long a PostgreSQL connection is kept for the next request (seconds):
+#: opening one costs a server process and several milliseconds, as much as a
+#: kept page's whole answer. Checked before reuse, so a dropped one is replaced.
+CONNECTION_SECONDS = int(os.environ.get("PCNHUB_DATABASE_CONNECTION_SECONDS", "60"))
+
+
+def database_from_url(url: str, keep_connections: bool = True) -> dict:
     config = dj_database_url.parse(url, conn_max_age=0)
+    if keep_connections and config["ENGINE"].endswith("postgresql"):
+        config["CONN_MAX_AGE"] = CONNECTION_SECONDS
+        config["CONN_HEALTH_CHECKS"] = True
     if config["ENGINE"].endswith("sqlite3"):
         # Imports hold one long write transaction; wait for it rather than fail.
         config.setdefault("OPTIONS", {})["timeout"] = 30

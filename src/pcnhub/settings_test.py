@@ -11,7 +11,10 @@ from pcnhub.settings import database_from_url
 
 _test_url = os.environ.get("PCNHUB_TEST_DATABASE_URL")
 DATABASES = {
-    "default": database_from_url(_test_url or "sqlite:///:memory:"),
+    # A connection per request, as the test database is dropped at the end.
+    "default": database_from_url(
+        _test_url or "sqlite:///:memory:", keep_connections=False
+    ),
 }
 # The tests see what a server sees by default: debug off, whatever the shell says.
 DEBUG = False

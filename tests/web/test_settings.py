@@ -104,3 +104,14 @@ def test_a_bad_request_without_a_reason_is_the_nhs_400_page() -> None:
     assert response.status_code == 400
     assert "The request could not be read" in text and "nhsuk-header" in text
     assert "inner" not in text
+
+
+def test_postgresql_connections_are_kept_between_requests() -> None:
+    """Opening a PostgreSQL connection costs as much as answering a kept page."""
+    from pcnhub.settings import CONNECTION_SECONDS, database_from_url
+
+    served = database_from_url("postgresql://pcnhub@db:5432/pcnhub")
+    assert served["CONN_MAX_AGE"] == CONNECTION_SECONDS == 60
+    assert served["CONN_HEALTH_CHECKS"] is True
+    assert database_from_url("postgresql://pcnhub@db/x", False)["CONN_MAX_AGE"] == 0
+    assert database_from_url("sqlite:///pcnhub.sqlite3")["CONN_MAX_AGE"] == 0
