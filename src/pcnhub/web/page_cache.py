@@ -98,7 +98,7 @@ class FillRequestTokens:
             "text/html"
         ):
             return response
-        content = response.content
+        original = content = response.content
         if CSRF_PLACEHOLDER.encode() in content:
             content = content.replace(
                 CSRF_PLACEHOLDER.encode(), get_token(request).encode()
@@ -106,7 +106,8 @@ class FillRequestTokens:
         if NONCE_PLACEHOLDER.encode() in content:
             nonce = str(getattr(request, "csp_nonce", ""))
             content = content.replace(NONCE_PLACEHOLDER.encode(), nonce.encode())
-        response.content = content
+        if content is not original:
+            response.content = content
         return response
 
 

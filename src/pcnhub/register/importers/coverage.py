@@ -150,6 +150,13 @@ class CoverageIndex:
                 self.by_fact[fact].append(row)
                 self.named[(run, fact)].update(row.starts)
 
+    def _rank(self, tier: int, known_on: date) -> Rank:
+        mine = self._ranks.get((tier, known_on))
+        if mine is None:
+            mine = rank(tier, known_on, self.run.kind, self.run.pk)
+            self._ranks[(tier, known_on)] = mine
+        return mine
+
     def _higher(self, fact: str, subject: str, mine: Rank) -> list[Interval]:
         taken: list[Interval] = []
         for claim_rank, starts, everyone_from, named, end in self._claims[fact]:
@@ -176,10 +183,7 @@ class CoverageIndex:
         """The parts of ``span`` this run's claim may write."""
         if fact not in self._claims:  # no other run has claimed it: all of it
             return subtract(span, [])
-        mine = self._ranks.get((tier, known_on))
-        if mine is None:
-            mine = rank(tier, known_on, self.run.kind, self.run.pk)
-            self._ranks[(tier, known_on)] = mine
+        mine = self._rank(tier, known_on)
         free = subtract(span, self._higher(fact, subject, mine))
         if tier == OBSERVED and free != [span]:
             self.cut = True
@@ -193,40 +197,22 @@ class CoverageIndex:
         known_on: date,
         span: Interval,
     ) -> list[list[Interval]]:
-        """:meth:`free` of each fact (the lists may be shared: do not change them).
-
-        :meth:`free` and :meth:`_higher` written out in one, as every detail of
-        every organisation in a file comes through here.
-        """
+        """:meth:`free` of each fact (the lists may be shared: do not change them),
+        worked out once per group of facts claimed together."""
         plan = self._plans.get(facts)
         if plan is None:
             by_group: dict[frozenset[int] | None, tuple[str, list[int]]] = {}
             for i, fact in enumerate(facts):
                 by_group.setdefault(self._group.get(fact), (fact, []))[1].append(i)
             plan = self._plans[facts] = list(by_group.values())
-        mine = self._ranks.get((tier, known_on))
-        if mine is None:
-            mine = rank(tier, known_on, self.run.kind, self.run.pk)
-            self._ranks[(tier, known_on)] = mine
+        mine = self._rank(tier, known_on)
         out: list[list[Interval]] = [[]] * len(facts)
         for fact, positions in plan:
             claims = self._claims.get(fact)
             if claims is None:  # no other run has claimed it: all of it
                 free = subtract(span, [])
             else:
-                taken: list[Interval] = []
-                for claim_rank, starts, everyone_from, named, end in claims:
-                    if claim_rank <= mine:
-                        break  # highest first: none after this one outranks us
-                    iso = starts.get(subject)
-                    if iso is not None:
-                        start = date.fromisoformat(iso)
-                    elif everyone_from is None or subject in named:
-                        continue
-                    else:
-                        start = everyone_from
-                    taken.append((start, end))
-                free = subtract(span, taken)
+                free = subtract(span, self._higher(fact, subject, mine))
                 if tier == OBSERVED and free != [span]:
                     self.cut = True
             for i in positions:
