@@ -23,7 +23,7 @@ from django.test import Client
 from pcnhub.audit.services import Actor
 from pcnhub.contract.management.commands.check import Command as CheckCommand
 from pcnhub.governance import services
-from pcnhub.governance.services import WITHHELD
+from pcnhub.governance.records import WITHHELD
 from tests.web.conftest import demo_data  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.django_db

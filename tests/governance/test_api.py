@@ -11,7 +11,7 @@ from django.test import Client
 
 from pcnhub.audit.models import AuditEntry
 from pcnhub.audit.services import Actor
-from pcnhub.governance import services
+from pcnhub.governance import reading, services
 from pcnhub.governance.models import ClinicalDirectorAppointment, NominatedPayee
 
 pytestmark = pytest.mark.django_db
@@ -135,7 +135,7 @@ def test_writing_through_the_api(demo_data, client_for) -> None:
     ]:
         response = post(client, path, body | {"start": "2021-04-01", "reason": "r"})
         assert response.status_code == 201, (path, response.content)
-    facts = services.facts_on([NETWORK], date(2021, 6, 1))[NETWORK]
+    facts = reading.facts_on([NETWORK], date(2021, 6, 1))[NETWORK]
     assert facts.agreement_signed and facts.data_sharing
     assert facts.nominated_payee == "Z91001"
     assert facts.clinical_directors == ("Dr Grace Hopper",)

@@ -14,7 +14,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from pcnhub.audit.services import Actor
-from pcnhub.governance import services
+from pcnhub.governance import documents, services
 from tests.browser import (  # noqa: F401 - fixtures
     CHROMIUM_ARGS,
     PHONE_WIDTH,
@@ -65,7 +65,7 @@ def record_governance() -> None:
         schedules_complete=True,
         start=start,
     )
-    services.store_document(
+    documents.store_document(
         actor,
         NETWORK,
         kind="network_agreement",

@@ -25,7 +25,7 @@ from pcnhub.audit.services import Actor
 from pcnhub.contract import marks
 from pcnhub.contract.facts import read_facts
 from pcnhub.contract.services import run_entitlements
-from pcnhub.governance import contract_inputs, services
+from pcnhub.governance import contract_inputs, reading
 from pcnhub.governance.models import ContractInputs, FrozenRecord
 from pcnhub.rules.periods import ContractYear
 from tests.web.conftest import other_area  # noqa: F401 - fixture
@@ -154,11 +154,11 @@ def test_nothing_to_record_and_no_reason_are_refused(demo_data) -> None:
 
 def test_iif_and_caip_count_only_in_the_year_they_start_in(demo_data) -> None:
     record(care_home_beds=80, iif_points="50", caip_share="0.5")
-    this_year = services.facts_on([NETWORK], date(2025, 3, 1))[NETWORK]
+    this_year = reading.facts_on([NETWORK], date(2025, 3, 1))[NETWORK]
     assert this_year.care_home_beds == 80
     assert this_year.iif_points == Decimal("50.00")
     assert this_year.caip_share == Decimal("0.5000")
-    next_year = services.facts_on([NETWORK], date(2025, 4, 1))[NETWORK]
+    next_year = reading.facts_on([NETWORK], date(2025, 4, 1))[NETWORK]
     assert next_year.care_home_beds == 80  # beds hold until replaced
     assert next_year.iif_points is None and next_year.caip_share is None
 

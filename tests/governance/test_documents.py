@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from pcnhub.audit.models import AuditEntry
 from pcnhub.audit.services import Actor
-from pcnhub.governance import services
+from pcnhub.governance import documents, reading, services, sniffing
 from pcnhub.governance.models import FrozenRecord, GovernanceDocument
 from tests.governance.samples import MINIMAL_PDF
 
@@ -52,7 +52,7 @@ def office_zip(main_type: str) -> bytes:
 def odt_zip() -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
-        archive.writestr("mimetype", services.ODT)
+        archive.writestr("mimetype", sniffing.ODT)
         archive.writestr("content.xml", "<office:document-content/>")
     return out.getvalue()
 
@@ -72,7 +72,7 @@ def upload(
 
 
 def store(content: bytes, name: str = "agreement.pdf", **kwargs) -> GovernanceDocument:  # type: ignore[no-untyped-def]
-    return services.store_document(
+    return documents.store_document(
         ACTOR,
         NETWORK,
         kind=kwargs.pop("kind", "network_agreement"),
@@ -121,7 +121,7 @@ def test_a_truncated_pdf_is_refused(demo_data, media_root) -> None:
 
 
 def test_files_over_10_mb_are_refused(demo_data, media_root) -> None:
-    big = MINIMAL_PDF + b"0" * (services.MAX_DOCUMENT_BYTES) + b"%%EOF"
+    big = MINIMAL_PDF + b"0" * (sniffing.MAX_DOCUMENT_BYTES) + b"%%EOF"
     with pytest.raises(ValidationError) as exc:
         store(big)
     assert exc.value.message_dict["upload"] == ["the file must be 10 MB or smaller"]
@@ -139,9 +139,9 @@ def test_empty_files_are_refused(demo_data) -> None:
     [
         (PNG_BYTES, "scan.png", "image/png"),
         (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 20, "photo.jpg", "image/jpeg"),
-        (office_zip(WORD_MAIN), "agreement.docx", services.DOCX),
-        (odt_zip(), "agreement.odt", services.ODT),
-        (xlsx_bytes(), "schedule.xlsx", services.XLSX),
+        (office_zip(WORD_MAIN), "agreement.docx", sniffing.DOCX),
+        (odt_zip(), "agreement.odt", sniffing.ODT),
+        (xlsx_bytes(), "schedule.xlsx", sniffing.XLSX),
         # The type comes from the content: a PDF named .docx is a PDF.
         (MINIMAL_PDF, "mislabelled.docx", "application/pdf"),
     ],
@@ -185,7 +185,7 @@ def test_a_new_document_supersedes_the_old_which_stays(demo_data, media_root) ->
     assert (media_root / NETWORK / old.stored_name).is_file()
     with pytest.raises(FrozenRecord):
         old.delete()
-    listed = services.governance_on(NETWORK, new.uploaded_at.date()).documents
+    listed = reading.governance_on(NETWORK, new.uploaded_at.date()).documents
     assert list(listed) == [new, old]
     with pytest.raises(ValidationError):
         store(MINIMAL_PDF, "v3.pdf", supersedes=old)  # already superseded

@@ -9,7 +9,7 @@ import pytest
 
 from pcnhub.audit.services import Actor
 from pcnhub.contract.services import run_checks, run_entitlements
-from pcnhub.governance import services
+from pcnhub.governance import reading, services
 from pcnhub.rules.checks import BREACH, MET, UNKNOWN, WARNING
 from pcnhub.rules.periods import ContractYear
 from pcnhub.rules.snapshot import NetworkFacts
@@ -67,7 +67,7 @@ def record_everything(network: str = NETWORK, payee: str = MEMBER) -> None:
 
 def test_without_records_the_governance_checks_are_not_known(demo_data) -> None:
     assert outcomes(JUNE_2021) == dict.fromkeys(GOVERNANCE_RULES, UNKNOWN)
-    assert services.facts_on([NETWORK], JUNE_2021) == {}
+    assert reading.facts_on([NETWORK], JUNE_2021) == {}
 
 
 def test_recorded_governance_meets_the_checks(demo_data) -> None:
@@ -84,7 +84,7 @@ def test_recorded_governance_meets_the_checks(demo_data) -> None:
 
 def test_facts_on_reads_each_record(demo_data) -> None:
     record_everything()
-    facts = services.facts_on([NETWORK, OTHER], JUNE_2021)
+    facts = reading.facts_on([NETWORK, OTHER], JUNE_2021)
     assert facts == {
         NETWORK: NetworkFacts(
             clinical_directors=("Dr Ada Lovelace",),
@@ -118,10 +118,10 @@ def test_draft_and_terminated_agreements_breach(demo_data) -> None:
 
 def test_no_director_in_post_is_a_breach_not_unknown(demo_data) -> None:
     record_everything()
-    (appointment,) = services.governance_on(NETWORK, JUNE_2021).clinical_directors
+    (appointment,) = reading.governance_on(NETWORK, JUNE_2021).clinical_directors
     services.end_clinical_director(ACTOR, appointment, on=date(2021, 9, 1))
     assert (
-        services.facts_on([NETWORK], date(2021, 9, 1))[NETWORK].clinical_directors == ()
+        reading.facts_on([NETWORK], date(2021, 9, 1))[NETWORK].clinical_directors == ()
     )
     assert outcomes(date(2021, 9, 1))["governance.clinical_director"] == BREACH
 
@@ -146,7 +146,7 @@ def test_the_payee_is_given_as_the_check_reads_it(demo_data) -> None:
         start=date(2021, 7, 1),
     )
     # The network's own account is given as the network's code.
-    assert services.facts_on([NETWORK], date(2021, 7, 1))[NETWORK] == NetworkFacts(
+    assert reading.facts_on([NETWORK], date(2021, 7, 1))[NETWORK] == NetworkFacts(
         nominated_payee=NETWORK
     )
     run = run_checks(date(2021, 7, 1), pcn=NETWORK)

@@ -15,7 +15,8 @@ from django.urls import reverse
 
 from pcnhub.audit.models import AuditEntry
 from pcnhub.audit.services import Actor
-from pcnhub.governance import services
+from pcnhub.governance import documents, services
+from pcnhub.governance import history as records_history
 from pcnhub.governance.models import (
     ClinicalDirectorAppointment,
     GovernanceDocument,
@@ -73,7 +74,7 @@ def recorded(demo_data) -> ClinicalDirectorAppointment:
         contract_holder="Wendmoor GP Federation",
         start=date(2021, 4, 1),
     )
-    services.store_document(
+    documents.store_document(
         ACTOR,
         NETWORK,
         kind="network_agreement",
@@ -255,7 +256,7 @@ def test_every_kind_of_change_can_be_recorded(
         change_url(kind), data | {"start": "2021-04-01", "reason": "test"}
     )
     assert response.status_code == 302, text_of(response)
-    history = services.history(NETWORK)
+    history = records_history.history(NETWORK)
     assert len(history) == 1 and history[0].reason == "test"
 
 
@@ -267,7 +268,7 @@ def test_forms_need_csrf(demo_data, make_user) -> None:
         {"status": "signed", "start": "2021-04-01", "reason": "x"},
     )
     assert response.status_code == 403
-    assert not services.history(NETWORK)
+    assert not records_history.history(NETWORK)
 
 
 def test_ending_a_clinical_director(recorded, client_for) -> None:

@@ -10,7 +10,8 @@ from django.core.exceptions import ValidationError
 
 from pcnhub.audit.models import AuditEntry
 from pcnhub.audit.services import Actor, verify
-from pcnhub.governance import services
+from pcnhub.governance import history as records_history
+from pcnhub.governance import reading, services
 from pcnhub.governance.models import (
     ClinicalDirectorAppointment,
     FrozenRecord,
@@ -58,9 +59,9 @@ def test_a_change_closes_the_current_record_and_opens_the_next(demo_data) -> Non
     # The name is filled in from the register when not given.
     assert first.payee_name and first.recorded_by_system == "governance-tests"
 
-    assert services.governance_on(NETWORK, date(2021, 9, 30)).payee == first
-    assert services.governance_on(NETWORK, OCTOBER_2021).payee == second
-    assert services.governance_on(NETWORK, date(2021, 3, 31)).payee is None
+    assert reading.governance_on(NETWORK, date(2021, 9, 30)).payee == first
+    assert reading.governance_on(NETWORK, OCTOBER_2021).payee == second
+    assert reading.governance_on(NETWORK, date(2021, 3, 31)).payee is None
 
 
 def test_a_change_on_the_same_day_keeps_the_replaced_record(demo_data) -> None:
@@ -68,10 +69,10 @@ def test_a_change_on_the_same_day_keeps_the_replaced_record(demo_data) -> None:
     second = payee(APRIL_2021, code="Z91002", reason="typo: it was Z91002")
     first.refresh_from_db()
     assert first.valid_to == first.valid_from  # never held, still in the history
-    entries = services.history(NETWORK)
+    entries = records_history.history(NETWORK)
     assert [e.item for e in entries] == [second, first]
     assert entries[1].never_held and not entries[0].never_held
-    assert services.governance_on(NETWORK, APRIL_2021).payee == second
+    assert reading.governance_on(NETWORK, APRIL_2021).payee == second
 
 
 def test_history_cannot_be_rewritten(demo_data) -> None:
@@ -133,7 +134,7 @@ def test_history_holds_every_kind_newest_first_with_who_and_why(demo_data) -> No
         reason="r5",
     )
     payee(APRIL_2021, reason="r6")
-    entries = services.history(NETWORK)
+    entries = records_history.history(NETWORK)
     assert [e.kind for e in entries] == [
         "nominated_payee",
         "operating_model",
@@ -198,7 +199,7 @@ def test_joint_clinical_directors_overlap(demo_data) -> None:
             wte=Decimal("0.5"),
             start=APRIL_2021,
         )
-    on = services.governance_on(NETWORK, date(2021, 6, 1))
+    on = reading.governance_on(NETWORK, date(2021, 6, 1))
     assert [a.name for a in on.clinical_directors] == ["Dr A", "Dr B"]
     assert [a.wte for a in on.clinical_directors] == [Decimal("0.50")] * 2
 

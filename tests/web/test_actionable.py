@@ -21,6 +21,7 @@ from django.urls import reverse
 from pcnhub.audit.models import AuditEntry
 from pcnhub.audit.services import Actor
 from pcnhub.contract.services import run_checks
+from pcnhub.governance import history as records_history
 from pcnhub.governance import services
 from pcnhub.governance.models import SmallPopulationApproval
 from pcnhub.register.demo import UNCOVERED_PRACTICE_CODE
@@ -99,7 +100,7 @@ def test_a_new_approval_keeps_the_last_in_the_history(demo_data: None) -> None:
     assert SmallPopulationApproval.objects.filter(network_id=SMALL).count() == 2
     assert "rural and remote" in population(date(2022, 6, 1)).message
     assert "rural —" in population(date(2022, 1, 1)).message
-    kinds = [e.kind for e in services.history(SMALL)]
+    kinds = [e.kind for e in records_history.history(SMALL)]
     assert kinds.count("small_population") == 2
 
 

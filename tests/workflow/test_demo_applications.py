@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from pcnhub.audit.models import AuditEntry
-from pcnhub.governance.services import facts_on
+from pcnhub.governance.reading import facts_on
 from pcnhub.workflow import services
 from pcnhub.workflow.demo import DEMO_DIRECTOR
 from pcnhub.workflow.models import Application, State

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 from pcnhub.access.checks import allowed
 from pcnhub.access.permissions import Permission
-from pcnhub.governance.services import WITHHELD
+from pcnhub.governance.records import WITHHELD
 from pcnhub.rules.checks import Finding
 from pcnhub.rules.snapshot import Network
 

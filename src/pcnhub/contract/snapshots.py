@@ -16,7 +16,7 @@ Each practice carries the date of the list taken (``registered_on``,
 are older than the contract's basis date.
 
 A network's facts (clinical directors, nominated payee, agreements, data sharing)
-come from its governance record (:func:`pcnhub.governance.services.facts_on`)
+come from its governance record (:func:`pcnhub.governance.reading.facts_on`)
 and from a network facts file when one is given. The file wins field by field: a
 value it gives (even "no") stands; a field it leaves empty, or a network it does
 not list, takes the recorded governance; with neither, the field is "not known".
@@ -40,8 +40,8 @@ from django.core.cache import cache
 from django.db.models import F, Q
 
 from pcnhub.audit.models import AuditEntry
-from pcnhub.governance.services import facts_on as governance_facts_on
-from pcnhub.governance.services import merged
+from pcnhub.governance.reading import facts_on as governance_facts_on
+from pcnhub.governance.reading import merged
 from pcnhub.register import queries
 from pcnhub.register.models import (
     ListMeasure,

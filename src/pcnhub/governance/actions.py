@@ -20,24 +20,16 @@ from markupsafe import Markup
 
 from pcnhub.access.checks import allowed
 from pcnhub.access.permissions import Permission
+from pcnhub.governance.kinds import KINDS
 from pcnhub.governance.presenters import SMALL_POPULATION
 from pcnhub.rules.checks import Finding, Outcome
 from pcnhub.web.asat import AsAt
 from pcnhub.web.presenters import optional_url
 
 #: Governance rules whose "not known" finding a form can answer: rule → (the
-#: change's slug, the link's text).
+#: change's slug, the link's text), as each record kind declares.
 RECORDS: dict[str, tuple[str, str]] = {
-    "governance.clinical_director": (
-        "clinical-director",
-        "Record the clinical director",
-    ),
-    "governance.nominated_payee": ("nominated-payee", "Record the nominated payee"),
-    "governance.network_agreement": (
-        "network-agreement",
-        "Record the network agreement",
-    ),
-    "governance.data_sharing": ("data-sharing", "Record the data-sharing agreement"),
+    k.rule: (k.page.slug, k.rule_text) for k in KINDS if k.rule and k.page
 }
 APPROVE_TEXT = "Record the commissioner's approval"
 ASSIGN_TEXT = "Assign to a network"

@@ -4,25 +4,28 @@ The same permissions and redaction as the pages: ``governance.view_network`` to
 read, ``governance.change_network`` to record changes, ``governance.view_personal``
 for people's names (otherwise ``null``, with ``personal_data_withheld: true``),
 ``governance.view_documents`` for the documents list. Bad input answers 422
-with the fields named; every write goes through :mod:`pcnhub.governance.services`.
+with the fields named; every write goes through a service. The record kinds'
+write routes are generated from their specification (:mod:`pcnhub.governance.kinds`).
 """
 
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from ninja import Field, Router, Schema
 from ninja.responses import Status
+from pydantic import create_model
 
 from pcnhub.access.checks import allowed, require
 from pcnhub.access.permissions import Permission
 from pcnhub.audit.services import Actor
 from pcnhub.core.codes import normalise
-from pcnhub.governance import contract_inputs, services
+from pcnhub.governance import contract_inputs, reading, records, services
+from pcnhub.governance.history import history as history_of
+from pcnhub.governance.kinds import KINDS, RecordKind
 from pcnhub.governance.models import (
     ClinicalDirectorAppointment,
     GovernanceDocument,
@@ -43,57 +46,10 @@ class Change(Schema):
     application_ref: str = Field("", description="The workflow application, if any.")
 
 
-class ClinicalDirectorIn(Change):
-    name: str
-    profession: str = Field(description="gp or other")
-    wte: Decimal = Field(description="Whole-time equivalent, above 0 and at most 2")
-
-
 class EndClinicalDirectorIn(Schema):
     on: date = Field(description="The first day the director is no longer in post")
     reason: str = Field(min_length=1)
     application_ref: str = ""
-
-
-class NominatedPayeeIn(Change):
-    kind: str = Field(description="member_practice, other_provider or network_account")
-    payee_code: str = ""
-    payee_name: str = ""
-
-
-class NetworkAgreementIn(Change):
-    status: str = Field(description="draft, signed or terminated")
-    signed_on: date | None = None
-    schedules_complete: bool = False
-    notes: str = ""
-
-
-class DataSharingIn(Change):
-    status: str = Field(description="draft, signed or terminated")
-    signed_on: date | None = None
-
-
-class OperatingModelIn(Change):
-    model: str = Field(
-        description="flat_practice_network, lead_provider, gp_federation, "
-        "super_practice or community_trust_employer"
-    )
-    contract_holder: str
-
-
-class ContractInputsIn(Change):
-    care_home_beds: int | None = Field(
-        None, description="Beds in the network's aligned care homes (whole, from 0)"
-    )
-    iif_points: Decimal | None = Field(
-        None, description="IIF points achieved in the contract year of start (from 0)"
-    )
-    iif_prevalence_factor: Decimal | None = Field(
-        None, description="IIF prevalence factor, above 0 (empty: 1)"
-    )
-    caip_share: Decimal | None = Field(
-        None, description="The commissioner's CAIP assessment: share achieved, 0 to 1"
-    )
 
 
 def _network(request: HttpRequest, code: str, permission: str) -> str:
@@ -112,11 +68,11 @@ def _personal(request: HttpRequest, code: str) -> bool:
 def _plain(item: GovernanceRecord | GovernanceDocument | None, personal: bool) -> Any:
     if item is None:
         return None
-    values = services.describe(item)
+    values = records.describe(item)
     if not personal:
         # The API says "withheld" with null and a flag, not with words.
         values = {
-            k: None if k in services.PERSONAL_KEYS else v for k, v in values.items()
+            k: None if k in records.PERSONAL_KEYS else v for k, v in values.items()
         }
     return values
 
@@ -136,7 +92,7 @@ def governance(request: HttpRequest, code: str, as_at: date | None = None) -> Js
     code = _network(request, code, Permission.VIEW_NETWORK)
     day = as_at or today()
     personal = _personal(request, code)
-    found = services.governance_on(code, day)
+    found = reading.governance_on(code, day)
     result: Json = {
         "network": code,
         "as_at": day,
@@ -162,7 +118,7 @@ def history(request: HttpRequest, code: str) -> Json:
         "personal_data_withheld": not personal,
         "records": [
             {"record_kind": entry.kind} | _plain(entry.item, personal)
-            for entry in services.history(code)
+            for entry in history_of(code)
             if entry.kind != "document" or documents
         ],
     }
@@ -172,24 +128,47 @@ def _actor(request: HttpRequest) -> Actor:
     return Actor(user=request.user)
 
 
-@router.post(
-    "/{code}/clinical-directors",
-    response={201: Json},
-    summary="Appoint a clinical director",
-)
-def appoint(request: HttpRequest, code: str, body: ClinicalDirectorIn) -> Status[Json]:
-    code = _network(request, code, Permission.CHANGE_NETWORK)
-    made = services.appoint_clinical_director(
-        _actor(request),
-        code,
-        name=body.name,
-        profession=body.profession,
-        wte=body.wte,
-        start=body.start,
-        reason=body.reason,
-        application_ref=body.application_ref,
+def _body(kind: RecordKind) -> type[Change]:
+    """The kind's request schema, built from its declared inputs."""
+    fields: dict[str, Any] = {
+        i.name: (i.type, Field(i.default, description=i.doc) if i.doc else i.default)
+        for i in kind.inputs
+    }
+    assert kind.route is not None
+    return create_model(kind.route.body, __base__=Change, **fields)
+
+
+def _write_route(kind: RecordKind) -> None:
+    """Add the kind's write route: its permission, its service, 201 with the record."""
+    route = kind.route
+    assert route is not None
+    body_schema = _body(kind)
+
+    def write(request: HttpRequest, code: str, body: Change) -> Status[Json]:
+        code = _network(request, code, kind.permission)
+        made = kind.write(
+            _actor(request),
+            code,
+            start=body.start,
+            reason=body.reason,
+            application_ref=body.application_ref,
+            **{name: getattr(body, name) for name in kind.input_names},
+        )
+        return Status(201, _plain(made, _personal(request, code)))
+
+    # ninja names the route (its URL name and operationId) after the function
+    # and reads the body's schema from the annotations: both must be real.
+    write.__name__ = write.__qualname__ = route.name
+    write.__doc__ = route.description or None
+    write.__annotations__ = {
+        "request": HttpRequest,
+        "code": str,
+        "body": body_schema,
+        "return": Status[Json],
+    }
+    router.post(f"/{{code}}/{route.path}", response={201: Json}, summary=route.summary)(
+        write
     )
-    return Status(201, _plain(made, _personal(request, code)))
 
 
 @router.post(
@@ -216,89 +195,6 @@ def end(
     return _plain(ended, _personal(request, code))
 
 
-@router.post(
-    "/{code}/nominated-payee", response={201: Json}, summary="Set the nominated payee"
-)
-def nominated_payee(
-    request: HttpRequest, code: str, body: NominatedPayeeIn
-) -> Status[Json]:
-    code = _network(request, code, Permission.CHANGE_NETWORK)
-    made = services.set_nominated_payee(
-        _actor(request),
-        code,
-        payee_code=body.payee_code,
-        payee_name=body.payee_name,
-        kind=body.kind,
-        start=body.start,
-        reason=body.reason,
-        application_ref=body.application_ref,
-    )
-    return Status(201, _plain(made, _personal(request, code)))
-
-
-@router.post(
-    "/{code}/network-agreement",
-    response={201: Json},
-    summary="Record the network agreement",
-)
-def network_agreement(
-    request: HttpRequest, code: str, body: NetworkAgreementIn
-) -> Status[Json]:
-    code = _network(request, code, Permission.CHANGE_NETWORK)
-    made = services.record_network_agreement(
-        _actor(request),
-        code,
-        status=body.status,
-        signed_on=body.signed_on,
-        schedules_complete=body.schedules_complete,
-        start=body.start,
-        reason=body.reason,
-        application_ref=body.application_ref,
-        notes=body.notes,
-    )
-    return Status(201, _plain(made, _personal(request, code)))
-
-
-@router.post(
-    "/{code}/data-sharing",
-    response={201: Json},
-    summary="Record the data-sharing agreement",
-)
-def data_sharing(request: HttpRequest, code: str, body: DataSharingIn) -> Status[Json]:
-    code = _network(request, code, Permission.CHANGE_NETWORK)
-    made = services.record_data_sharing(
-        _actor(request),
-        code,
-        status=body.status,
-        signed_on=body.signed_on,
-        start=body.start,
-        reason=body.reason,
-        application_ref=body.application_ref,
-    )
-    return Status(201, _plain(made, _personal(request, code)))
-
-
-@router.post(
-    "/{code}/operating-model",
-    response={201: Json},
-    summary="Set the operating model and contract holder",
-)
-def operating_model(
-    request: HttpRequest, code: str, body: OperatingModelIn
-) -> Status[Json]:
-    code = _network(request, code, Permission.CHANGE_NETWORK)
-    made = services.set_operating_model(
-        _actor(request),
-        code,
-        model=body.model,
-        contract_holder=body.contract_holder,
-        start=body.start,
-        reason=body.reason,
-        application_ref=body.application_ref,
-    )
-    return Status(201, _plain(made, _personal(request, code)))
-
-
 @router.get("/{code}/contract-inputs", summary="A network's contract inputs")
 def contract_inputs_of(
     request: HttpRequest, code: str, as_at: date | None = None
@@ -319,28 +215,7 @@ def contract_inputs_of(
     }
 
 
-@router.post(
-    "/{code}/contract-inputs",
-    response={201: Json},
-    summary="Record a network's contract inputs (care home beds, IIF, CAIP)",
-)
-def record_contract_inputs(
-    request: HttpRequest, code: str, body: ContractInputsIn
-) -> Status[Json]:
-    """Replace the current record from ``start``; an input left out is not known.
-
-    Only the overseeing commissioner may (``governance.record_contract_inputs``).
-    """
-    code = _network(request, code, Permission.RECORD_CONTRACT_INPUTS)
-    made = contract_inputs.record_contract_inputs(
-        _actor(request),
-        code,
-        start=body.start,
-        reason=body.reason,
-        application_ref=body.application_ref,
-        care_home_beds=body.care_home_beds,
-        iif_points=body.iif_points,
-        iif_prevalence_factor=body.iif_prevalence_factor,
-        caip_share=body.caip_share,
-    )
-    return Status(201, _plain(made, _personal(request, code)))
+# The record kinds' write routes, after the hand-written ones.
+for _kind in KINDS:
+    if _kind.route is not None:
+        _write_route(_kind)

@@ -9,7 +9,7 @@ every write is audited. A field left empty is "not known": the item stays
 "not computed" and says what it needs.
 
 :func:`record_contract_inputs` is the only writer; :func:`inputs_on` and
-:func:`inputs_history` read. ``services.facts_on`` hands the values to the rules
+:func:`inputs_history` read. ``reading.facts_on`` hands the values to the rules
 (:meth:`ContractInputs.facts`); a network facts file still overrides them field
 by field.
 """
@@ -31,25 +31,13 @@ from pcnhub.governance.models import (
     ContractInputs,
     contract_year_of,
 )
-from pcnhub.governance.services import (
-    _day,
-    _invalid,
-    _network,
-    _ref,
-    _replace,
-    holding_on,
-)
+from pcnhub.governance.records import holding_on, replace
+from pcnhub.governance.validation import day, invalid, network_named, ref
 from pcnhub.rules.params import default_parameters
 from pcnhub.rules.periods import ContractYear
 
 #: The inputs, in the order forms, pages and the API show them.
 FIELDS = ContractInputs.INPUTS
-LABELS = {
-    "care_home_beds": "Care home beds",
-    "iif_points": "IIF points achieved",
-    "iif_prevalence_factor": "IIF prevalence factor",
-    "caip_share": "CAIP share achieved",
-}
 #: How many decimal places each number is kept to.
 PLACES = {"iif_points": 2, "iif_prevalence_factor": 4, "caip_share": 4}
 
@@ -62,12 +50,12 @@ def _number(field: str, value: Any, what: str, example: str) -> Decimal:
     try:
         number = parse_decimal(value)
     except ValueError:
-        raise _invalid(
+        raise invalid(
             field, f"enter {what} as a number of 0 or more, for example {example}"
         ) from None
     places = PLACES[field]
     if number != number.quantize(Decimal(1).scaleb(-places)):
-        raise _invalid(field, f"give {what} to {places} decimal places at most")
+        raise invalid(field, f"give {what} to {places} decimal places at most")
     return number.quantize(Decimal(1).scaleb(-places))
 
 
@@ -76,16 +64,16 @@ def check_beds(value: Any) -> int | None:
     if _empty(value):
         return None
     if isinstance(value, bool):
-        raise _invalid("care_home_beds", "enter the beds as a whole number")
+        raise invalid("care_home_beds", "enter the beds as a whole number")
     try:
         beds = parse_decimal(value, whole=True)
     except ValueError:
-        raise _invalid(
+        raise invalid(
             "care_home_beds",
             "enter the beds as a whole number of 0 or more, for example 120",
         ) from None
     if beds > BEDS_MAX:
-        raise _invalid("care_home_beds", f"the beds must be {BEDS_MAX:,} or fewer")
+        raise invalid("care_home_beds", f"the beds must be {BEDS_MAX:,} or fewer")
     return int(beds)
 
 
@@ -95,7 +83,7 @@ def check_points(value: Any) -> Decimal | None:
         return None
     points = _number("iif_points", value, "the IIF points", "150.5")
     if points > IIF_POINTS_MAX:
-        raise _invalid("iif_points", f"the IIF points must be {IIF_POINTS_MAX} or less")
+        raise invalid("iif_points", f"the IIF points must be {IIF_POINTS_MAX} or less")
     return points
 
 
@@ -105,9 +93,9 @@ def check_prevalence(value: Any) -> Decimal | None:
         return None
     factor = _number("iif_prevalence_factor", value, "the prevalence factor", "1.05")
     if factor <= 0:
-        raise _invalid("iif_prevalence_factor", "the prevalence factor must be above 0")
+        raise invalid("iif_prevalence_factor", "the prevalence factor must be above 0")
     if factor > PREVALENCE_MAX:
-        raise _invalid(
+        raise invalid(
             "iif_prevalence_factor",
             f"the prevalence factor must be {PREVALENCE_MAX} or less",
         )
@@ -120,7 +108,7 @@ def check_share(value: Any) -> Decimal | None:
         return None
     share = _number("caip_share", value, "the CAIP share", "0.75")
     if share > 1:
-        raise _invalid(
+        raise invalid(
             "caip_share", "the CAIP share is between 0 and 1 (for example 0.75)"
         )
     return share
@@ -140,10 +128,36 @@ def _within_maximum(points: Decimal | None, start: date) -> None:
     ]
     if found and points > max(Decimal(v.value) for v in found):
         most = max(Decimal(v.value) for v in found)
-        raise _invalid(
+        raise invalid(
             "iif_points",
             f"{points} IIF points is more than the {most} available in {year}",
         )
+
+
+def _checked(
+    start: date, beds: Any, points: Any, prevalence: Any, share: Any
+) -> dict[str, Any]:
+    """Every input checked; all the problems at once, each naming its field."""
+    problems: dict[str, list[str]] = {}
+    values: dict[str, Any] = {}
+    for field, check, raw in (
+        ("care_home_beds", check_beds, beds),
+        ("iif_points", check_points, points),
+        ("iif_prevalence_factor", check_prevalence, prevalence),
+        ("caip_share", check_share, share),
+    ):
+        try:
+            values[field] = check(raw)
+        except ValidationError as exc:
+            problems |= exc.message_dict
+    if "iif_points" not in problems:
+        try:
+            _within_maximum(values["iif_points"], start)
+        except ValidationError as exc:
+            problems |= exc.message_dict
+    if problems:
+        raise ValidationError(problems)
+    return values
 
 
 def record_contract_inputs(
@@ -166,44 +180,28 @@ def record_contract_inputs(
     Only the overseeing commissioner may record them
     (``governance.record_contract_inputs``, checked by the page and the API).
     """
-    start = _day("start", start)
+    start = day("start", start)
     why = (reason or "").strip()
     if not why:
-        raise _invalid("reason", "enter the reason for this change")
+        raise invalid("reason", "enter the reason for this change")
     if len(why) > 2000:
-        raise _invalid("reason", "the reason must be 2000 characters or fewer")
-    problems: dict[str, list[str]] = {}
-    values: dict[str, Any] = {}
-    for field, check, raw in (
-        ("care_home_beds", check_beds, care_home_beds),
-        ("iif_points", check_points, iif_points),
-        ("iif_prevalence_factor", check_prevalence, iif_prevalence_factor),
-        ("caip_share", check_share, caip_share),
-    ):
-        try:
-            values[field] = check(raw)
-        except ValidationError as exc:
-            problems |= exc.message_dict
-    if "iif_points" not in problems:
-        try:
-            _within_maximum(values["iif_points"], start)
-        except ValidationError as exc:
-            problems |= exc.message_dict
-    if problems:
-        raise ValidationError(problems)
+        raise invalid("reason", "the reason must be 2000 characters or fewer")
+    values = _checked(
+        start, care_home_beds, iif_points, iif_prevalence_factor, caip_share
+    )
     if all(values[f] is None for f in FIELDS):
-        raise _invalid(
+        raise invalid(
             "care_home_beds",
             "enter at least one input: the care home beds, the IIF achievement "
             "or the CAIP share",
         )
-    return _replace(
+    return replace(
         actor,
         ContractInputs,
         network,
         start,
         why,
-        _ref(application_ref),
+        ref(application_ref),
         "record contract inputs",
         "the contract inputs",
         **values,
@@ -212,7 +210,7 @@ def record_contract_inputs(
 
 def inputs_on(network: str, day: date) -> ContractInputs | None:
     """The record holding for the network on ``day``, or None."""
-    found = holding_on(ContractInputs, _network(network).code, day)
+    found = holding_on(ContractInputs, network_named(network).code, day)
     return found[-1] if found else None
 
 
@@ -228,7 +226,7 @@ def current(network: str) -> ContractInputs | None:
 def inputs_history(network: str) -> list[ContractInputs]:
     """Every contract inputs record of the network, newest first."""
     return list(
-        ContractInputs.objects.filter(network_id=_network(network).code)
+        ContractInputs.objects.filter(network_id=network_named(network).code)
         .select_related("recorded_by", "closed_by")
         .order_by("-recorded_at", "-id")
     )

@@ -21,7 +21,7 @@ from pcnhub.governance.models import (
     PayeeKind,
     Profession,
 )
-from pcnhub.governance.services import MAX_DOCUMENT_BYTES
+from pcnhub.governance.sniffing import MAX_DOCUMENT_BYTES
 
 
 def _date(

@@ -16,7 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 from markupsafe import Markup
 
+from pcnhub.access.permissions import Permission
 from pcnhub.governance.forms import ChangeForm
+from pcnhub.governance.history import HistoryEntry, record_entry
+from pcnhub.governance.kinds import KINDS, page_of
 from pcnhub.governance.models import (
     AgreementStatus,
     ClinicalDirectorAppointment,
@@ -32,13 +35,9 @@ from pcnhub.governance.models import (
     Profession,
     SmallPopulationApproval,
 )
-from pcnhub.governance.services import (
-    ALLOWED_TYPES,
-    WITHHELD,
-    Governance,
-    HistoryEntry,
-    record_entry,
-)
+from pcnhub.governance.reading import Governance
+from pcnhub.governance.records import WITHHELD
+from pcnhub.governance.sniffing import ALLOWED_TYPES
 from pcnhub.web.asat import AsAt
 from pcnhub.web.presenters import fmt_date, period_text, tag
 
@@ -308,16 +307,15 @@ def history_table(entries: Sequence[HistoryEntry], access: Access) -> Table:
     }
 
 
-#: The changes that can be recorded: kind in the URL, and the link's words.
 #: The change that records the commissioner's approval of a small network.
-SMALL_POPULATION = "small-population"
+SMALL_POPULATION = page_of("small_population").slug
 
-CHANGE_LINKS: tuple[tuple[str, str], ...] = (
-    ("network-agreement", "Record the network agreement"),
-    ("data-sharing", "Record the data-sharing agreement"),
-    ("clinical-director", "Appoint a clinical director"),
-    ("nominated-payee", "Set the nominated payee"),
-    ("operating-model", "Set the operating model and contract holder"),
+#: The changes any who may change the network can record: the slug in the URL,
+#: and the link's words (the page's heading), in the specification's order.
+CHANGE_LINKS: tuple[tuple[str, str], ...] = tuple(
+    (k.page.slug, k.page.heading)
+    for k in KINDS
+    if k.page is not None and k.permission == Permission.CHANGE_NETWORK
 )
 
 
@@ -334,7 +332,7 @@ def change_links(code: str, as_at: AsAt, access: Access) -> list[dict[str, str]]
     if access.change and access.approve_small:
         links.append(
             {
-                "text": "Approve a population below the minimum",
+                "text": page_of("small_population").heading,
                 "href": as_at.link(
                     reverse("governance_change", args=[code, SMALL_POPULATION])
                 ),
@@ -454,11 +452,7 @@ def inputs_history_table(records: Sequence[ContractInputs], access: Access) -> T
                     }
                     for name in ContractInputs.INPUTS
                 ),
-                {
-                    "html": Markup("{}").format(
-                        _held(record_entry(r, "contract_inputs", "Contract inputs"))
-                    )
-                },
+                {"html": Markup("{}").format(_held(record_entry(r)))},
                 who(r.recorded_by_label, access),
                 Markup("{}").format(r.reason or "No reason given"),
             ]
@@ -478,6 +472,110 @@ def _value(value: Any) -> str:
     return str(value)
 
 
+Spec = dict[str, Any]
+
+
+def _radios(name: str, field: Any, label: str, value: Any) -> Spec:
+    return {
+        "macro": "radios",
+        "params": {
+            "idPrefix": name,
+            "name": name,
+            "fieldset": {"legend": {"text": label, "size": "s"}},
+            "items": [
+                {"value": v, "text": t, "checked": _value(value) == str(v)}
+                for v, t in field.choices
+            ],
+        },
+    }
+
+
+def _checkboxes(name: str, field: Any, label: str, value: Any) -> Spec:
+    return {
+        "macro": "checkboxes",
+        "params": {
+            "idPrefix": name,
+            "name": name,
+            "items": [{"value": "on", "text": label, "checked": bool(value)}],
+        },
+    }
+
+
+def _file(name: str, field: Any, label: str, value: Any) -> Spec:
+    return {
+        "macro": "file",
+        "params": {"id": name, "name": name, "label": {"text": label}},
+    }
+
+
+def _select(name: str, field: Any, label: str, value: Any) -> Spec:
+    return {
+        "macro": "select",
+        "params": {
+            "id": name,
+            "name": name,
+            "label": {"text": label},
+            "items": [
+                {"value": v, "text": t, "selected": _value(value) == str(v)}
+                for v, t in field.choices
+            ],
+        },
+    }
+
+
+def _textarea(name: str, field: Any, label: str, value: Any) -> Spec:
+    return {
+        "macro": "textarea",
+        "params": {
+            "id": name,
+            "name": name,
+            "label": {"text": label},
+            "value": _value(value),
+            "rows": 3,
+        },
+    }
+
+
+def _input(
+    name: str, field: Any, label: str, value: Any, numbers: tuple[str, ...]
+) -> Spec:
+    params: dict[str, Any] = {
+        "id": name,
+        "name": name,
+        "label": {"text": label},
+        "value": _value(value),
+    }
+    if isinstance(field, forms.DateField):
+        params |= {"type": "date", "classes": "nhsuk-input--width-10"}
+    elif isinstance(field, forms.DecimalField) or name in numbers:
+        params |= {
+            "inputmode": "decimal",
+            "classes": "nhsuk-input--width-4",
+            "spellcheck": False,
+        }
+    else:
+        params["spellcheck"] = False
+    return {"macro": "input", "params": params}
+
+
+def _field_spec(form: ChangeForm, name: str, field: Any) -> Spec:
+    """The macro that shows one field, without its hint and error."""
+    value = form[name].value()
+    label = str(field.label)
+    if name in form.radios:
+        return _radios(name, field, label, value)
+    # Order matters: a FileField is not a choice, a ChoiceField not a textarea.
+    if isinstance(field, forms.BooleanField):
+        return _checkboxes(name, field, label, value)
+    if isinstance(field, forms.FileField):
+        return _file(name, field, label, value)
+    if isinstance(field, forms.ChoiceField):
+        return _select(name, field, label, value)
+    if isinstance(field.widget, forms.Textarea):
+        return _textarea(name, field, label, value)
+    return _input(name, field, label, value, getattr(form, "numbers", ()))
+
+
 def form_fields(form: ChangeForm) -> list[dict[str, Any]]:
     """Each field as the NHS.UK macro that shows it and that macro's parameters.
 
@@ -487,103 +585,11 @@ def form_fields(form: ChangeForm) -> list[dict[str, Any]]:
     specs = []
     for name, field in form.fields.items():
         bound = form[name]
-        value = bound.value()
         error = (
             {"errorMessage": {"text": " ".join(bound.errors)}} if bound.errors else {}
         )
         hint = {"hint": {"text": str(field.help_text)}} if field.help_text else {}
-        label = str(field.label)
-        if name in form.radios:
-            specs.append(
-                {
-                    "macro": "radios",
-                    "params": {
-                        "idPrefix": name,
-                        "name": name,
-                        "fieldset": {"legend": {"text": label, "size": "s"}},
-                        "items": [
-                            {"value": v, "text": t, "checked": _value(value) == str(v)}
-                            for v, t in field.choices
-                        ],
-                    }
-                    | hint
-                    | error,
-                }
-            )
-        elif isinstance(field, forms.BooleanField):
-            specs.append(
-                {
-                    "macro": "checkboxes",
-                    "params": {
-                        "idPrefix": name,
-                        "name": name,
-                        "items": [
-                            {"value": "on", "text": label, "checked": bool(value)}
-                        ],
-                    }
-                    | hint
-                    | error,
-                }
-            )
-        elif isinstance(field, forms.FileField):
-            specs.append(
-                {
-                    "macro": "file",
-                    "params": {"id": name, "name": name, "label": {"text": label}}
-                    | hint
-                    | error,
-                }
-            )
-        elif isinstance(field, forms.ChoiceField):
-            specs.append(
-                {
-                    "macro": "select",
-                    "params": {
-                        "id": name,
-                        "name": name,
-                        "label": {"text": label},
-                        "items": [
-                            {"value": v, "text": t, "selected": _value(value) == str(v)}
-                            for v, t in field.choices
-                        ],
-                    }
-                    | hint
-                    | error,
-                }
-            )
-        elif isinstance(field.widget, forms.Textarea):
-            specs.append(
-                {
-                    "macro": "textarea",
-                    "params": {
-                        "id": name,
-                        "name": name,
-                        "label": {"text": label},
-                        "value": _value(value),
-                        "rows": 3,
-                    }
-                    | hint
-                    | error,
-                }
-            )
-        else:
-            params: dict[str, Any] = {
-                "id": name,
-                "name": name,
-                "label": {"text": label},
-                "value": _value(value),
-            }
-            if isinstance(field, forms.DateField):
-                params |= {"type": "date", "classes": "nhsuk-input--width-10"}
-            elif isinstance(field, forms.DecimalField) or name in getattr(
-                form, "numbers", ()
-            ):
-                params |= {
-                    "inputmode": "decimal",
-                    "classes": "nhsuk-input--width-4",
-                    "spellcheck": False,
-                }
-            else:
-                params["spellcheck"] = False
-            specs.append({"macro": "input", "params": params | hint | error})
+        spec = _field_spec(form, name, field)
+        spec["params"] = spec["params"] | hint | error
+        specs.append(spec)
     return specs

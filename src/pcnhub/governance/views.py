@@ -2,7 +2,8 @@
 and document upload and download.
 
 Views check the permission first (``pcnhub.access``), parse the input with a
-form, and call :mod:`pcnhub.governance.services`; they hold no rules of their own.
+form, and call the services; they hold no rules of their own. The change pages
+of the record kinds come from their specification (:mod:`pcnhub.governance.kinds`).
 """
 
 from __future__ import annotations
@@ -23,19 +24,16 @@ from pcnhub.access.checks import allowed, require
 from pcnhub.access.permissions import Permission
 from pcnhub.audit.services import Actor
 from pcnhub.core.codes import normalise
-from pcnhub.governance import contract_inputs, services
+from pcnhub.governance import contract_inputs, reading, services
+from pcnhub.governance import documents as stored
 from pcnhub.governance.forms import (
     ChangeForm,
-    ClinicalDirectorForm,
     ContractInputsForm,
-    DataSharingForm,
     DocumentForm,
     EndClinicalDirectorForm,
-    NetworkAgreementForm,
-    NominatedPayeeForm,
-    OperatingModelForm,
-    SmallPopulationForm,
 )
+from pcnhub.governance.history import history
+from pcnhub.governance.kinds import PAGES, RecordKind, by_name
 from pcnhub.governance.models import ClinicalDirectorAppointment, GovernanceDocument
 from pcnhub.governance.presenters import (
     Access,
@@ -44,6 +42,7 @@ from pcnhub.governance.presenters import (
     inputs_rows,
     page,
 )
+from pcnhub.governance.records import WITHHELD
 from pcnhub.register import queries
 from pcnhub.register.models import Organisation, OrganisationKind
 from pcnhub.web import presenters as web
@@ -107,8 +106,8 @@ def governance(request: HttpRequest, code: str) -> HttpResponse:
     org = _network(request, code, Permission.VIEW_NETWORK)
     access = _access(request, org.code)
     context = page(
-        services.governance_on(org.code, as_at.day),
-        services.history(org.code),
+        reading.governance_on(org.code, as_at.day),
+        history(org.code),
         access,
         as_at,
         contract_inputs.inputs_on(org.code, as_at.day),
@@ -133,119 +132,18 @@ def governance(request: HttpRequest, code: str) -> HttpResponse:
 
 # Changes ------------------------------------------------------------------------
 
-Save = Callable[[Actor, str, dict[str, Any]], Any]
 
-
-def _cd(actor: Actor, code: str, data: dict[str, Any]) -> Any:
-    return services.appoint_clinical_director(
+def _save(kind: RecordKind, actor: Actor, code: str, data: dict[str, Any]) -> Any:
+    """Call the kind's service with the form's values (its declared inputs)."""
+    return kind.write(
         actor,
         code,
-        name=data["name"],
-        profession=data["profession"],
-        wte=data["wte"],
         start=data["start"],
-        reason=data["reason"],
+        # A form without a reason (the small population approval) lets the
+        # service take its own.
+        reason=data.get("reason", ""),
+        **{name: data[name] for name in kind.input_names},
     )
-
-
-def _payee(actor: Actor, code: str, data: dict[str, Any]) -> Any:
-    return services.set_nominated_payee(
-        actor,
-        code,
-        payee_code=data["payee_code"],
-        payee_name=data["payee_name"],
-        kind=data["kind"],
-        start=data["start"],
-        reason=data["reason"],
-    )
-
-
-def _agreement(actor: Actor, code: str, data: dict[str, Any]) -> Any:
-    return services.record_network_agreement(
-        actor,
-        code,
-        status=data["status"],
-        signed_on=data["signed_on"],
-        schedules_complete=data["schedules_complete"],
-        notes=data["notes"],
-        start=data["start"],
-        reason=data["reason"],
-    )
-
-
-def _data_sharing(actor: Actor, code: str, data: dict[str, Any]) -> Any:
-    return services.record_data_sharing(
-        actor,
-        code,
-        status=data["status"],
-        signed_on=data["signed_on"],
-        start=data["start"],
-        reason=data["reason"],
-    )
-
-
-def _model(actor: Actor, code: str, data: dict[str, Any]) -> Any:
-    return services.set_operating_model(
-        actor,
-        code,
-        model=data["model"],
-        contract_holder=data["contract_holder"],
-        start=data["start"],
-        reason=data["reason"],
-    )
-
-
-def _small_population(actor: Actor, code: str, data: dict[str, Any]) -> Any:
-    return services.record_small_population_approval(
-        actor,
-        code,
-        approval_reason=data["approval_reason"],
-        start=data["start"],
-    )
-
-
-#: Each kind of change: its form, the page's heading, what it saves, and the
-#: message shown after.
-CHANGES: dict[str, tuple[type[ChangeForm], str, Save, str]] = {
-    "clinical-director": (
-        ClinicalDirectorForm,
-        "Appoint a clinical director",
-        _cd,
-        "Clinical director appointed",
-    ),
-    "nominated-payee": (
-        NominatedPayeeForm,
-        "Set the nominated payee",
-        _payee,
-        "Nominated payee recorded",
-    ),
-    "network-agreement": (
-        NetworkAgreementForm,
-        "Record the network agreement",
-        _agreement,
-        "Network agreement recorded",
-    ),
-    "data-sharing": (
-        DataSharingForm,
-        "Record the data-sharing agreement",
-        _data_sharing,
-        "Data-sharing agreement recorded",
-    ),
-    "operating-model": (
-        OperatingModelForm,
-        "Set the operating model and contract holder",
-        _model,
-        "Operating model recorded",
-    ),
-    "small-population": (
-        SmallPopulationForm,
-        "Approve a population below the minimum",
-        _small_population,
-        "Small population approval recorded",
-    ),
-}
-#: Changes that need more than ``governance.change_network``.
-DECISIONS = {"small-population": Permission.APPROVE_SMALL_POPULATION}
 
 
 def _form_page(
@@ -284,23 +182,25 @@ def _attempt(form: ChangeForm, save: Callable[[], Any]) -> bool:
 
 def change(request: HttpRequest, code: str, kind: str) -> HttpResponse:
     """Record one kind of change (GET: the form; POST: record it)."""
-    if kind not in CHANGES:
+    spec = PAGES.get(kind)
+    if spec is None or spec.page is None:
         raise Http404(f"no governance change called {kind!r}")
     as_at = as_at_from(request)
     org = _network(request, code, Permission.CHANGE_NETWORK)
-    if kind in DECISIONS:
-        require(request.user, DECISIONS[kind], org.code)
-    form_class, heading, save, done = CHANGES[kind]
+    if spec.permission != Permission.CHANGE_NETWORK:
+        # A decision (the small population approval) needs more than changing.
+        require(request.user, spec.permission, org.code)
+    page = spec.page
     if request.method != "POST":
-        return _form_page(request, org, as_at, form_class(), heading)
-    form = form_class(request.POST)
+        return _form_page(request, org, as_at, page.form(), page.heading)
+    form = page.form(request.POST)
     actor = Actor(user=request.user)
     if form.is_valid() and _attempt(
-        form, lambda: save(actor, org.code, form.cleaned_data)
+        form, lambda: _save(spec, actor, org.code, form.cleaned_data)
     ):
-        messages.success(request, done)
+        messages.success(request, page.done)
         return redirect(_next(request) or _back(org.code, as_at))
-    return _form_page(request, org, as_at, form, heading)
+    return _form_page(request, org, as_at, form, page.heading)
 
 
 def end_director(request: HttpRequest, code: str, pk: int) -> HttpResponse:
@@ -315,7 +215,7 @@ def end_director(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     who = (
         appointment.name
         if request.user.has_perm(Permission.VIEW_PERSONAL, org.code)
-        else services.WITHHELD
+        else WITHHELD
     )
     heading = "End a clinical director's appointment"
     intro = f"{who}, in post since {web.fmt_date(appointment.valid_from)}."
@@ -365,7 +265,7 @@ def document_new(request: HttpRequest, code: str) -> HttpResponse:
     actor = Actor(user=request.user)
     if form.is_valid() and _attempt(
         form,
-        lambda: services.store_document(
+        lambda: stored.store_document(
             actor,
             org.code,
             kind=form.cleaned_data["kind"],
@@ -390,7 +290,7 @@ def document(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     found = GovernanceDocument.objects.filter(pk=pk, network=org).first()
     if found is None:
         raise Http404("no such document for this network")
-    path = services.document_path(found)
+    path = stored.document_path(found)
     if not path.is_file():
         raise Http404("the stored file is missing")
     response = FileResponse(
@@ -443,12 +343,8 @@ def _inputs_page(request: HttpRequest, code: str, recording: bool) -> HttpRespon
         data = form.cleaned_data if form.is_valid() else None
         if data is not None and _attempt(
             form,
-            lambda: contract_inputs.record_contract_inputs(
-                Actor(user=request.user),
-                org.code,
-                start=data["start"],
-                reason=data["reason"],
-                **{name: data[name] for name in contract_inputs.FIELDS},
+            lambda: _save(
+                by_name("contract_inputs"), Actor(user=request.user), org.code, data
             ),
         ):
             messages.success(request, "Contract inputs recorded")
