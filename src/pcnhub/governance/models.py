@@ -9,7 +9,10 @@ record says who recorded it (a user, or a named system run), when, why, and
 which workflow application caused it, if any; a record ended by a separate
 action (a clinical director stepping down) also says who ended it and why.
 
-Written only through :mod:`pcnhub.governance.services`, which audits every change.
+Written only through the services (:mod:`pcnhub.governance.services`,
+:mod:`~pcnhub.governance.contract_inputs`, :mod:`~pcnhub.governance.documents`),
+which audit every change (:mod:`pcnhub.governance.records`); each kind is
+declared once in :mod:`pcnhub.governance.kinds`.
 The models refuse any other edit (:meth:`GovernanceRecord.save`) and any delete.
 """
 
