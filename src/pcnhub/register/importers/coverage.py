@@ -62,6 +62,11 @@ def subtract(span: Interval, taken: list[Interval]) -> list[Interval]:
     return free
 
 
+def _whole(span: Interval) -> list[Interval]:
+    """``subtract(span, [])``: the span, unless it is empty."""
+    return [span] if span[1] is None or span[0] < span[1] else []
+
+
 @dataclass
 class _Row:
     run: int
@@ -122,6 +127,11 @@ class CoverageIndex:
         }
         self._plans: dict[tuple[str, ...], list[tuple[str, list[int]]]] = {}
         self._ranks: dict[tuple[int, date], Rank] = {}
+        #: Each fact's highest claim: a claim that outranks it is free whole,
+        #: for every subject, with no lookup (a file newer than every other).
+        self._top: dict[str, Rank] = {
+            fact: claims[0][0] for fact, claims in self._claims.items() if claims
+        }
 
     def _load(self, facts: set[str]) -> None:
         rows = bulk.values(
@@ -181,9 +191,10 @@ class CoverageIndex:
         span: Interval,
     ) -> list[Interval]:
         """The parts of ``span`` this run's claim may write."""
-        if fact not in self._claims:  # no other run has claimed it: all of it
-            return subtract(span, [])
         mine = self._rank(tier, known_on)
+        top = self._top.get(fact)
+        if top is None or top <= mine:  # no other claim outranks: all of it
+            return _whole(span)
         free = subtract(span, self._higher(fact, subject, mine))
         if tier == OBSERVED and free != [span]:
             self.cut = True
@@ -208,9 +219,9 @@ class CoverageIndex:
         mine = self._rank(tier, known_on)
         out: list[list[Interval]] = [[]] * len(facts)
         for fact, positions in plan:
-            claims = self._claims.get(fact)
-            if claims is None:  # no other run has claimed it: all of it
-                free = subtract(span, [])
+            top = self._top.get(fact)
+            if top is None or top <= mine:  # no other claim outranks: all of it
+                free = _whole(span)
             else:
                 free = subtract(span, self._higher(fact, subject, mine))
                 if tier == OBSERVED and free != [span]:

@@ -260,6 +260,9 @@ class RegisterWriter:
         self._coverage: CoverageIndex | None = None
         self.new_rows: dict[type, list] = defaultdict(list)
         self.closed_rows: dict[type, dict[int, object]] = defaultdict(dict)
+        #: Whether this run changed a practice's commissioner: successions are
+        #: inferred from those links alone (:meth:`infer_successions`).
+        self.commissioning_changed = False
 
     @property
     def versions(self) -> dict[str, list[VersionRow]]:
@@ -492,6 +495,8 @@ class RegisterWriter:
     def _write_links(self, kind: str, child: str, plan: Plan) -> None:
         if not plan.changed:
             return
+        if kind == RelationshipKind.PRACTICE_COMMISSIONER:
+            self.commissioning_changed = True
         records = self._links_of(kind, child)
         for link, valid_to in plan.close:
             self._close(link, valid_to)
@@ -531,8 +536,15 @@ class RegisterWriter:
         moves are read from the whole timeline held, not from this import's
         changes alone, so that the successions found do not depend on the order
         the files came in.
+
+        A run that changed no practice's commissioner leaves that timeline as
+        the run that last changed it left it, and that run inferred from it
+        already (every writer of those links is a run): nothing new to find.
         """
         if RelationshipKind.PRACTICE_COMMISSIONER not in self.relationship_kinds:
+            return []
+        if not self.commissioning_changed:
+            self.counts.add("succession", "created", 0)
             return []
         held = set(
             Succession.objects.values_list(
