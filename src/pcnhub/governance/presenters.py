@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django import forms
 from django.urls import reverse
-from django.utils import timezone
 from markupsafe import Markup
 
 from pcnhub.access.permissions import Permission
@@ -38,6 +37,7 @@ from pcnhub.governance.models import (
 from pcnhub.governance.reading import Governance
 from pcnhub.governance.records import WITHHELD
 from pcnhub.governance.sniffing import ALLOWED_TYPES
+from pcnhub.ui.formatting import fmt_when
 from pcnhub.web.asat import AsAt
 from pcnhub.web.presenters import fmt_date, period_text, tag
 
@@ -70,14 +70,6 @@ def _row(key: str, value: str | Markup) -> Row:
     if isinstance(value, Markup):
         return {"key": {"text": key}, "value": {"html": value}}
     return {"key": {"text": key}, "value": {"text": value}}
-
-
-def fmt_when(moment: datetime | None) -> str:
-    """A moment in local time: ``1 June 2021, 14:05``."""
-    if moment is None:
-        return ""
-    local = timezone.localtime(moment)
-    return f"{fmt_date(local.date())}, {local:%H:%M}"
 
 
 def fmt_size(size: int) -> str:

@@ -28,7 +28,6 @@ from pcnhub.access.roles import OVERSIGHT_ROLES, Role
 from pcnhub.access.scope import Scope, scope_of
 from pcnhub.contract import marks
 from pcnhub.contract.services import CheckRun, EntitlementRun
-from pcnhub.core.dates import long_date
 from pcnhub.register import queries
 from pcnhub.register.models import (
     ImportRun,
@@ -46,6 +45,7 @@ from pcnhub.rules.local import items_of
 from pcnhub.rules.params import default_parameters
 from pcnhub.rules.periods import ContractYear
 from pcnhub.rules.snapshot import Network
+from pcnhub.ui.formatting import fmt_date
 from pcnhub.ui.tables import Page
 from pcnhub.web import page_cache
 from pcnhub.web.asat import PARAM, AsAt
@@ -79,11 +79,6 @@ ONE_DAY = timedelta(days=1)
 # --------------------------------------------------------------------------------
 # Formatting
 # --------------------------------------------------------------------------------
-
-
-def fmt_date(day: date | None) -> str:
-    """NHS.UK style: ``1 June 2021``."""
-    return long_date(day)
 
 
 def fmt_patients(value: Decimal | None) -> str:

@@ -23,10 +23,10 @@ from pcnhub.governance.models import (
 )
 from pcnhub.register import queries
 from pcnhub.rules.checks import OUTCOMES, seriousness
+from pcnhub.ui.formatting import fmt_date, fmt_when
 from pcnhub.web.presenters import (
     OUTCOME_COLOURS,
     RULE_LABELS,
-    fmt_date,
     tag,
 )
 from pcnhub.workflow import forms as wf_forms
@@ -79,13 +79,6 @@ CSV_COLUMNS = [
     "worst_check",
     "waiting_for",
 ]
-
-
-def fmt_when(moment: datetime | None) -> str:
-    if moment is None:
-        return ""
-    local = timezone.localtime(moment)
-    return f"{local:%H:%M} on {fmt_date(local.date())}"
 
 
 def state_tag(state: str) -> Markup:

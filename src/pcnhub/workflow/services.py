@@ -40,6 +40,7 @@ from pcnhub.register.models import Organisation, OrganisationKind
 from pcnhub.register.queries import NetworkRow
 from pcnhub.register.successions import Successions
 from pcnhub.rules.checks import Outcome
+from pcnhub.ui.formatting import fmt_when
 from pcnhub.workflow import details as checked
 from pcnhub.workflow import effects, proposals, targets, transitions
 from pcnhub.workflow.errors import Conflict, InvalidInput, WorkflowError
@@ -636,7 +637,7 @@ def _already_decided(application: Application) -> str:
         )
     return (
         f"This application was already decided by {latest.decided_by.get_username()} "
-        f"at {timezone.localtime(latest.decided_at):%H:%M on %-d %B %Y} "
+        f"on {fmt_when(latest.decided_at)} "
         f"({latest.get_outcome_display().lower()}). Your decision was not recorded."
     )
 

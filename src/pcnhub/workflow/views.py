@@ -378,7 +378,7 @@ def _detail(
         checks_title = "Checks on submission"
         checks_intro = (
             f"Run when round {run.round} (version {run.version}) was submitted, "
-            f"at {presenters.fmt_when(run.ran_at)}, on the register as at "
+            f"on {presenters.fmt_when(run.ran_at)}, on the register as at "
             f"{web.fmt_date(run.as_at)}."
             if run
             else "No checks have been run: the application was never submitted."

@@ -1,0 +1,36 @@
+"""How every page shows dates and moments: one style across pcnhub.
+
+The NHS.UK content style: dates as ``1 June 2021``, times on the 12-hour clock
+with ``am``/``pm`` and no leading zero (``2:05pm``, ``9am``), ``midday`` and
+``midnight`` by name.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.utils import timezone
+
+from pcnhub.core.dates import long_date
+
+
+def fmt_date(day: date | None) -> str:
+    """A day: ``1 June 2021`` (empty for none)."""
+    return long_date(day)
+
+
+def fmt_time(moment: datetime) -> str:
+    """A time of day: ``2:05pm``, ``9am``, ``midday``, ``midnight``."""
+    if moment.minute == 0 and moment.hour in (0, 12):
+        return "midnight" if moment.hour == 0 else "midday"
+    hour = moment.hour % 12 or 12
+    minutes = f":{moment.minute:02d}" if moment.minute else ""
+    return f"{hour}{minutes}{'am' if moment.hour < 12 else 'pm'}"
+
+
+def fmt_when(moment: datetime | None) -> str:
+    """A moment, in local time: ``1 June 2021 at 2:05pm`` (empty for none)."""
+    if moment is None:
+        return ""
+    local = timezone.localtime(moment)
+    return f"{fmt_date(local.date())} at {fmt_time(local)}"
