@@ -146,8 +146,8 @@ def test_the_pages_own_tables_are_the_macro_markup(tmp_path: Any) -> None:
     from pcnhub.contract.services import run_checks, run_entitlements
     from pcnhub.register import queries
     from pcnhub.rules.periods import ContractYear
+    from pcnhub.ui.asat import AsAt
     from pcnhub.web import presenters
-    from pcnhub.web.asat import AsAt
 
     load_demo(tmp_path / "demo")
     day = date(2022, 6, 1)

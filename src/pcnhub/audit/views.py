@@ -28,8 +28,8 @@ from pcnhub.access.scope import scope_of
 from pcnhub.audit import trail
 from pcnhub.audit.models import AuditEntry
 from pcnhub.register import queries
+from pcnhub.ui.asat import as_at_from
 from pcnhub.web import presenters
-from pcnhub.web.asat import as_at_from
 from pcnhub.web.views import NO_ROLE, Refused
 
 

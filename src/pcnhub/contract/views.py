@@ -49,8 +49,8 @@ from pcnhub.register.exports import write_records
 from pcnhub.register.models import Organisation, OrganisationKind, RelationshipKind
 from pcnhub.rules.entitlements import EntitlementLine
 from pcnhub.rules.periods import ContractYear
+from pcnhub.ui.asat import AsAt, as_at_from
 from pcnhub.web import presenters
-from pcnhub.web.asat import AsAt, as_at_from
 from pcnhub.web.views import XLSX, Refused, needs_role
 
 NATION = "nation"

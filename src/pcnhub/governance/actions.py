@@ -23,7 +23,7 @@ from pcnhub.access.permissions import Permission
 from pcnhub.governance.kinds import KINDS
 from pcnhub.governance.presenters import SMALL_POPULATION
 from pcnhub.rules.checks import Finding, Outcome
-from pcnhub.web.asat import AsAt
+from pcnhub.ui.asat import AsAt
 from pcnhub.web.presenters import optional_url
 
 #: Governance rules whose "not known" finding a form can answer: rule → (the

@@ -33,7 +33,7 @@ from pcnhub.governance.models import (
 )
 from pcnhub.register import queries
 from pcnhub.register.models import OrganisationKind
-from pcnhub.web.asat import today
+from pcnhub.ui.asat import today
 
 router = Router(tags=["governance"])
 

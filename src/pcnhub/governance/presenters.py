@@ -37,8 +37,8 @@ from pcnhub.governance.models import (
 from pcnhub.governance.reading import Governance
 from pcnhub.governance.records import WITHHELD
 from pcnhub.governance.sniffing import ALLOWED_TYPES
+from pcnhub.ui.asat import AsAt
 from pcnhub.ui.formatting import fmt_when
-from pcnhub.web.asat import AsAt
 from pcnhub.web.presenters import fmt_date, period_text, tag
 
 Row = dict[str, Any]

@@ -45,8 +45,8 @@ from pcnhub.governance.presenters import (
 from pcnhub.governance.records import WITHHELD
 from pcnhub.register import queries
 from pcnhub.register.models import Organisation, OrganisationKind
+from pcnhub.ui.asat import AsAt, as_at_from
 from pcnhub.web import presenters as web
-from pcnhub.web.asat import AsAt, as_at_from
 
 
 def _render(

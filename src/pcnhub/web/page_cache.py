@@ -42,7 +42,7 @@ from django.middleware.csrf import get_token
 from markupsafe import Markup
 
 from pcnhub.contract.snapshots import register_version
-from pcnhub.web.asat import today
+from pcnhub.ui.asat import today
 
 #: Stand-ins for the CSRF token and the CSP nonce while a page is rendered.
 #: Neither can be typed into a form by accident; if a user types one, it becomes

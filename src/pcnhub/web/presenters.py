@@ -45,10 +45,10 @@ from pcnhub.rules.local import items_of
 from pcnhub.rules.params import default_parameters
 from pcnhub.rules.periods import ContractYear
 from pcnhub.rules.snapshot import Network
+from pcnhub.ui.asat import PARAM, AsAt
 from pcnhub.ui.formatting import fmt_date
 from pcnhub.ui.tables import Page
 from pcnhub.web import page_cache
-from pcnhub.web.asat import PARAM, AsAt
 
 Table = dict[str, Any]
 Cell = dict[str, Any]

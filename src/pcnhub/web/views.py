@@ -43,10 +43,10 @@ from pcnhub.register.exports import (
 )
 from pcnhub.register.models import Organisation, OrganisationKind, RelationshipKind
 from pcnhub.rules.periods import ContractYear
+from pcnhub.ui.asat import AsAt, as_at_from
 from pcnhub.ui.downloads import XLSX, xlsx_bytes
 from pcnhub.ui.tables import paginate
 from pcnhub.web import presenters
-from pcnhub.web.asat import AsAt, as_at_from
 
 
 def _page(

@@ -21,8 +21,8 @@ from pcnhub.access.scope import scope_of
 from pcnhub.register import queries
 from pcnhub.register.exports import write_records
 from pcnhub.register.models import OrganisationKind, RelationshipKind
+from pcnhub.ui.asat import AsAt, today
 from pcnhub.web import presenters as web
-from pcnhub.web.asat import AsAt, today
 from pcnhub.workflow import forms as wf_forms
 from pcnhub.workflow import presenters, services, targets, transitions, visibility
 from pcnhub.workflow.models import Application, Kind, State
