@@ -127,11 +127,6 @@ class CoverageIndex:
         }
         self._plans: dict[tuple[str, ...], list[tuple[str, list[int]]]] = {}
         self._ranks: dict[tuple[int, date], Rank] = {}
-        #: Each fact's highest claim: a claim that outranks it is free whole,
-        #: for every subject, with no lookup (a file newer than every other).
-        self._top: dict[str, Rank] = {
-            fact: claims[0][0] for fact, claims in self._claims.items() if claims
-        }
 
     def _load(self, facts: set[str]) -> None:
         rows = bulk.values(
@@ -167,6 +162,12 @@ class CoverageIndex:
             self._ranks[(tier, known_on)] = mine
         return mine
 
+    def _outranked(self, fact: str, mine: Rank) -> bool:
+        """Whether any other claim of the fact outranks ``mine``: if none does
+        (a file newer than every other), every subject's span is free whole."""
+        claims = self._claims.get(fact)
+        return bool(claims) and claims[0][0] > mine  # highest first
+
     def _higher(self, fact: str, subject: str, mine: Rank) -> list[Interval]:
         taken: list[Interval] = []
         for claim_rank, starts, everyone_from, named, end in self._claims[fact]:
@@ -192,8 +193,7 @@ class CoverageIndex:
     ) -> list[Interval]:
         """The parts of ``span`` this run's claim may write."""
         mine = self._rank(tier, known_on)
-        top = self._top.get(fact)
-        if top is None or top <= mine:  # no other claim outranks: all of it
+        if not self._outranked(fact, mine):
             return _whole(span)
         free = subtract(span, self._higher(fact, subject, mine))
         if tier == OBSERVED and free != [span]:
@@ -219,8 +219,7 @@ class CoverageIndex:
         mine = self._rank(tier, known_on)
         out: list[list[Interval]] = [[]] * len(facts)
         for fact, positions in plan:
-            top = self._top.get(fact)
-            if top is None or top <= mine:  # no other claim outranks: all of it
+            if not self._outranked(fact, mine):
                 free = _whole(span)
             else:
                 free = subtract(span, self._higher(fact, subject, mine))
