@@ -65,8 +65,8 @@ def measure_pcnhub(database: str, year_text: str) -> dict:
     from pcnhub.contract import snapshots
     from pcnhub.contract.services import line_notes
     from pcnhub.rules.entitlements import entitlement_year, pot_context
-    from pcnhub.rules.params import default_parameters
     from pcnhub.rules.periods import ContractYear
+    from pcnhub.rules.registry import default_parameters
 
     year = ContractYear.parse(year_text)
     parameters = default_parameters()
@@ -98,8 +98,8 @@ def measure_lines(database: str, year_text: str) -> dict:
     _django(database)
     from pcnhub.contract import snapshots
     from pcnhub.rules.entitlements import entitlements, pot_context
-    from pcnhub.rules.params import default_parameters
     from pcnhub.rules.periods import ContractYear
+    from pcnhub.rules.registry import default_parameters
 
     year = ContractYear.parse(year_text)
     parameters = default_parameters()

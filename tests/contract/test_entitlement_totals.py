@@ -13,8 +13,8 @@ import pytest
 
 from pcnhub.contract import services
 from pcnhub.rules.entitlements import annual_totals
-from pcnhub.rules.params import default_parameters
 from pcnhub.rules.periods import ContractYear
+from pcnhub.rules.registry import default_parameters
 from tests.contract.test_national_contract import load_register
 from tests.web.conftest import load_demo
 

@@ -34,11 +34,11 @@ import yaml
 
 from pcnhub.rules.entitlements import (
     ARREARS,
-    ITEMS_BY_ID,
     NOT_COMPUTED,
     EntitlementLine,
     entitlements,
 )
+from pcnhub.rules.items import ITEMS_BY_ID
 from pcnhub.rules.periods import ContractYear, parse_month
 from pcnhub.rules.snapshot import Membership, Network, NetworkFacts, Practice
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pcnhub.rules.entitlements import ITEMS
+from pcnhub.rules.items import ITEMS
 from pcnhub.rules.local import (
     document,
     items_of,

@@ -21,13 +21,12 @@ from pcnhub.rules.params import (
     Parameter,
     ParameterError,
     Parameters,
-    default_parameters,
     load_parameter,
     load_parameters,
     require,
 )
 from pcnhub.rules.periods import ContractYear
-from pcnhub.rules.registry import ALWAYS, check_parameters
+from pcnhub.rules.registry import ALWAYS, check_parameters, default_parameters
 
 BAD = "bad_rate.yaml"
 

@@ -22,16 +22,15 @@ from hypothesis import strategies as st
 from pcnhub.rules import money
 from pcnhub.rules.entitlements import (
     ARREARS,
-    ITEMS_BY_ID,
     NOT_COMPUTED,
     EntitlementLine,
     annual_totals,
     entitlements,
-    payable_periods,
     pot_context,
 )
-from pcnhub.rules.params import default_parameters
+from pcnhub.rules.items import ITEMS_BY_ID, payable_periods
 from pcnhub.rules.periods import ContractYear
+from pcnhub.rules.registry import default_parameters
 from pcnhub.rules.snapshot import Network, NetworkFacts, Practice, whole_period
 
 PARAMETERS = default_parameters()

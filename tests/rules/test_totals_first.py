@@ -27,8 +27,8 @@ from pcnhub.rules.entitlements import (
     entitlements,
     pot_context,
 )
-from pcnhub.rules.params import default_parameters
 from pcnhub.rules.periods import ContractYear
+from pcnhub.rules.registry import default_parameters
 from pcnhub.rules.snapshot import Membership, Network, NetworkFacts, Practice
 from tests.rules.test_properties import FACTS, practice
 

@@ -15,7 +15,8 @@ from typing import IO, BinaryIO
 from pcnhub.contract import marks, xlsx
 from pcnhub.core.spreadsheet import safe_cell
 from pcnhub.rules.checks import Finding
-from pcnhub.rules.entitlements import ARREARS, ITEMS_BY_ID, EntitlementLine
+from pcnhub.rules.entitlements import ARREARS, EntitlementLine
+from pcnhub.rules.items import ITEMS_BY_ID
 from pcnhub.rules.local import items_of
 from pcnhub.rules.periods import ContractYear, month_label
 from pcnhub.rules.snapshot import Network

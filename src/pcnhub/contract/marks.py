@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from pcnhub.rules.entitlements import ARREARS, DUE, ITEMS, ITEMS_BY_ID, EntitlementLine
+from pcnhub.rules.entitlements import ARREARS, DUE, EntitlementLine
+from pcnhub.rules.items import ITEMS, ITEMS_BY_ID
 from pcnhub.rules.periods import month_label
 
 #: Where a network's missing inputs are recorded: the governance page's

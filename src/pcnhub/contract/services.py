@@ -30,7 +30,6 @@ from pcnhub.rules.distribution import Method, Schedule, Share, distribute
 from pcnhub.rules.entitlements import (
     ARREARS,
     DUE,
-    ITEMS_BY_ID,
     Context,
     EntitlementLine,
     EntitlementYear,
@@ -40,6 +39,7 @@ from pcnhub.rules.entitlements import (
     entitlements,
     pot_context,
 )
+from pcnhub.rules.items import ITEMS_BY_ID
 from pcnhub.rules.local import (
     LocalVariation,
     load_variations,
@@ -48,8 +48,9 @@ from pcnhub.rules.local import (
 from pcnhub.rules.local import (
     register as register_items,
 )
-from pcnhub.rules.params import ParameterError, Parameters, default_parameters
+from pcnhub.rules.params import ParameterError, Parameters
 from pcnhub.rules.periods import ContractYear
+from pcnhub.rules.registry import default_parameters
 from pcnhub.rules.snapshot import Network, NetworkFacts
 from pcnhub.rules.sources import source_text
 

@@ -33,8 +33,8 @@ from pcnhub.governance.models import (
 )
 from pcnhub.governance.records import holding_on, replace
 from pcnhub.governance.validation import day, invalid, network_named, ref
-from pcnhub.rules.params import default_parameters
 from pcnhub.rules.periods import ContractYear
+from pcnhub.rules.registry import default_parameters
 
 #: The inputs, in the order forms, pages and the API show them.
 FIELDS = ContractInputs.INPUTS

@@ -10,7 +10,8 @@ from datetime import date
 from typing import Any
 
 from pcnhub.rules.checks import Finding, Outcome
-from pcnhub.rules.params import Parameters, default_parameters
+from pcnhub.rules.params import Parameters
+from pcnhub.rules.registry import default_parameters
 
 RULE = "participation.leave_notice"
 

@@ -23,7 +23,8 @@ from enum import StrEnum
 from typing import Any
 
 from pcnhub.rules.geography import Place, contiguity
-from pcnhub.rules.params import Parameters, Source, Value, default_parameters
+from pcnhub.rules.params import Parameters, Source, Value
+from pcnhub.rules.registry import default_parameters
 from pcnhub.rules.snapshot import Network, Practice
 from pcnhub.rules.sources import Citation, citations, source_text
 from pcnhub.rules.trace import number

@@ -18,7 +18,8 @@ from datetime import date
 from decimal import Decimal
 
 from pcnhub.rules import money
-from pcnhub.rules.entitlements import ITEMS_BY_ID, PRACTICE, EntitlementLine
+from pcnhub.rules.entitlements import EntitlementLine
+from pcnhub.rules.items import ITEMS_BY_ID, PRACTICE
 from pcnhub.rules.numbers import parse_decimal
 from pcnhub.rules.periods import ContractYear, month_label
 from pcnhub.rules.snapshot import Network, Practice

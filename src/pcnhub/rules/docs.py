@@ -6,8 +6,9 @@ date, so the document always says what the code does.
 
 from __future__ import annotations
 
-from pcnhub.rules import checks, entitlements, money
-from pcnhub.rules.params import Parameter, Parameters, Value, default_parameters
+from pcnhub.rules import checks, items, money
+from pcnhub.rules.params import Parameter, Parameters, Value
+from pcnhub.rules.registry import default_parameters
 from pcnhub.rules.sources import markdown_source, markdown_text
 
 INTRO = """\
@@ -135,11 +136,11 @@ def _summary(parameters: Parameters) -> list[str]:
         "| item | " + " | ".join(str(y) for y in years) + " |",
         "|---|" + "---|" * len(years),
     ]
-    for item in entitlements.ITEMS:
+    for item in items.ITEMS:
         cells = []
         for year in years:
             found = []
-            for period in entitlements.payable_periods(item, year, parameters):
+            for period in items.payable_periods(item, year, parameters):
                 for value in period.values:
                     if value is not None:
                         short = _revised(parameters, value)
@@ -183,7 +184,7 @@ def generate(parameters: Parameters | None = None) -> str:
     out += _summary(parameters)
     out += ["", "(*n* m: payable for *n* months of the year.)", ""]
     out += ["## Entitlements", ""]
-    for item in entitlements.ITEMS:
+    for item in items.ITEMS:
         out += [
             f"### `{item.id}` — {item.label}",
             "",

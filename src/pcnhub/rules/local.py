@@ -48,16 +48,13 @@ from typing import Any
 
 from pcnhub.rules.entitlements import (
     ARREARS,
-    ITEMS,
-    ITEMS_BY_ID,
     NOT_COMPUTED,
-    Component,
     Context,
     EntitlementLine,
-    Item,
     entitlements,
     pot_context,
 )
+from pcnhub.rules.items import ITEMS, ITEMS_BY_ID, Component, Item
 from pcnhub.rules.params import (
     Parameter,
     ParameterError,
@@ -70,9 +67,9 @@ from pcnhub.rules.params import (
     _source,
     _text,
     _unknown,
-    default_parameters,
 )
 from pcnhub.rules.periods import ContractYear
+from pcnhub.rules.registry import default_parameters
 from pcnhub.rules.snapshot import Network
 
 TOP_KEYS = {"commissioner", "from", "agreement", "description", "parameters", "items"}

@@ -28,7 +28,6 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -552,13 +551,3 @@ def require(
             + (f" (and {len(missing) - 1} more months)" if len(missing) > 1 else "")
             + f"; the rules need {name} in every month of every contract year covered"
         )
-
-
-@cache
-def default_parameters() -> Parameters:
-    """The parameters shipped with pcnhub (loaded and checked once per process)."""
-    from pcnhub.rules.registry import check_parameters
-
-    parameters = load_parameters()
-    check_parameters(parameters)
-    return parameters

@@ -7,7 +7,15 @@ once, stops pcnhub from starting rather than paying the wrong amount.
 
 from __future__ import annotations
 
-from pcnhub.rules.params import ParameterError, Parameters, require
+from functools import cache
+
+from pcnhub.rules.items import ITEMS, payable_periods
+from pcnhub.rules.params import (
+    ParameterError,
+    Parameters,
+    load_parameters,
+    require,
+)
 
 #: basis a component multiplies → the unit its parameter must be in
 BASIS_UNITS = {
@@ -49,8 +57,6 @@ SOMETIMES: dict[str, str] = {
 
 
 def check_parameters(parameters: Parameters) -> None:
-    from pcnhub.rules.entitlements import ITEMS, payable_periods
-
     for name, unit in ALWAYS.items():
         require(parameters, name, unit, parameters.years)
     for name, unit in SOMETIMES.items():
@@ -84,3 +90,11 @@ def _needed_alongside(parameters: Parameters, rate: str, companion: str) -> None
                     f"for {month:%Y-%m}, when {rate} is; the rules need {companion} "
                     f"({companion.split('.')[-1]}) to use it"
                 )
+
+
+@cache
+def default_parameters() -> Parameters:
+    """The parameters shipped with pcnhub (loaded and checked once per process)."""
+    parameters = load_parameters()
+    check_parameters(parameters)
+    return parameters

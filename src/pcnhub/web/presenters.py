@@ -40,10 +40,11 @@ from pcnhub.register.models import (
     Succession,
 )
 from pcnhub.rules.checks import CHECKS, OUTCOMES, Finding, Outcome, seriousness
-from pcnhub.rules.entitlements import PRACTICE, EntitlementLine
+from pcnhub.rules.entitlements import EntitlementLine
+from pcnhub.rules.items import PRACTICE
 from pcnhub.rules.local import items_of
-from pcnhub.rules.params import default_parameters
 from pcnhub.rules.periods import ContractYear
+from pcnhub.rules.registry import default_parameters
 from pcnhub.rules.snapshot import Network
 from pcnhub.ui.asat import PARAM, AsAt
 from pcnhub.ui.formatting import fmt_date

@@ -18,8 +18,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pcnhub.rules.entitlements import EntitlementLine, entitlements, pot_context
-from pcnhub.rules.params import default_parameters
 from pcnhub.rules.periods import ContractYear
+from pcnhub.rules.registry import default_parameters
 from pcnhub.rules.snapshot import Network
 
 FIXTURE = Path(__file__).with_name("digests.json")

@@ -26,7 +26,7 @@ from pcnhub.contract import cli, exports
 from pcnhub.contract.redaction import for_viewer
 from pcnhub.contract.services import NotFound, run_entitlements
 from pcnhub.register.exports import write_records
-from pcnhub.rules.entitlements import ITEMS
+from pcnhub.rules.items import ITEMS
 from pcnhub.rules.local import load_variations
 
 
