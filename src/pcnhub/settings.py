@@ -279,3 +279,10 @@ LOGGING = {
     # Every audit append logs the trail's checkpoint, for a log kept elsewhere.
     "loggers": {"pcnhub.audit.checkpoint": {"level": "INFO"}},
 }
+
+# What other apps add to networks' facts for the contract checks, by dotted path
+# (pcnhub.contract.snapshots.facts_sources): the contract does not import them.
+PCNHUB_NETWORK_FACTS_SOURCES = [
+    # a commissioner's small population approval, given with an application
+    "pcnhub.workflow.approvals.small_population_reasons",
+]

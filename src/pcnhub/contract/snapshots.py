@@ -30,14 +30,16 @@ and recorded input writes an audit entry, so any change gives a new key) through
 from __future__ import annotations
 
 from collections import OrderedDict, defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import F, Q
+from django.utils.module_loading import import_string
 
 from pcnhub.audit.models import AuditEntry
 from pcnhub.governance.reading import facts_on as governance_facts_on
@@ -206,16 +208,29 @@ def _with_governance(
     combined: dict[str, NetworkFacts] = {
         code: facts[code] for code in codes if code in facts
     }
-    # Imported here: the workflow builds its proposals from these snapshots.
-    from pcnhub.workflow.approvals import small_population_reasons
-
+    sources = facts_sources()
     for day in days:
         recorded = governance_facts_on(codes, day)
         for code, found in recorded.items():
             combined[code] = merged(combined.get(code), found)
-        for code, found in small_population_reasons(codes, day).items():
-            combined[code] = merged(combined.get(code), found)
+        for source in sources:
+            for code, found in source(codes, day).items():
+                combined[code] = merged(combined.get(code), found)
     return combined
+
+
+#: Another app's addition to networks' facts on a day: ``source(codes, day)``.
+FactsSource = Callable[[Collection[str], date], Mapping[str, NetworkFacts]]
+
+
+def facts_sources() -> list[FactsSource]:
+    """The sources named by ``PCNHUB_NETWORK_FACTS_SOURCES``, in order.
+
+    Named in the settings, not imported: the workflow (an app above the
+    contract) adds its approvals' small population reasons to the snapshots the
+    workflow itself builds its proposals from.
+    """
+    return [import_string(path) for path in settings.PCNHUB_NETWORK_FACTS_SOURCES]
 
 
 def networks_on(
