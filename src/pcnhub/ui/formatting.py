@@ -7,11 +7,13 @@ with ``am``/``pm`` and no leading zero (``2:05pm``, ``9am``), ``midday`` and
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
 from pcnhub.core.dates import long_date
+
+ONE_DAY = timedelta(days=1)
 
 
 def fmt_date(day: date | None) -> str:
@@ -34,3 +36,13 @@ def fmt_when(moment: datetime | None) -> str:
         return ""
     local = timezone.localtime(moment)
     return f"{fmt_date(local.date())} at {fmt_time(local)}"
+
+
+def period_text(start: date, end: date | None) -> str:
+    """When a record held: ``From 1 April 2021 to 31 March 2022``; ``end`` is
+    the first day it no longer held (half-open, as the register keeps them)."""
+    if end is None:
+        return f"From {fmt_date(start)}, still current"
+    if end == start:
+        return f"Superseded (recorded for {fmt_date(start)} but never held)"
+    return f"From {fmt_date(start)} to {fmt_date(end - ONE_DAY)}"
