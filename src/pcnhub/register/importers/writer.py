@@ -3,19 +3,18 @@
 Every assertion an importer makes goes through :class:`RegisterWriter`, which
 turns it into the least change (see :mod:`pcnhub.register.timeline`) and counts
 the outcome. Nothing is written until :meth:`RegisterWriter.flush`.
+
+The rows it holds are in :mod:`.rows`, its pure deciding steps in :mod:`.deciding`
+and its writing in :mod:`.flushing`; importers import them all from here.
 """
 
 from __future__ import annotations
 
-import gc
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, fields
+from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
-from functools import wraps
 from itertools import pairwise
-from typing import ParamSpec, TypeVar
 
 from django.db.models import F
 
@@ -26,6 +25,35 @@ from pcnhub.register.importers.coverage import (
     OBSERVED,
     CoverageIndex,
     Interval,
+)
+from pcnhub.register.importers.deciding import (
+    _DETAIL_FACTS,
+    _already_held,
+    _clip,
+    _details_pieces,
+    _held_versions,
+    _label,
+    _link_held,
+)
+from pcnhub.register.importers.flushing import (
+    insert_organisations,
+    write_links,
+    write_list_sizes,
+    write_versions,
+)
+from pcnhub.register.importers.rows import (
+    APPLICATION,
+    BATCH,
+    DETAIL_FIELDS,
+    TEXT_FIELDS,
+    VERSION_COLUMNS,
+    Counts,
+    Details,
+    LinkRow,
+    ListRow,
+    VersionRow,
+    detail_fact,
+    without_cycle_collection,
 )
 from pcnhub.register.models import (
     Coverage,
@@ -39,184 +67,21 @@ from pcnhub.register.models import (
 )
 from pcnhub.register.timeline import Held, Plan, Segment, reconcile, snapshot_span
 
-BATCH = 2000
-P = ParamSpec("P")
-T = TypeVar("T")
-#: The run kind of an approved application (pcnhub.workflow.effects). A decision
-#: is not a file with hindsight: it states a change from its effective date up
-#: to the next change the register holds, whatever the files held say.
-APPLICATION = "application"
-
-
-@dataclass(frozen=True)
-class Details:
-    """What a source says about an organisation; None means "not said"."""
-
-    name: str | None = None
-    subtype: str | None = None
-    address: str | None = None
-    postcode: str | None = None
-    status: str | None = None
-    open_date: date | None = None
-    close_date: date | None = None
-    prescribing_setting: int | None = None
-
-
-DETAIL_FIELDS = [f.name for f in fields(Details)]
-TEXT_FIELDS = {"name", "subtype", "address", "postcode", "status"}
-
-
-# The register as the writer holds it: plain rows, not model instances (building
-# tens of thousands of those only to write them cost more than the writing).
-# ``pk`` is None for a row this import adds; ``closed`` is set when this import
-# closes (or supersedes) it. Compared by identity, as unsaved instances were.
-
-
-@dataclass(slots=True, eq=False)
-class VersionRow:
-    pk: int | None
-    organisation_id: str
-    valid_from: date
-    valid_to: date | None
-    name: str
-    subtype: str
-    address: str
-    postcode: str
-    status: str
-    open_date: date | None
-    close_date: date | None
-    prescribing_setting: int | None
-    closed: bool = False
-
-    @property
-    def details(self) -> tuple:
-        return (
-            self.name,
-            self.subtype,
-            self.address,
-            self.postcode,
-            self.status,
-            self.open_date,
-            self.close_date,
-            self.prescribing_setting,
-        )
-
-
-VERSION_COLUMNS = ["organisation_id", "valid_from", "valid_to", *DETAIL_FIELDS]
-
-
-@dataclass(slots=True, eq=False)
-class LinkRow:
-    pk: int | None
-    kind: str
-    child_id: str
-    parent_id: str
-    valid_from: date
-    valid_to: date | None
-    closed: bool = False
-
-
-@dataclass(slots=True, eq=False)
-class ListRow:
-    pk: int | None
-    practice_id: str
-    measure: str
-    day: date
-    value: Decimal
-    closed: bool = False
-
-
-def without_cycle_collection(func: Callable[P, T]) -> Callable[P, T]:
-    """Run ``func`` with Python's cycle collector paused (as it was, after).
-
-    An import builds hundreds of thousands of small rows and tuples and keeps
-    them until it writes: the collector would walk them again and again to free
-    nothing (a third of the deciding time on the national files). Memory is
-    still freed by reference counting as usual.
-    """
-
-    @wraps(func)
-    def paused(*args: P.args, **kwargs: P.kwargs) -> T:
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
-            return func(*args, **kwargs)
-        finally:
-            if enabled:
-                gc.enable()
-
-    return paused
-
-
-def detail_fact(field: str) -> str:
-    """The coverage fact of one detail: each is claimed on its own (a file that
-    gives only names says nothing about addresses)."""
-    return f"details.{field}"
-
-
-def _same(a: object, b: object) -> bool:
-    # Files disagree on capitals and spacing ("THE DENSHAM SURGERY" and
-    # "The Densham Surgery"); that is not a change of name.
-    if a == b:
-        return True
-    if isinstance(a, str) and isinstance(b, str):
-        return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
-    return a == b
-
-
-class Counts:
-    """Outcome counts per kind of fact, plus skipped rows by reason."""
-
-    OUTCOMES = ("created", "updated", "closed", "unchanged")
-
-    def __init__(self) -> None:
-        self.by_fact: dict[str, Counter[str]] = defaultdict(Counter)
-        self.skipped: Counter[str] = Counter()
-        self.tolerated: dict[str, list[str]] = {}
-        #: Claims a newer file already imported covers in part or in whole: they
-        #: were written only where it is silent (coverage.py).
-        self.bounded: Counter[str] = Counter()
-
-    def add(self, fact: str, outcome: str, n: int = 1) -> None:
-        self.by_fact[fact][outcome] += n
-
-    def add_plan(self, fact: str, plan: Plan) -> None:
-        if not plan.changed:
-            self.add(fact, "unchanged")
-        elif plan.close and plan.open:
-            self.add(fact, "updated")
-        elif plan.open:
-            self.add(fact, "created")
-        else:
-            self.add(fact, "closed")
-
-    def skip(self, reason: str, n: int = 1) -> None:
-        self.skipped[reason] += n
-
-    def totals(self) -> dict[str, int]:
-        total = Counter()
-        for counter in self.by_fact.values():
-            total.update(counter)
-        return {o: total[o] for o in self.OUTCOMES} | {
-            "skipped": sum(self.skipped.values())
-        }
-
-    def as_dict(self) -> dict:
-        return {
-            "totals": self.totals(),
-            "by_fact": {
-                fact: {o: c[o] for o in self.OUTCOMES}
-                for fact, c in sorted(self.by_fact.items())
-            },
-            "skipped": dict(sorted(self.skipped.items())),
-            "tolerated": dict(sorted(self.tolerated.items())),
-            "bounded": dict(sorted(self.bounded.items())),
-        }
-
-    @property
-    def changed(self) -> bool:
-        t = self.totals()
-        return any(t[o] for o in ("created", "updated", "closed"))
+__all__ = [
+    "APPLICATION",
+    "BATCH",
+    "DETAIL_FIELDS",
+    "TEXT_FIELDS",
+    "VERSION_COLUMNS",
+    "Counts",
+    "Details",
+    "LinkRow",
+    "ListRow",
+    "RegisterWriter",
+    "VersionRow",
+    "detail_fact",
+    "without_cycle_collection",
+]
 
 
 def _live(queryset):
@@ -613,206 +478,11 @@ class RegisterWriter:
         before new rows, so a list size is superseded before its successor (one
         current figure per practice, measure and day) is written."""
         run = self.run.pk
-        bulk.insert_rows(
-            Organisation,
-            ["code", "kind", "first_recorded_by"],
-            ((code, kind, run) for code, kind in self.new_orgs.items()),
-        )
+        insert_organisations(self.new_orgs, run)
         successions = self.infer_successions()
-        bulk.close_rows(
-            OrganisationVersion,
-            ((v.pk, v.valid_to) for v in self.closed_rows[VersionRow].values()),
-            run,
-        )
-        bulk.insert_rows(
-            OrganisationVersion,
-            [*VERSION_COLUMNS, "opened_by", "closed_by"],
-            (
-                (
-                    v.organisation_id,
-                    v.valid_from,
-                    v.valid_to,
-                    *v.details,
-                    run,
-                    run if v.closed else None,
-                )
-                for v in self.new_rows[VersionRow]
-            ),
-        )
-        bulk.close_rows(
-            Relationship,
-            ((r.pk, r.valid_to) for r in self.closed_rows[LinkRow].values()),
-            run,
-        )
-        bulk.insert_rows(
-            Relationship,
-            [
-                "kind",
-                "child",
-                "parent",
-                "valid_from",
-                "valid_to",
-                "opened_by",
-                "closed_by",
-            ],
-            (
-                (
-                    r.kind,
-                    r.child_id,
-                    r.parent_id,
-                    r.valid_from,
-                    r.valid_to,
-                    run,
-                    run if r.closed else None,
-                )
-                for r in self.new_rows[LinkRow]
-            ),
-        )
-        bulk.update_rows(
-            ListSize,
-            ["id"],
-            ((pk,) for pk in self.closed_rows[ListRow]),
-            {"superseded_by": run},
-        )
-        bulk.insert_rows(
-            ListSize,
-            ["practice", "measure", "date", "value", "recorded_by", "superseded_by"],
-            (
-                (
-                    r.practice_id,
-                    r.measure,
-                    r.day,
-                    r.value,
-                    run,
-                    run if r.closed else None,
-                )
-                for r in self.new_rows[ListRow]
-            ),
-        )
+        write_versions(self.closed_rows[VersionRow], self.new_rows[VersionRow], run)
+        write_links(self.closed_rows[LinkRow], self.new_rows[LinkRow], run)
+        write_list_sizes(self.closed_rows[ListRow], self.new_rows[ListRow], run)
         Succession.objects.bulk_create(successions, batch_size=BATCH)
         if self._coverage is not None:  # unused: this run claimed nothing
             Coverage.objects.bulk_create(self._coverage.rows(), batch_size=BATCH)
-
-
-_LABELS = {kind.value: kind.label for kind in RelationshipKind}
-
-
-def _label(kind: str) -> str:
-    return _LABELS[kind]
-
-
-def _link_held(
-    held: list[LinkRow], free: list[Interval], segments: list[Segment]
-) -> bool:
-    """Whether the child's links already say ``segments`` over ``free``, in the
-    two shapes nearly every claim has: one parent from a day on, or none.
-
-    A shortcut of :func:`reconcile` (whose plan would be empty), for those
-    shapes only: held links never overlap, so a link that holds from before the
-    span's start with no end is the only one the span meets.
-    """
-    if len(free) != 1 or free[0][1] is not None or len(segments) > 1:
-        return False
-    start = free[0][0]
-    if not segments:
-        return all(r.valid_to is not None and r.valid_to <= start for r in held)
-    seg = segments[0]
-    if seg.end is not None or seg.start > start:
-        return False
-    return any(
-        r.valid_to is None and r.valid_from <= start and r.parent_id == seg.value
-        for r in held
-    )
-
-
-def _held_versions(live: list[VersionRow]) -> list[Held[VersionRow]]:
-    return [Held(v.details, v.valid_from, v.valid_to, v) for v in live]
-
-
-def _already_held(
-    live: list[VersionRow], lo: date, hi: date, given: dict[str, object]
-) -> bool:
-    """Whether one held version covers ``[lo, hi)`` and putting in each given
-    field as :func:`_details_pieces` does changes none of it: reconciling would
-    then find the details unchanged."""
-    base = next(
-        (v for v in live if v.valid_from <= lo and (v.valid_to or FOREVER) >= hi),
-        None,
-    )
-    if base is None:
-        return False
-    value = base.details
-    for i, name in enumerate(DETAIL_FIELDS):
-        old = value[i]
-        if name in given:
-            new = given[name]
-            after = new if old in (None, "") or not _same(new, old) else old
-        else:
-            after = old
-        if name in TEXT_FIELDS:
-            after = after or ""
-        if after != old:
-            return False
-    return True
-
-
-_DETAIL_FACTS = {name: detail_fact(name) for name in DETAIL_FIELDS}
-
-
-def _clip(segments: list[Segment], start: date, end: date | None) -> list[Segment]:
-    stop = end or FOREVER
-    out = []
-    for seg in segments:
-        a, b = max(seg.start, start), min(seg.end or FOREVER, stop)
-        if a < b:
-            out.append(Segment(seg.value, a, None if b == FOREVER else b))
-    return out
-
-
-def _details_pieces(
-    records: list[Held],
-    lo: date,
-    hi: date,
-    given: dict[str, object],
-    free: dict[str, list[Interval]],
-) -> list[Segment]:
-    """The details over ``[lo, hi)``: what is held, with each given field put in
-    where this claim may write it."""
-    # Fields a claim may write over the same spans (usually all it gives) are
-    # looked at together.
-    by_spans: dict[tuple[Interval, ...], list[str]] = defaultdict(list)
-    for name, ivs in free.items():
-        by_spans[tuple(ivs)].append(name)
-    cuts = {lo, hi}
-    for r in records:
-        cuts.update(d for d in (r.start, r.end or FOREVER) if lo < d < hi)
-    for ivs in by_spans:
-        for start, end in ivs:
-            cuts.update(d for d in (start, end or FOREVER) if lo < d < hi)
-    pieces: list[Segment] = []
-    for a, b in pairwise(sorted(cuts)):
-        base = next((r for r in records if r.start <= a < (r.end or FOREVER)), None)
-        applied = [
-            n
-            for ivs, names in by_spans.items()
-            if any(s <= a < (e or FOREVER) for s, e in ivs)
-            for n in names
-        ]
-        if base is None and not applied:
-            continue  # nothing held and nothing said: a gap stays a gap
-        value = dict(
-            zip(DETAIL_FIELDS, base.value if base else [None] * 8, strict=True)
-        )
-        for name in applied:
-            new, old = given[name], value[name]
-            if old in (None, "") or not _same(new, old):
-                value[name] = new
-        for name in TEXT_FIELDS:
-            value[name] = value[name] or ""
-        seg_value = tuple(value[n] for n in DETAIL_FIELDS)
-        end = None if b == FOREVER else b
-        if pieces and pieces[-1].value == seg_value and pieces[-1].end == a:
-            pieces[-1] = Segment(seg_value, pieces[-1].start, end)
-        else:
-            pieces.append(Segment(seg_value, a, end))
-    return pieces
