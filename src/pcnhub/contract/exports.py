@@ -186,10 +186,41 @@ def write_xlsx(
     book = xlsx.Workbook(out)
     memo: dict[str, str] = {}
     provisional = _Provisional()
-    months = [month_label(m) for m in year.months]
     by_network: dict[str, list[EntitlementLine]] = defaultdict(list)
     for line in lines:
         by_network[line.network].append(line)
+    _all_networks_sheet(book, year, networks, by_network, notes, provisional, memo)
+    used = {"All networks", "Lines"}
+    for network in networks:
+        _network_sheet(
+            _Sheet(
+                book,
+                _sheet_title(network.code, used),
+                {1: 34},
+                heading_row=4,
+                memo=memo,
+            ),
+            network,
+            by_network[network.code],
+            year,
+            provisional,
+        )
+    _not_computed_sheet(book, lines, memo)
+    _lines_sheet(book, year, lines, provisional, memo)
+    book.close()
+
+
+def _all_networks_sheet(
+    book: xlsx.Workbook,
+    year: ContractYear,
+    networks: Sequence[Network],
+    by_network: dict[str, list[EntitlementLine]],
+    notes: Sequence[str],
+    provisional: _Provisional,
+    memo: dict[str, str],
+) -> None:
+    """One row per network and item, a column per month, the total and marks."""
+    months = [month_label(m) for m in year.months]
     sheet = _Sheet(
         book,
         "All networks",
@@ -216,27 +247,20 @@ def write_xlsx(
     for network in networks:
         for row in _item_rows(by_network[network.code], year.months, provisional):
             sheet.row(network.code, network.name, network.commissioner, *row)
-    used = {"All networks", "Lines"}
-    for network in networks:
-        _network_sheet(
-            _Sheet(
-                book,
-                _sheet_title(network.code, used),
-                {1: 34},
-                heading_row=4,
-                memo=memo,
-            ),
-            network,
-            by_network[network.code],
-            year,
-            provisional,
-        )
-    _not_computed_sheet(book, lines, memo)
+
+
+def _lines_sheet(
+    book: xlsx.Workbook,
+    year: ContractYear,
+    lines: Sequence[EntitlementLine],
+    provisional: _Provisional,
+    memo: dict[str, str],
+) -> None:
+    """Every line: the columns of EntitlementLine.row(), the amount as a number."""
     detail = _Sheet(book, "Lines", {}, heading_row=1, memo=memo)
     detail.header(LINE_COLUMNS, row=1)
     labels = {m: month_label(m) for m in year.months}
     for line in lines:
-        # The columns of EntitlementLine.row(), with the amount as a number.
         detail.row(
             line.network,
             line.practice,
@@ -249,7 +273,6 @@ def write_xlsx(
             "yes" if provisional(line) else "",
             line.note,
         )
-    book.close()
 
 
 def _marks(lines: Sequence[EntitlementLine], provisional: _Provisional) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from django.db import DataError, OperationalError, connection, transaction
@@ -14,7 +14,7 @@ from django.utils import timezone
 from pcnhub.audit.services import Actor, record
 from pcnhub.core.dates import date_from_filename, outside_era
 from pcnhub.register.importers import IMPORTERS
-from pcnhub.register.importers.base import Progress, no_progress
+from pcnhub.register.importers.base import Importer, Progress, no_progress
 from pcnhub.register.importers.errors import ImportRejected, Problem, Problems
 from pcnhub.register.importers.writer import RegisterWriter
 from pcnhub.register.models import ImportRun
@@ -79,6 +79,38 @@ def run_import(
     progress: Progress = no_progress,
 ) -> ImportRun:
     """Import one file; raise :class:`ImportRejected` and write nothing if it is bad."""
+    _check_kind(kind, path)
+    started = timezone.now()
+    try:
+        if not path.is_file():
+            raise ImportRejected([Problem(str(path), None, None, "no such file")])
+        day = effective_date(kind, path, as_at)
+        importer = IMPORTERS[kind]
+        problems = Problems(path.name)
+        parsed = importer.read(path, problems, day)
+        with _database_errors(path), transaction.atomic():
+            _serialise(path, kind, actor)
+            run = _start_run(kind, path, day, started, actor)
+            writer = _writer_for(run, importer, problems)
+            try:
+                importer.apply(parsed, writer, progress)
+            except ValueError as exc:
+                raise ImportRejected(
+                    [Problem(path.name, None, None, str(exc))]
+                ) from exc
+            writer.flush()
+            _finish_run(run, writer)
+            _audit_run(actor, run, kind, path, day)
+        return run
+    except ImportRejected as rejected:
+        if not _record_failure(kind, path, as_at, actor, started, rejected.summary()):
+            problem = Problem(path.name, None, None, NOT_RECORDED)
+            raise ImportRejected([*rejected.problems, problem]) from None
+        raise
+
+
+def _check_kind(kind: str, path: Path) -> None:
+    """Refuse an import kind no importer reads."""
     if kind not in IMPORTERS:
         known = ", ".join(sorted(IMPORTERS))
         raise ImportRejected(
@@ -91,66 +123,65 @@ def run_import(
                 )
             ]
         )
-    started = timezone.now()
-    try:
-        if not path.is_file():
-            raise ImportRejected([Problem(str(path), None, None, "no such file")])
-        day = effective_date(kind, path, as_at)
-        importer = IMPORTERS[kind]
-        problems = Problems(path.name)
-        parsed = importer.read(path, problems, day)
-        with _database_errors(path), transaction.atomic():
-            _serialise(path, kind, actor)
-            run = ImportRun.objects.create(
-                kind=kind,
-                file_name=path.name,
-                file_sha256=_sha256(path),
-                as_at=day,
-                started_at=started,
-                status=ImportRun.Status.RUNNING,
-                actor=actor.user,
-                system_actor=actor.system,
-            )
-            writer = RegisterWriter(
-                run,
-                importer.relationship_kinds,
-                importer.version_kinds,
-                importer.list_measures,
-            )
-            for reason, n in problems.skipped.items():
-                writer.counts.skip(reason, n)
-            writer.counts.tolerated = dict(problems.tolerated)
-            try:
-                importer.apply(parsed, writer, progress)
-            except ValueError as exc:
-                raise ImportRejected(
-                    [Problem(path.name, None, None, str(exc))]
-                ) from exc
-            writer.flush()
-            run.counts = writer.counts.as_dict()
-            run.status = ImportRun.Status.SUCCEEDED
-            run.finished_at = timezone.now()
-            run.save()
-            record(
-                actor,
-                "import",
-                "import_run",
-                str(run.pk),
-                after={
-                    "kind": kind,
-                    "file": path.name,
-                    "sha256": run.file_sha256,
-                    "as_at": day,
-                    "counts": run.counts["totals"],
-                },
-                reason=f"imported {path.name}",
-            )
-        return run
-    except ImportRejected as rejected:
-        if not _record_failure(kind, path, as_at, actor, started, rejected.summary()):
-            problem = Problem(path.name, None, None, NOT_RECORDED)
-            raise ImportRejected([*rejected.problems, problem]) from None
-        raise
+
+
+def _start_run(
+    kind: str, path: Path, day: date | None, started: datetime, actor: Actor
+) -> ImportRun:
+    """The run, recorded as running (in the import's transaction)."""
+    return ImportRun.objects.create(
+        kind=kind,
+        file_name=path.name,
+        file_sha256=_sha256(path),
+        as_at=day,
+        started_at=started,
+        status=ImportRun.Status.RUNNING,
+        actor=actor.user,
+        system_actor=actor.system,
+    )
+
+
+def _writer_for(
+    run: ImportRun, importer: Importer, problems: Problems
+) -> RegisterWriter:
+    """The run's writer, counting the rows reading skipped or tolerated."""
+    writer = RegisterWriter(
+        run,
+        importer.relationship_kinds,
+        importer.version_kinds,
+        importer.list_measures,
+    )
+    for reason, n in problems.skipped.items():
+        writer.counts.skip(reason, n)
+    writer.counts.tolerated = dict(problems.tolerated)
+    return writer
+
+
+def _finish_run(run: ImportRun, writer: RegisterWriter) -> None:
+    """Record the run as succeeded, with its counts."""
+    run.counts = writer.counts.as_dict()
+    run.status = ImportRun.Status.SUCCEEDED
+    run.finished_at = timezone.now()
+    run.save()
+
+
+def _audit_run(
+    actor: Actor, run: ImportRun, kind: str, path: Path, day: date | None
+) -> None:
+    record(
+        actor,
+        "import",
+        "import_run",
+        str(run.pk),
+        after={
+            "kind": kind,
+            "file": path.name,
+            "sha256": run.file_sha256,
+            "as_at": day,
+            "counts": run.counts["totals"],
+        },
+        reason=f"imported {path.name}",
+    )
 
 
 def _serialise(path: Path, kind: str, actor: Actor) -> None:
