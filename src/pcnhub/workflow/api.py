@@ -25,7 +25,7 @@ from pcnhub.access.checks import require
 from pcnhub.access.permissions import Permission
 from pcnhub.workflow import forms as wf_forms
 from pcnhub.workflow import presenters, services, visibility
-from pcnhub.workflow.models import Application, State
+from pcnhub.workflow.models import Application, CheckRun, State
 from pcnhub.workflow.services import NETWORK_CODE
 from pcnhub.workflow.transitions import Action
 
@@ -225,55 +225,68 @@ def detail(application: Application, user: Any) -> dict[str, Any]:
         "actions": _actions(user, application),
         "details": application.details,
         "reason": application.reason,
-        "latest_checks": (
-            {
-                "round": run.round,
-                "version": run.version,
-                "ran_at": _iso(run.ran_at),
-                "as_at": _iso(run.as_at),
-                "findings": findings,
-            }
-            if run
-            else None
-        ),
+        "latest_checks": _checks_out(run, findings) if run else None,
         "preview": preview,
         "findings_hidden": hidden,
-        "events": [
-            {
-                "at": _iso(e.at),
-                "by": e.by.get_username() if show_who else None,
-                "action": e.action,
-                "state": e.state,
-                "round": e.round,
-                "text": e.text,
-            }
-            for e in application.events.select_related("by").order_by("at", "id")
-        ],
-        "decisions": [
-            {
-                "round": d.round,
-                "outcome": d.outcome,
-                "reasons": d.reasons,
-                "conditions": d.conditions,
-                "network_code": d.network_code,
-                "decided_by": d.decided_by.get_username() if show_who else None,
-                "decided_at": _iso(d.decided_at),
-            }
-            for d in application.decisions.select_related("decided_by")
-        ],
-        "appeals": [
-            {
-                "round": a.round,
-                "grounds": a.grounds,
-                "lodged_at": _iso(a.lodged_at),
-                "outcome": a.outcome,
-                "outcome_reasons": a.outcome_reasons,
-                "decided_at": _iso(a.decided_at),
-            }
-            for a in application.appeals.all()
-        ],
+        "events": _events_out(application, show_who),
+        "decisions": _decisions_out(application, show_who),
+        "appeals": _appeals_out(application),
     }
     return out
+
+
+def _checks_out(run: CheckRun, findings: list[dict[str, str]]) -> dict[str, Any]:
+    """The latest round's checks, with the findings ``user`` may see."""
+    return {
+        "round": run.round,
+        "version": run.version,
+        "ran_at": _iso(run.ran_at),
+        "as_at": _iso(run.as_at),
+        "findings": findings,
+    }
+
+
+def _events_out(application: Application, show_who: bool) -> list[dict[str, Any]]:
+    return [
+        {
+            "at": _iso(e.at),
+            "by": e.by.get_username() if show_who else None,
+            "action": e.action,
+            "state": e.state,
+            "round": e.round,
+            "text": e.text,
+        }
+        for e in application.events.select_related("by").order_by("at", "id")
+    ]
+
+
+def _decisions_out(application: Application, show_who: bool) -> list[dict[str, Any]]:
+    return [
+        {
+            "round": d.round,
+            "outcome": d.outcome,
+            "reasons": d.reasons,
+            "conditions": d.conditions,
+            "network_code": d.network_code,
+            "decided_by": d.decided_by.get_username() if show_who else None,
+            "decided_at": _iso(d.decided_at),
+        }
+        for d in application.decisions.select_related("decided_by")
+    ]
+
+
+def _appeals_out(application: Application) -> list[dict[str, Any]]:
+    return [
+        {
+            "round": a.round,
+            "grounds": a.grounds,
+            "lodged_at": _iso(a.lodged_at),
+            "outcome": a.outcome,
+            "outcome_reasons": a.outcome_reasons,
+            "decided_at": _iso(a.decided_at),
+        }
+        for a in application.appeals.all()
+    ]
 
 
 def _detail(request: HttpRequest, application: Application) -> dict[str, Any]:
