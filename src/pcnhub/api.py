@@ -25,7 +25,7 @@ from pcnhub.access.permissions import Permission
 from pcnhub.audit.api import router as audit_router
 from pcnhub.governance.api import router as governance_router
 from pcnhub.register.api import router as register_router
-from pcnhub.web.views import NO_ROLE
+from pcnhub.ui.refusals import NO_ROLE
 from pcnhub.workflow.api import router as workflow_router
 
 

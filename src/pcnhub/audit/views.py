@@ -29,8 +29,9 @@ from pcnhub.audit import trail
 from pcnhub.audit.models import AuditEntry
 from pcnhub.register import queries
 from pcnhub.ui.asat import as_at_from
-from pcnhub.web import presenters
-from pcnhub.web.views import NO_ROLE, Refused
+from pcnhub.ui.formatting import fmt_date
+from pcnhub.ui.frame import frame
+from pcnhub.ui.refusals import NO_ROLE, Refused
 
 
 def audit(request: HttpRequest) -> HttpResponse:
@@ -129,11 +130,11 @@ def _refusal(user: Any, organisation: str) -> str:
 def _page(
     request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
-    frame = presenters.frame(request, as_at_from(request), "audit")
+    base = frame(request, as_at_from(request), "audit")
     return render(
         request,
         template,
-        frame | {"show_date_form": False} | context,
+        base | {"show_date_form": False} | context,
         status=status,
     )
 
@@ -211,7 +212,7 @@ class EntryView:
         return cls(
             id=entry.id,
             at=at,
-            at_text=f"{presenters.fmt_date(at.date())} at {at:%H:%M:%S}",
+            at_text=f"{fmt_date(at.date())} at {at:%H:%M:%S}",
             who=entry.who,
             renamed_to=entry.renamed_to,
             system=entry.actor_id is None,

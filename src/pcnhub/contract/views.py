@@ -33,6 +33,7 @@ from django.http import (
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from pcnhub.access.decorators import needs_role
 from pcnhub.access.permissions import Permission
 from pcnhub.access.roles import NETWORK_ROLES, Role
 from pcnhub.access.scope import Scope, scope_of
@@ -50,8 +51,10 @@ from pcnhub.register.models import Organisation, OrganisationKind, RelationshipK
 from pcnhub.rules.entitlements import EntitlementLine
 from pcnhub.rules.periods import ContractYear
 from pcnhub.ui.asat import AsAt, as_at_from
-from pcnhub.web import presenters
-from pcnhub.web.views import XLSX, Refused, needs_role
+from pcnhub.ui.downloads import XLSX
+from pcnhub.ui.frame import frame
+from pcnhub.ui.refusals import Refused
+from pcnhub.ui.years import covered_years, default_year, parse_year
 
 NATION = "nation"
 REGION = "region"
@@ -143,7 +146,7 @@ def entitlements_download(request: HttpRequest) -> HttpResponse:
         return _form(request, as_at, choices, {}, status=200)
     errors: dict[str, str] = {}
     try:
-        year = presenters.parse_year(request.GET.get("year"), as_at.day)
+        year = parse_year(request.GET.get("year"), as_at.day)
     except ValueError as exc:
         errors["year"] = str(exc)
     kind = request.GET.get("scope", "").strip().lower()
@@ -267,12 +270,12 @@ def _form(
     errors: dict[str, str],
     status: int,
 ) -> HttpResponse:
-    year = request.GET.get("year") or str(presenters.default_year(as_at.day))
+    year = request.GET.get("year") or str(default_year(as_at.day))
     kind = request.GET.get("scope", "") or _first_kind(choices)
-    context = presenters.frame(request, as_at) | {
+    context = frame(request, as_at) | {
         "show_date_form": False,
         "choices": choices,
-        "years": [str(y) for y in presenters.covered_years()],
+        "years": [str(y) for y in covered_years()],
         "year": year,
         "scope": kind,
         "picked": {k: request.GET.get(k, "").strip().upper() for k in _KINDS},

@@ -24,7 +24,7 @@ from pcnhub.governance.kinds import KINDS
 from pcnhub.governance.presenters import SMALL_POPULATION
 from pcnhub.rules.checks import Finding, Outcome
 from pcnhub.ui.asat import AsAt
-from pcnhub.web.presenters import optional_url
+from pcnhub.ui.links import optional_url
 
 #: Governance rules whose "not known" finding a form can answer: rule → (the
 #: change's slug, the link's text), as each record kind declares.

@@ -38,8 +38,8 @@ from pcnhub.governance.reading import Governance
 from pcnhub.governance.records import WITHHELD
 from pcnhub.governance.sniffing import ALLOWED_TYPES
 from pcnhub.ui.asat import AsAt
-from pcnhub.ui.formatting import fmt_when
-from pcnhub.web.presenters import fmt_date, period_text, tag
+from pcnhub.ui.formatting import fmt_date, fmt_when, period_text
+from pcnhub.ui.tags import tag
 
 Row = dict[str, Any]
 Table = dict[str, Any]

@@ -46,7 +46,10 @@ from pcnhub.governance.records import WITHHELD
 from pcnhub.register import queries
 from pcnhub.register.models import Organisation, OrganisationKind
 from pcnhub.ui.asat import AsAt, as_at_from
-from pcnhub.web import presenters as web
+from pcnhub.ui.formatting import fmt_date
+from pcnhub.ui.forms import form_errors
+from pcnhub.ui.frame import frame
+from pcnhub.ui.links import org_url
 
 
 def _render(
@@ -56,7 +59,7 @@ def _render(
     context: dict[str, Any],
     status: int | None = None,
 ) -> HttpResponse:
-    full = web.frame(request, as_at) | context
+    full = frame(request, as_at) | context
     if status is None:
         status = 400 if as_at.error else 200
     return render(request, template, full, status=status)
@@ -115,13 +118,13 @@ def governance(request: HttpRequest, code: str) -> HttpResponse:
     name = _name(org.code, as_at)
     context |= {
         "name": name,
-        "org_url": web.org_url(as_at, org.code),
+        "org_url": org_url(as_at, org.code),
         "breadcrumb": {
             "items": [
                 {"text": "Home", "href": as_at.link(reverse("home"))},
                 {
                     "text": f"{name or org.code} ({org.code})",
-                    "href": web.org_url(as_at, org.code),
+                    "href": org_url(as_at, org.code),
                 },
             ]
         },
@@ -160,7 +163,7 @@ def _form_page(
         "name": _name(org.code, as_at),
         "heading": heading,
         "intro": intro,
-        "form_errors": web.form_errors(form),
+        "form_errors": form_errors(form),
         "fields": form_fields(form),
         "multipart": multipart,
         "back_url": _back(org.code, as_at),
@@ -218,7 +221,7 @@ def end_director(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         else WITHHELD
     )
     heading = "End a clinical director's appointment"
-    intro = f"{who}, in post since {web.fmt_date(appointment.valid_from)}."
+    intro = f"{who}, in post since {fmt_date(appointment.valid_from)}."
     if request.method != "POST":
         return _form_page(
             request, org, as_at, EndClinicalDirectorForm(), heading, intro=intro
@@ -244,7 +247,7 @@ def end_director(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 def _current_documents(code: str) -> list[tuple[int, str]]:
     return [
-        (d.pk, f"{d.title} ({d.original_name}, {web.fmt_date(d.uploaded_at.date())})")
+        (d.pk, f"{d.title} ({d.original_name}, {fmt_date(d.uploaded_at.date())})")
         for d in GovernanceDocument.objects.filter(
             network_id=code, superseded_by__isnull=True
         ).order_by("-uploaded_at", "-id")
@@ -371,7 +374,7 @@ def _inputs_page(request: HttpRequest, code: str, recording: bool) -> HttpRespon
         "history": inputs_history_table(
             contract_inputs.inputs_history(org.code), access
         ),
-        "form_errors": web.form_errors(form) if form is not None else [],
+        "form_errors": form_errors(form) if form is not None else [],
         "fields": form_fields(form) if form is not None else [],
         "may_record": may_record,
         "action": f"{action}?{query}" if query else action,

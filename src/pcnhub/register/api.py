@@ -40,7 +40,9 @@ from pcnhub.register.models import (
     OrganisationKind,
     OrganisationVersion,
 )
-from pcnhub.web import presenters
+from pcnhub.register.names import name_of
+from pcnhub.ui.outcomes import parse_outcome
+from pcnhub.ui.years import parse_year
 
 router = Router(tags=["register"])
 
@@ -215,7 +217,7 @@ def organisation(
     return {
         "code": org.code,
         "kind": org.kind,
-        "name": presenters.name_of(org.code, day),
+        "name": name_of(org.code, day),
         "as_at": day,
         "details": _details(version) if version else None,
         "parents": [
@@ -329,7 +331,7 @@ def checks(
     if pcn and commissioner:
         raise ValidationError("give pcn or commissioner, not both")
     try:
-        wanted = presenters.parse_outcome(outcome)
+        wanted = parse_outcome(outcome)
     except ValueError as exc:
         raise ValidationError(str(exc)) from None
     pcn_code = _organisation(request, pcn).code if pcn else None
@@ -366,7 +368,7 @@ def entitlements(
     if org.kind != OrganisationKind.NETWORK:
         raise Http404(f"{org.code} is not a primary care network")
     try:
-        contract_year = presenters.parse_year(year, timezone.localdate())
+        contract_year = parse_year(year, timezone.localdate())
     except ValueError as exc:
         raise ValidationError(str(exc)) from None
     try:

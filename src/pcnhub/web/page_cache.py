@@ -39,15 +39,15 @@ from django.core.cache import caches
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
-from markupsafe import Markup
 
 from pcnhub.contract.snapshots import register_version
 from pcnhub.ui.asat import today
+from pcnhub.ui.forms import CSRF_PLACEHOLDER, csrf_field
 
-#: Stand-ins for the CSRF token and the CSP nonce while a page is rendered.
-#: Neither can be typed into a form by accident; if a user types one, it becomes
-#: that viewer's own token or nonce, in their own page, as escaped text.
-CSRF_PLACEHOLDER = "pcnhub-csrf-token-3f9c1e7a5b"
+#: Stand-in for the CSP nonce while a page is rendered (the CSRF token's is
+#: pcnhub.ui.forms.CSRF_PLACEHOLDER). It cannot be typed into a page by
+#: accident; if a user types it, it becomes that viewer's own nonce, in their
+#: own page, as escaped text.
 NONCE_PLACEHOLDER = "pcnhub-csp-nonce-3f9c1e7a5b"
 
 #: The routes (URL names) whose answers are kept: the register's read-only
@@ -70,16 +70,10 @@ DOWNLOAD_PARAMETER = "format"
 PAGES = "pages"
 
 
-def csrf_input() -> Markup:
-    return Markup('<input type="hidden" name="csrfmiddlewaretoken" value="{}">').format(
-        CSRF_PLACEHOLDER
-    )
-
-
 def tokens(request: HttpRequest) -> dict[str, Any]:
     """A context processor: every template's ``csrf_input`` and ``csrf_token``
     are the placeholders (Django's own would be fixed into a kept page)."""
-    return {"csrf_input": csrf_input(), "csrf_token": CSRF_PLACEHOLDER}
+    return {"csrf_input": csrf_field(), "csrf_token": CSRF_PLACEHOLDER}
 
 
 class FillRequestTokens:

@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from markupsafe import Markup, escape
 
 from pcnhub.access.permissions import Permission
@@ -39,17 +39,21 @@ from pcnhub.register.models import (
     RelationshipKind,
     Succession,
 )
-from pcnhub.rules.checks import CHECKS, OUTCOMES, Finding, Outcome, seriousness
+from pcnhub.register.names import name_of
+from pcnhub.rules.checks import OUTCOMES, Finding, seriousness
 from pcnhub.rules.entitlements import EntitlementLine
 from pcnhub.rules.items import PRACTICE
 from pcnhub.rules.local import items_of
 from pcnhub.rules.periods import ContractYear
-from pcnhub.rules.registry import default_parameters
 from pcnhub.rules.snapshot import Network
-from pcnhub.ui.asat import PARAM, AsAt
-from pcnhub.ui.formatting import fmt_date
+from pcnhub.ui.asat import AsAt
+from pcnhub.ui.formatting import fmt_date, period_text
+from pcnhub.ui.forms import csrf_input
+from pcnhub.ui.links import optional_url, org_url
+from pcnhub.ui.outcomes import OUTCOME_COLOURS, RULE_LABELS, outcome_tag
 from pcnhub.ui.tables import Page
-from pcnhub.web import page_cache
+from pcnhub.ui.tags import numeric, tag
+from pcnhub.ui.years import covered_years
 
 Table = dict[str, Any]
 Cell = dict[str, Any]
@@ -96,20 +100,6 @@ def kind_label(kind: str) -> str:
     return KIND_LABELS.get(kind, kind)
 
 
-def tag(text: str, colour: str | None = None) -> Markup:
-    """The NHS.UK tag component's markup, for use inside a table cell."""
-    css = "nhsuk-tag" + (f" nhsuk-tag--{colour}" if colour else "")
-    return Markup('<strong class="{}">{}</strong>').format(css, text)
-
-
-def numeric(text: str) -> Cell:
-    return {"text": text, "format": "numeric"}
-
-
-def org_url(as_at: AsAt, code: str) -> str:
-    return as_at.link(reverse("org", args=[code]))
-
-
 def code_and_name(code: str, names: dict[str, str]) -> str:
     return f"{names[code]} ({code})" if names.get(code) else code
 
@@ -145,14 +135,6 @@ def commissioner_cell(as_at: AsAt, scope: Scope, code: str, inferred: bool) -> C
     if not inferred:
         return code_cell(as_at, scope, code)
     return {"html": org_ref(as_at, scope, code) + " " + tag(INFERRED_HINT, "grey")}
-
-
-def optional_url(name: str, *args: str) -> str | None:
-    """The path of a page that may not exist (yet); None when it does not."""
-    try:
-        return reverse(name, args=list(args))
-    except NoReverseMatch:
-        return None
 
 
 # --------------------------------------------------------------------------------
@@ -261,65 +243,6 @@ def header(request: HttpRequest, as_at: AsAt, current: str | None) -> dict[str, 
     return params
 
 
-def csrf_input(request: HttpRequest) -> Markup:
-    """The form's CSRF field; the token is filled in per request (page_cache)."""
-    return page_cache.csrf_input()
-
-
-#: The header macro cannot be given extra fields, so the chosen date is added to
-#: its search form by inserting a hidden field after the form's opening tag.
-SEARCH_FORM_OPENING = Markup('id="search" action="/" method="get" novalidate>')
-
-
-def search_form_as_at(as_at: AsAt) -> Markup:
-    if not as_at.explicit:
-        return SEARCH_FORM_OPENING
-    return SEARCH_FORM_OPENING + Markup(
-        '<input type="hidden" name="{}" value="{}">'
-    ).format(PARAM, as_at.day.isoformat())
-
-
-def hidden_fields(request: HttpRequest) -> list[tuple[str, str]]:
-    """The other query parameters, kept when the date form is submitted."""
-    return [
-        (key, value)
-        for key, values in request.GET.lists()
-        if key not in (PARAM, "format")
-        for value in values
-    ]
-
-
-def frame(
-    request: HttpRequest, as_at: AsAt, current: str | None = None
-) -> dict[str, Any]:
-    """What every page's base template needs."""
-    return {
-        "as_at": as_at,
-        "as_at_text": fmt_date(as_at.day),
-        "header_params": header(request, as_at, current),
-        "search_form_opening": SEARCH_FORM_OPENING,
-        "search_form_opening_with_date": search_form_as_at(as_at),
-        "date_form_hidden": hidden_fields(request),
-        "date_value": as_at.raw if as_at.error else as_at.day.isoformat(),
-    }
-
-
-def form_errors(form: Any) -> list[dict[str, str]]:
-    """A bound form's errors for the NHS.UK error summary, each linking its field."""
-    if not form.is_bound:
-        return []
-    first_field = next(iter(form.fields), "")
-    return [
-        {"text": str(message), "href": f"#{field or first_field}"}
-        for field, messages in form.errors.items()
-        for message in messages
-        if field != "__all__"
-    ] + [
-        {"text": str(message), "href": f"#{first_field}"}
-        for message in form.non_field_errors()
-    ]
-
-
 # --------------------------------------------------------------------------------
 # Search
 # --------------------------------------------------------------------------------
@@ -426,14 +349,6 @@ def details_rows(
         }
     )
     return rows
-
-
-def period_text(start: date, end: date | None) -> str:
-    if end is None:
-        return f"From {fmt_date(start)}, still current"
-    if end == start:
-        return f"Superseded (recorded for {fmt_date(start)} but never held)"
-    return f"From {fmt_date(start)} to {fmt_date(end - ONE_DAY)}"
 
 
 def hierarchy_rows(
@@ -876,41 +791,6 @@ def history(code: str, as_at: AsAt, scope: Scope) -> list[Table]:
 # Contract checks
 # --------------------------------------------------------------------------------
 
-#: Each outcome's tag colour, most serious first (the order of ``OUTCOMES``).
-OUTCOME_COLOURS: dict[str, str] = {
-    Outcome.BREACH: "red",
-    Outcome.APPROVAL: "orange",
-    Outcome.WARNING: "yellow",
-    Outcome.UNKNOWN: "grey",
-    Outcome.MET: "green",
-}
-RULE_LABELS: dict[str, str] = {
-    **{check.id: check.label for check in CHECKS},
-    "membership.one_network": "A practice is in one network only",
-    "coverage.all_practices": "Every practice is in a network",
-}
-
-
-def outcome_tag(outcome: str) -> Markup:
-    return tag(outcome[:1].upper() + outcome[1:], OUTCOME_COLOURS.get(outcome))
-
-
-def parse_outcome(text: str | None) -> str | None:
-    """``breach``, ``needs-commissioner-approval`` … → the outcome; None for all.
-
-    Raises ValueError for a value that is not an outcome.
-    """
-    if text is None or not text.strip():
-        return None
-    outcome = " ".join(text.replace("-", " ").replace("_", " ").lower().split())
-    if outcome not in OUTCOMES:
-        raise ValueError(
-            f"“{text}” is not an outcome: choose "
-            + ", ".join(OUTCOMES[:-1])
-            + f" or {OUTCOMES[-1]}"
-        )
-    return outcome
-
 
 def most_serious_first(findings: Iterable[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: seriousness(f.outcome))
@@ -1207,50 +1087,6 @@ def fmt_money(value: Decimal) -> str:
 
 def fmt_month(month: date) -> str:
     return f"{month:%B %Y}"
-
-
-def covered_years() -> tuple[ContractYear, ...]:
-    return default_parameters().years
-
-
-def default_year(day: date) -> ContractYear:
-    """The contract year containing ``day``, or the nearest covered one."""
-    years = covered_years()
-    year = ContractYear.containing(day)
-    if year in years:
-        return year
-    return years[0] if year < years[0] else years[-1]
-
-
-def parse_year(text: str | None, day: date) -> ContractYear:
-    """``2021/22`` (or ``2021-22``) → a covered contract year; the default if empty.
-
-    Raises ValueError, saying which years are covered, for anything else.
-    """
-    if text is None or not text.strip():
-        return default_year(day)
-    years = covered_years()
-    known = ", ".join(str(y) for y in years)
-    try:
-        year = ContractYear.parse(text.strip().replace("-", "/"))
-    except ValueError:
-        raise ValueError(
-            f"“{text}” is not a contract year: choose one of {known}"
-        ) from None
-    if year not in years:
-        raise ValueError(
-            f"pcnhub has no contract rules for {year}: choose one of {known}"
-        )
-    return year
-
-
-def name_of(code: str, day: date) -> str:
-    """An organisation's name on ``day``, else its latest."""
-    return (
-        queries.names_on([code], day).get(code)
-        or queries.latest_names([code]).get(code)
-        or ""
-    )
 
 
 def entitlements_link(as_at: AsAt, code: str, year: ContractYear) -> str:

@@ -12,15 +12,14 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Sequence
 from datetime import date
-from functools import wraps
 from typing import Any
 
 from django.contrib.auth.views import LoginView
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from pcnhub.access.checks import allowed, visible_rows
+from pcnhub.access.decorators import needs_role
 from pcnhub.access.permissions import Permission
 from pcnhub.access.scope import Scope, scope_of
 from pcnhub.contract import exports
@@ -45,7 +44,12 @@ from pcnhub.register.models import Organisation, OrganisationKind, RelationshipK
 from pcnhub.rules.periods import ContractYear
 from pcnhub.ui.asat import AsAt, as_at_from
 from pcnhub.ui.downloads import XLSX, xlsx_bytes
+from pcnhub.ui.forms import form_errors
+from pcnhub.ui.frame import frame
+from pcnhub.ui.outcomes import parse_outcome
+from pcnhub.ui.refusals import NO_ROLE, Refused
 from pcnhub.ui.tables import paginate
+from pcnhub.ui.years import default_year, parse_year
 from pcnhub.web import presenters
 
 
@@ -57,7 +61,7 @@ def _page(
     current: str | None = None,
     status: int | None = None,
 ) -> HttpResponse:
-    full = presenters.frame(request, as_at, current) | context
+    full = frame(request, as_at, current) | context
     if status is None:
         status = 400 if as_at.error else 200
     return render(request, template, full, status=status)
@@ -89,29 +93,6 @@ def _plain(message: str, status: int) -> HttpResponse:
 # --------------------------------------------------------------------------------
 # Access
 # --------------------------------------------------------------------------------
-
-
-class Refused(PermissionDenied):
-    """A refusal whose message is fit to show on the 403 page."""
-
-
-#: What every refusal of a user without a role says.
-NO_ROLE = (
-    "Your account does not hold a role in pcnhub yet, so it cannot show you the "
-    "register."
-)
-
-
-def needs_role(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Refuse (403) a signed-in user who holds no role (``register.use``)."""
-
-    @wraps(view)
-    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.has_perm(Permission.USE_REGISTER):
-            raise Refused(NO_ROLE)
-        return view(request, *args, **kwargs)
-
-    return checked
 
 
 def require_organisation(request: HttpRequest, code: str) -> None:
@@ -337,7 +318,7 @@ def _children(request: HttpRequest, org: Organisation, as_at: AsAt) -> dict[str,
             run = for_viewer(user, _checks_run(day, pcn=org.code))
         except NotFound:
             run = None
-        year = presenters.default_year(day)
+        year = default_year(day)
         return {
             "members": presenters.members(org.code, day, as_at, scope),
             "checks": presenters.network_checks(
@@ -390,7 +371,7 @@ def checks(request: HttpRequest) -> HttpResponse:
     want_xlsx = request.GET.get("format") == "xlsx"
     outcome, outcome_error = None, ""
     try:
-        outcome = presenters.parse_outcome(request.GET.get("outcome"))
+        outcome = parse_outcome(request.GET.get("outcome"))
     except ValueError as exc:
         outcome_error = str(exc)
     if (want_csv or want_xlsx) and (as_at.error or outcome_error):
@@ -463,7 +444,7 @@ def entitlements(request: HttpRequest, code: str) -> HttpResponse:
         error = f"{code} is not a primary care network in the register."
     else:
         try:
-            year = presenters.parse_year(request.GET.get("year"), as_at.day)
+            year = parse_year(request.GET.get("year"), as_at.day)
         except ValueError as exc:
             error = str(exc)
     if year is not None:
@@ -502,7 +483,7 @@ class SignInView(LoginView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context |= presenters.frame(self.request, as_at_from(self.request))
+        context |= frame(self.request, as_at_from(self.request))
         context["show_date_form"] = False
-        context["form_errors"] = presenters.form_errors(context["form"])
+        context["form_errors"] = form_errors(context["form"])
         return context

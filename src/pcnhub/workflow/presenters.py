@@ -24,11 +24,8 @@ from pcnhub.governance.models import (
 from pcnhub.register import queries
 from pcnhub.rules.checks import OUTCOMES, seriousness
 from pcnhub.ui.formatting import fmt_date, fmt_when
-from pcnhub.web.presenters import (
-    OUTCOME_COLOURS,
-    RULE_LABELS,
-    tag,
-)
+from pcnhub.ui.outcomes import OUTCOME_COLOURS, RULE_LABELS
+from pcnhub.ui.tags import tag
 from pcnhub.workflow import forms as wf_forms
 from pcnhub.workflow import visibility
 from pcnhub.workflow.models import (

@@ -22,7 +22,9 @@ from pcnhub.register import queries
 from pcnhub.register.exports import write_records
 from pcnhub.register.models import OrganisationKind, RelationshipKind
 from pcnhub.ui.asat import AsAt, today
-from pcnhub.web import presenters as web
+from pcnhub.ui.formatting import fmt_date
+from pcnhub.ui.forms import csrf_input
+from pcnhub.ui.frame import frame
 from pcnhub.workflow import forms as wf_forms
 from pcnhub.workflow import presenters, services, targets, transitions, visibility
 from pcnhub.workflow.models import Application, Kind, State
@@ -41,13 +43,13 @@ def _render(
     context: dict[str, Any],
     status: int = 200,
 ) -> HttpResponse:
-    frame = web.frame(request, AsAt(today()), "applications")
-    frame["show_date_form"] = False
-    frame["banners"] = [
+    base = frame(request, AsAt(today()), "applications")
+    base["show_date_form"] = False
+    base["banners"] = [
         {"text": str(m), "success": m.level_tag == "success"}
         for m in messages.get_messages(request)
     ]
-    return render(request, template, frame | context, status=status)
+    return render(request, template, base | context, status=status)
 
 
 def _application(request: HttpRequest, ref: str, permission: str) -> Application:
@@ -363,7 +365,7 @@ def _detail(
         services.confirmable(user, application) if Action.CONFIRM in actions else set()
     )
     waiting = [r.practice_id for r in rows if not r.confirmed_at]
-    csrf = web.csrf_input(request)
+    csrf = csrf_input(request)
     if application.state == State.DRAFT:
         findings = services.preview(application)
         checks_title = "Checks on this draft"
@@ -379,7 +381,7 @@ def _detail(
         checks_intro = (
             f"Run when round {run.round} (version {run.version}) was submitted, "
             f"on {presenters.fmt_when(run.ran_at)}, on the register as at "
-            f"{web.fmt_date(run.as_at)}."
+            f"{fmt_date(run.as_at)}."
             if run
             else "No checks have been run: the application was never submitted."
         )
@@ -725,7 +727,7 @@ def assign_practice(request: HttpRequest, code: str) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    f"{code} is assigned to {chosen} from {web.fmt_date(day)} "
+                    f"{code} is assigned to {chosen} from {fmt_date(day)} "
                     f"({application.reference}).",
                 )
                 return redirect("application", ref=application.reference)
@@ -742,7 +744,7 @@ def assign_practice(request: HttpRequest, code: str) -> HttpResponse:
             "practice_name": queries.latest_names([code]).get(code, ""),
             "current_network": queries.network_of(code, day),
             "commissioner": commissioner,
-            "day_text": web.fmt_date(day),
+            "day_text": fmt_date(day),
             "network_items": [{"value": "", "text": "Choose a network"}]
             + [
                 {
