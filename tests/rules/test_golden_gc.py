@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 
-from pcnhub.rules.entitlements import _no_collection
+from pcnhub.rules.dues import _no_collection
 
 
 def test_the_collector_is_paused_and_then_back_on() -> None:
