@@ -416,6 +416,28 @@ def _read(path: Path) -> dict[Any, Any]:
 def load_parameter(path: Path, name: str) -> Parameter:
     data = _read(path)
     _unknown(path, "top level", data, TOP_KEYS)
+    metadata, unit = _metadata(path, data)
+    if not _text(data.get("description")):
+        raise _fail(path, "description", "missing")
+    raw_values, starts = _dated(path, data)
+    history, ends = _history(path, name, unit, raw_values, starts)
+    values = tuple(revisions[-1] for revisions in history)
+    return Parameter(
+        name=name,
+        label=str(metadata["label"]),
+        description=_text(data["description"]),
+        unit=unit,
+        file=path,
+        values=values,
+        documentation=_text(data.get("documentation")),
+        _starts=tuple(v.start for v in values),
+        history=tuple(history),
+        ends=tuple(ends),
+    )
+
+
+def _metadata(path: Path, data: dict[Any, Any]) -> tuple[dict[str, Any], str]:
+    """The file's metadata, checked, and its unit."""
     metadata = data.get("metadata")
     if not isinstance(metadata, dict):
         raise _fail(path, "metadata", "missing (unit and label are required)")
@@ -427,8 +449,11 @@ def load_parameter(path: Path, name: str) -> Parameter:
         )
     if not metadata.get("label"):
         raise _fail(path, "metadata.label", "missing")
-    if not _text(data.get("description")):
-        raise _fail(path, "description", "missing")
+    return metadata, unit
+
+
+def _dated(path: Path, data: dict[Any, Any]) -> tuple[dict[Any, Any], list[dt.date]]:
+    """The file's values and their dates, checked to be dates, in order."""
     raw_values = data.get("values")
     if not isinstance(raw_values, dict) or not raw_values:
         raise _fail(path, "values", "missing: give at least one dated value")
@@ -443,6 +468,18 @@ def load_parameter(path: Path, name: str) -> Parameter:
                 f"values.{after}",
                 f"comes after {before}: dates must be in order, earliest first",
             )
+    return raw_values, starts
+
+
+def _history(
+    path: Path,
+    name: str,
+    unit: str,
+    raw_values: dict[Any, Any],
+    starts: list[dt.date],
+) -> tuple[list[tuple[Value, ...]], list[dt.date]]:
+    """Each date's revisions, ended at the next date, and the dates that end a
+    value (null)."""
     history: list[tuple[Value, ...]] = []
     ends: list[dt.date] = []
     for i, start in enumerate(starts):
@@ -463,19 +500,7 @@ def load_parameter(path: Path, name: str) -> Parameter:
                         "before it",
                     )
         history.append(tuple(_replace_end(v, end) for v in revisions))
-    values = tuple(revisions[-1] for revisions in history)
-    return Parameter(
-        name=name,
-        label=str(metadata["label"]),
-        description=_text(data["description"]),
-        unit=unit,
-        file=path,
-        values=values,
-        documentation=_text(data.get("documentation")),
-        _starts=tuple(v.start for v in values),
-        history=tuple(history),
-        ends=tuple(ends),
-    )
+    return history, ends
 
 
 def _replace_end(value: Value, end: dt.date | None) -> Value:
