@@ -291,6 +291,31 @@ def area_on(
     return dict(result)
 
 
+def _membership_spans(
+    year: ContractYear,
+) -> dict[str, list[tuple[str, date | None, date | None]]]:
+    """Each network's members in ``year``: (practice, joined, left), where None
+    means the member was in the network from the year's start (or to its end)."""
+    links = (
+        Relationship.objects.filter(
+            kind=RelationshipKind.PRACTICE_NETWORK, valid_from__lt=year.end
+        )
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=year.start))
+        .exclude(valid_to=F("valid_from"))
+        .values_list("child_id", "parent_id", "valid_from", "valid_to")
+    )
+    spans: dict[str, list[tuple[str, date | None, date | None]]] = defaultdict(list)
+    for practice, network, start, end in links:
+        spans[network].append(
+            (
+                practice,
+                start if start > year.start else None,
+                end if end and end < year.end else None,
+            )
+        )
+    return spans
+
+
 def networks_for_year(
     year: ContractYear,
     facts: Mapping[str, NetworkFacts] | None = None,
@@ -313,23 +338,7 @@ def networks_for_year(
             f"applied to every month of {year}"
         )
         return frozen
-    links = (
-        Relationship.objects.filter(
-            kind=RelationshipKind.PRACTICE_NETWORK, valid_from__lt=year.end
-        )
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=year.start))
-        .exclude(valid_to=F("valid_from"))
-        .values_list("child_id", "parent_id", "valid_from", "valid_to")
-    )
-    spans: dict[str, list[tuple[str, date | None, date | None]]] = defaultdict(list)
-    for practice, network, start, end in links:
-        spans[network].append(
-            (
-                practice,
-                start if start > year.start else None,
-                end if end and end < year.end else None,
-            )
-        )
+    spans = _membership_spans(year)
     everyone = sorted({p for ps in spans.values() for p, _, _ in ps})
     practices, notes = _practices(everyone, year.population_date, None)
     codes = set(spans)
