@@ -143,12 +143,8 @@ def _cell(
     return "".join(out)
 
 
-def fast_table(params: Mapping[str, Any]) -> Markup | None:
-    """The NHS.UK table for ``params``, or ``None`` if the macro must draw it."""
-    if not _supported(params):
-        return None
-    responsive = bool(params.get("responsive"))
-    first_is_header = bool(params.get("firstCellIsHeader"))
+def _table_start(params: Mapping[str, Any], responsive: bool) -> list[str]:
+    """The opening ``<table>`` tag and the caption, as the macro writes them."""
     classes = "nhsuk-table"
     extra = params.get("classes") or ""
     if params.get("compact") and "nhsuk-table--compact" not in extra:
@@ -164,43 +160,75 @@ def fast_table(params: Mapping[str, Any]) -> Markup | None:
         out.append(' role="table"')
     out.append(">\n")
     caption = params.get("caption")
-    scroll = bool(params.get("scroll"))
-    caption_id = f"{params.get('id')}-caption"
     if caption:
-        named = f' id="{escape(caption_id)}"' if scroll else ""
+        named = f' id="{escape(_caption_id(params))}"' if params.get("scroll") else ""
         out.append(
             f'<caption class="nhsuk-table__caption"{named}>{escape(caption)}'
             "</caption>\n"
         )
-    head = [_as_cell(h) for h in params.get("head") or []]
+    return out
+
+
+def _caption_id(params: Mapping[str, Any]) -> str:
+    return f"{params.get('id')}-caption"
+
+
+#: The keys of a heading the macro passes on to its cell.
+HEADING_KEYS = (
+    "text",
+    "html",
+    "visuallyHiddenText",
+    "format",
+    "href",
+    "rowspan",
+    "align",
+    "width",
+    "classes",
+)
+
+
+def _thead(head: Sequence[Mapping[str, Any]], responsive: bool) -> list[str]:
+    """The table's head row (nothing when it has no headings)."""
+    if not head:
+        return []
     rowgroup = ' role="rowgroup"' if responsive else ""
     row_role = ' role="row"' if responsive else ""
-    if head:
-        out.append(
-            f'<thead class="nhsuk-table__head"{rowgroup}>'
-            f'<tr class="nhsuk-table__row"{row_role}>\n'
-        )
-        th_attrs = ' scope="col" role="columnheader"' if responsive else ' scope="col"'
-        for h in head:
-            cell = {
-                k: h.get(k)
-                for k in (
-                    "text",
-                    "html",
-                    "visuallyHiddenText",
-                    "format",
-                    "href",
-                    "rowspan",
-                    "align",
-                    "width",
-                    "classes",
-                )
-            }
-            if not responsive:
-                cell["colspan"] = h.get("colspan")
-            out.append(_cell(cell, "th", th_attrs, None))
-            out.append("\n")
-        out.append("</tr></thead>\n")
+    out = [
+        f'<thead class="nhsuk-table__head"{rowgroup}>'
+        f'<tr class="nhsuk-table__row"{row_role}>\n'
+    ]
+    th_attrs = ' scope="col" role="columnheader"' if responsive else ' scope="col"'
+    for h in head:
+        cell = {k: h.get(k) for k in HEADING_KEYS}
+        if not responsive:
+            cell["colspan"] = h.get("colspan")
+        out.append(_cell(cell, "th", th_attrs, None))
+        out.append("\n")
+    out.append("</tr></thead>\n")
+    return out
+
+
+def _scrolling(html: str, params: Mapping[str, Any]) -> str:
+    """A scrolling table wrapped in the region its caption labels."""
+    if not params.get("scroll"):
+        return html
+    return (
+        '<div class="nhsuk-scroll" data-module="nhsuk-scroll">'
+        '<div class="nhsuk-scroll__content" role="region" '
+        f'aria-labelledby="{escape(_caption_id(params))}">{html}</div></div>'
+    )
+
+
+def fast_table(params: Mapping[str, Any]) -> Markup | None:
+    """The NHS.UK table for ``params``, or ``None`` if the macro must draw it."""
+    if not _supported(params):
+        return None
+    responsive = bool(params.get("responsive"))
+    first_is_header = bool(params.get("firstCellIsHeader"))
+    out = _table_start(params, responsive)
+    head = [_as_cell(h) for h in params.get("head") or []]
+    row_role = ' role="row"' if responsive else ""
+    out += _thead(head, responsive)
     out.append('<tbody class="nhsuk-table__body">\n')
     for row in params.get("rows") or []:
         out.append(f'<tr class="nhsuk-table__row"{row_role}>')
@@ -242,14 +270,7 @@ def fast_table(params: Mapping[str, Any]) -> Markup | None:
             out.append(_cell(cell, element, attrs, heading))
         out.append("</tr>\n")
     out.append("</tbody>\n</table>")
-    html = "".join(out)
-    if scroll:
-        html = (
-            '<div class="nhsuk-scroll" data-module="nhsuk-scroll">'
-            '<div class="nhsuk-scroll__content" role="region" '
-            f'aria-labelledby="{escape(caption_id)}">{html}</div></div>'
-        )
-    return Markup(html)
+    return Markup(_scrolling("".join(out), params))
 
 
 # --------------------------------------------------------------------------------
