@@ -28,7 +28,7 @@ from django.utils import timezone
 from ninja import Router, Schema
 
 from pcnhub.access.checks import Permission, require, visible_rows
-from pcnhub.access.scope import scope_of
+from pcnhub.access.scope import Scope, scope_of
 from pcnhub.contract import exports as contract_exports
 from pcnhub.contract.redaction import for_viewer
 from pcnhub.contract.services import NotFound, run_checks, run_entitlements
@@ -220,47 +220,55 @@ def organisation(
         "name": name_of(org.code, day),
         "as_at": day,
         "details": _details(version) if version else None,
-        "parents": [
-            {
-                "code": rung.code,
-                "kind": rung.kind,
-                "name": rung.name,
-                "visible": scope.sees(rung.code),
-                "inferred": rung.inferred,
-            }
-            for rung in rungs[1:]
-        ],
-        "children": [
-            {
-                "code": child.code,
-                "kind": kinds.get(child.code, ""),
-                "name": names.get(child.code, ""),
-                "relationship": child.relationship,
-                "inferred": child.inferred,
-            }
-            for child in children
-        ],
-        "predecessors": [
-            {
-                "code": s.predecessor_id,
-                "name": names.get(s.predecessor_id, ""),
-                "effective": s.effective,
-                "reason": s.reason,
-            }
-            for s in before
-            if scope.sees(s.predecessor_id)
-        ],
-        "successors": [
-            {
-                "code": s.successor_id,
-                "name": names.get(s.successor_id, ""),
-                "effective": s.effective,
-                "reason": s.reason,
-            }
-            for s in after
-            if scope.sees(s.successor_id)
-        ],
+        "parents": _parents(rungs[1:], scope),
+        "children": _children_rows(children, kinds, names),
+        "predecessors": _linked(before, "predecessor_id", names, scope),
+        "successors": _linked(after, "successor_id", names, scope),
     }
+
+
+def _parents(rungs: list[queries.Rung], scope: Scope) -> list[dict[str, Any]]:
+    return [
+        {
+            "code": rung.code,
+            "kind": rung.kind,
+            "name": rung.name,
+            "visible": scope.sees(rung.code),
+            "inferred": rung.inferred,
+        }
+        for rung in rungs
+    ]
+
+
+def _children_rows(
+    children: list[Any], kinds: dict[str, str], names: dict[str, str]
+) -> list[dict[str, Any]]:
+    return [
+        {
+            "code": child.code,
+            "kind": kinds.get(child.code, ""),
+            "name": names.get(child.code, ""),
+            "relationship": child.relationship,
+            "inferred": child.inferred,
+        }
+        for child in children
+    ]
+
+
+def _linked(
+    successions: list[Any], side: str, names: dict[str, str], scope: Scope
+) -> list[dict[str, Any]]:
+    """The predecessors or successors (``side``) the user may see."""
+    return [
+        {
+            "code": getattr(s, side),
+            "name": names.get(getattr(s, side), ""),
+            "effective": s.effective,
+            "reason": s.reason,
+        }
+        for s in successions
+        if scope.sees(getattr(s, side))
+    ]
 
 
 @router.get(
