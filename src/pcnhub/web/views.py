@@ -41,6 +41,7 @@ from pcnhub.register.exports import (
     write_rows,
 )
 from pcnhub.register.models import Organisation, OrganisationKind, RelationshipKind
+from pcnhub.rules.checks import Finding
 from pcnhub.rules.periods import ContractYear
 from pcnhub.ui.asat import AsAt, as_at_from
 from pcnhub.ui.downloads import XLSX, xlsx_bytes
@@ -50,7 +51,32 @@ from pcnhub.ui.outcomes import parse_outcome
 from pcnhub.ui.refusals import NO_ROLE, Refused
 from pcnhub.ui.tables import paginate
 from pcnhub.ui.years import default_year, parse_year
-from pcnhub.web import presenters
+from pcnhub.web.presenters.cells import kind_label
+from pcnhub.web.presenters.checks import (
+    checks_link,
+    checks_page,
+    findings_with,
+    network_checks,
+)
+from pcnhub.web.presenters.home import search, search_table
+from pcnhub.web.presenters.list_sizes import (
+    list_sizes_history,
+    members,
+    practice_lists_rows,
+)
+from pcnhub.web.presenters.lists import networks_table, uncovered_table
+from pcnhub.web.presenters.navigation import roles_text
+from pcnhub.web.presenters.organisation import (
+    breadcrumb,
+    children_table,
+    closure_rows,
+    details_rows,
+    hierarchy_rows,
+    network_links,
+    successions_rows,
+)
+from pcnhub.web.presenters.payments import entitlements_link, entitlements_page
+from pcnhub.web.presenters.records import history
 
 
 def _page(
@@ -125,7 +151,7 @@ def permission_denied(
             if user.is_authenticated
             else ""
         ),
-        "roles": presenters.roles_text(scope_of(user)),
+        "roles": roles_text(scope_of(user)),
         "show_date_form": False,
     }
     return _page(request, "403.html", as_at, context, status=403)
@@ -141,7 +167,7 @@ def home(request: HttpRequest) -> HttpResponse:
     as_at = as_at_from(request)
     text = request.GET.get("q", "").strip()
     scope = scope_of(request.user)
-    results = presenters.search(text, scope) if text else []
+    results = search(text, scope) if text else []
     return _page(
         request,
         "home.html",
@@ -149,7 +175,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "q": text,
             "results": results,
-            "results_table": presenters.search_table(results, as_at),
+            "results_table": search_table(results, as_at),
         },
         current="home",
     )
@@ -206,7 +232,7 @@ def networks(request: HttpRequest) -> HttpResponse:
         "commissioner_code",
     )
     return _table_page(
-        request, "networks", rows, NETWORK_COLUMNS, presenters.networks_table, as_at
+        request, "networks", rows, NETWORK_COLUMNS, networks_table, as_at
     )
 
 
@@ -226,7 +252,7 @@ def uncovered(request: HttpRequest) -> HttpResponse:
         "uncovered",
         rows,
         UNCOVERED_COLUMNS,
-        lambda r, a, s, n: presenters.uncovered_table(r, a, s, assign, n),
+        lambda r, a, s, n: uncovered_table(r, a, s, assign, n),
         as_at,
     )
 
@@ -246,94 +272,101 @@ def organisation(request: HttpRequest, code: str) -> HttpResponse:
     context: dict[str, Any] = {
         "org": org,
         "kind": org.kind,
-        "kind_label": presenters.kind_label(org.kind),
+        "kind_label": kind_label(org.kind),
         "name": (version or latest).name if (version or latest) else "",
         "version": version,
         "latest": latest,
-        "details_rows": presenters.details_rows(org, version or latest)
-        + presenters.closure_rows(org.code, day),
-        "breadcrumb": presenters.breadcrumb(rungs, as_at, scope),
-        "hierarchy_rows": presenters.hierarchy_rows(rungs, as_at, scope),
-        "history": presenters.history(org.code, as_at, scope),
+        "details_rows": details_rows(org, version or latest)
+        + closure_rows(org.code, day),
+        "breadcrumb": breadcrumb(rungs, as_at, scope),
+        "hierarchy_rows": hierarchy_rows(rungs, as_at, scope),
+        "history": history(org.code, as_at, scope),
     }
     context |= _children(request, org, as_at)
     return _page(request, "org.html", as_at, context)
 
 
+#: The children an organisation's page lists: (relationship, caption) by kind.
+CHILDREN = {
+    OrganisationKind.REGION: (RelationshipKind.SYSTEM_REGION, "Systems"),
+    OrganisationKind.SYSTEM: (RelationshipKind.COMMISSIONER_SYSTEM, "Commissioners"),
+}
+
+
 def _children(request: HttpRequest, org: Organisation, as_at: AsAt) -> dict[str, Any]:
-    day = as_at.day
-    user = request.user
-    scope = scope_of(user)
-    past = request.GET.get("past") == "1"
-    toggle = {"past_url": as_at.link(request.path, **({} if past else {"past": "1"}))}
-    if org.kind == OrganisationKind.REGION:
-        return toggle | {
-            "children": presenters.children_table(
-                RelationshipKind.SYSTEM_REGION,
-                org.code,
-                day,
-                as_at,
-                "Systems",
-                scope,
-                past,
-            )
-        }
-    if org.kind == OrganisationKind.SYSTEM:
-        return toggle | {
-            "children": presenters.children_table(
-                RelationshipKind.COMMISSIONER_SYSTEM,
-                org.code,
-                day,
-                as_at,
-                "Commissioners",
-                scope,
-                past,
-            )
-        }
+    """What an organisation's page shows beneath its details, by its kind."""
+    if org.kind in CHILDREN:
+        return _region_or_system(request, org, as_at)
     if org.kind == OrganisationKind.COMMISSIONER:
-        networks = visible_rows(
-            user,
-            queries.networks_on(day, commissioner=org.code),
-            "pcn_code",
-            "commissioner_code",
-        )
-        uncovered = visible_rows(
-            user,
-            queries.uncovered_on(day, commissioner=org.code),
-            "practice_code",
-            "commissioner_code",
-        )
-        predecessors, successors = presenters.successions_rows(org.code, as_at, scope)
-        return {
-            "networks": presenters.networks_table(networks, as_at, scope),
-            "uncovered": presenters.uncovered_table(
-                uncovered, as_at, scope, assign_link(user, as_at)
-            ),
-            "predecessors": predecessors,
-            "successors": successors,
-            "checks_url": presenters.checks_link(as_at, org.code),
-        }
+        return _commissioner(request.user, org, as_at)
     if org.kind == OrganisationKind.NETWORK:
-        try:
-            run = for_viewer(user, _checks_run(day, pcn=org.code))
-        except NotFound:
-            run = None
-        year = default_year(day)
-        return {
-            "members": presenters.members(org.code, day, as_at, scope),
-            "checks": presenters.network_checks(
-                run, org.code, as_at, scope, finding_links(user, as_at)
-            ),
-            "network_links": presenters.network_links(user, org.code, as_at),
-            "entitlements_url": presenters.entitlements_link(as_at, org.code, year),
-            "entitlements_year": str(year),
-        }
+        return _network(request.user, org, as_at)
     if org.kind == OrganisationKind.PRACTICE:
         return {
-            "list_rows": presenters.practice_lists_rows(org.code, day),
-            "list_history": presenters.list_sizes_history(org.code),
+            "list_rows": practice_lists_rows(org.code, as_at.day),
+            "list_history": list_sizes_history(org.code),
         }
     return {}
+
+
+def _region_or_system(
+    request: HttpRequest, org: Organisation, as_at: AsAt
+) -> dict[str, Any]:
+    """A region's systems or a system's commissioners (``?past=1``: ever linked)."""
+    past = request.GET.get("past") == "1"
+    toggle = {"past_url": as_at.link(request.path, **({} if past else {"past": "1"}))}
+    kind, caption = CHILDREN[org.kind]
+    return toggle | {
+        "children": children_table(
+            kind, org.code, as_at.day, as_at, caption, scope_of(request.user), past
+        )
+    }
+
+
+def _commissioner(user: Any, org: Organisation, as_at: AsAt) -> dict[str, Any]:
+    """A commissioner's networks, practices in no network and successions."""
+    day = as_at.day
+    scope = scope_of(user)
+    networks = visible_rows(
+        user,
+        queries.networks_on(day, commissioner=org.code),
+        "pcn_code",
+        "commissioner_code",
+    )
+    uncovered = visible_rows(
+        user,
+        queries.uncovered_on(day, commissioner=org.code),
+        "practice_code",
+        "commissioner_code",
+    )
+    predecessors, successors = successions_rows(org.code, as_at, scope)
+    return {
+        "networks": networks_table(networks, as_at, scope),
+        "uncovered": uncovered_table(uncovered, as_at, scope, assign_link(user, as_at)),
+        "predecessors": predecessors,
+        "successors": successors,
+        "checks_url": checks_link(as_at, org.code),
+    }
+
+
+def _network(user: Any, org: Organisation, as_at: AsAt) -> dict[str, Any]:
+    """A network's members, its checks and links to its other pages."""
+    day = as_at.day
+    scope = scope_of(user)
+    try:
+        run = for_viewer(user, _checks_run(day, pcn=org.code))
+    except NotFound:
+        run = None
+    year = default_year(day)
+    return {
+        "members": members(org.code, day, as_at, scope),
+        "checks": network_checks(
+            run, org.code, as_at, scope, finding_links(user, as_at)
+        ),
+        "network_links": network_links(user, org.code, as_at),
+        "entitlements_url": entitlements_link(as_at, org.code, year),
+        "entitlements_year": str(year),
+    }
 
 
 def _checks_run(
@@ -367,26 +400,17 @@ def checks(request: HttpRequest) -> HttpResponse:
     user = request.user
     scope = scope_of(user)
     commissioner = request.GET.get("commissioner", "").strip().upper()
-    want_csv = request.GET.get("format") == "csv"
-    want_xlsx = request.GET.get("format") == "xlsx"
-    outcome, outcome_error = None, ""
-    try:
-        outcome = parse_outcome(request.GET.get("outcome"))
-    except ValueError as exc:
-        outcome_error = str(exc)
-    if (want_csv or want_xlsx) and (as_at.error or outcome_error):
+    fmt = request.GET.get("format")
+    download = fmt if fmt in ("csv", "xlsx") else None
+    outcome, outcome_error = _outcome_of(request)
+    if download and (as_at.error or outcome_error):
         return _plain(f"as_at: {as_at.error}" if as_at.error else outcome_error, 400)
     found = queries.find_organisation(commissioner) if commissioner else None
     known = not commissioner or found is not None
     if found is not None:
         commissioner = found.code
         require_organisation(request, commissioner)
-    run = None
-    if known:
-        try:
-            run = for_viewer(user, _checks_run(as_at.day, commissioner or None))
-        except NotFound:
-            run = None  # no practices or networks there that day: nothing to check
+    run = _visible_checks(user, as_at.day, commissioner) if known else None
     findings = visible_rows(
         user,
         run.findings if run else [],
@@ -394,24 +418,10 @@ def checks(request: HttpRequest) -> HttpResponse:
         "practice_code",
         "commissioner_code",
     )
-    shown = presenters.findings_with(findings, outcome)
-    if want_csv:
-        if not known:
-            return _plain(f"no organisation {commissioner} in the register", 404)
-        out = io.StringIO()
-        write_records(out, [f.row() for f in shown], exports.FINDING_COLUMNS, "csv")
-        where = f"-{commissioner}" if commissioner else ""
-        filename = f"checks{where}-{as_at.day.isoformat()}.csv"
-        return _download(out.getvalue(), "text/csv; charset=utf-8", filename)
-    if want_xlsx:
-        if not known:
-            return _plain(f"no organisation {commissioner} in the register", 404)
-        records = [f.row() for f in shown]
-        where = f"-{commissioner}" if commissioner else ""
-        filename = f"checks{where}-{as_at.day.isoformat()}.xlsx"
-        book = xlsx_bytes(records, exports.FINDING_COLUMNS, "checks")
-        return _download(book, XLSX, filename)
-    page = presenters.checks_page(
+    shown = findings_with(findings, outcome)
+    if download:
+        return _checks_download(download, shown, commissioner, known, as_at)
+    page = checks_page(
         run,
         findings,
         shown,
@@ -426,6 +436,39 @@ def checks(request: HttpRequest) -> HttpResponse:
     )
     status = 400 if as_at.error or outcome_error else None if known else 404
     return _page(request, "checks.html", as_at, page, "checks", status)
+
+
+def _outcome_of(request: HttpRequest) -> tuple[str | None, str]:
+    """The outcome chosen (``?outcome=``, None for all) and why it is not one."""
+    try:
+        return parse_outcome(request.GET.get("outcome")), ""
+    except ValueError as exc:
+        return None, str(exc)
+
+
+def _visible_checks(user: Any, day: date, commissioner: str) -> CheckRun | None:
+    """The checks on ``day`` as the user may see them, None if nothing to check."""
+    try:
+        return for_viewer(user, _checks_run(day, commissioner or None))
+    except NotFound:
+        return None  # no practices or networks there that day: nothing to check
+
+
+def _checks_download(
+    fmt: str, shown: Sequence[Finding], commissioner: str, known: bool, as_at: AsAt
+) -> HttpResponse:
+    """The findings shown as a CSV file or an Excel workbook (``fmt``)."""
+    if not known:
+        return _plain(f"no organisation {commissioner} in the register", 404)
+    records = [f.row() for f in shown]
+    where = f"-{commissioner}" if commissioner else ""
+    filename = f"checks{where}-{as_at.day.isoformat()}.{fmt}"
+    if fmt == "csv":
+        out = io.StringIO()
+        write_records(out, records, exports.FINDING_COLUMNS, "csv")
+        return _download(out.getvalue(), "text/csv; charset=utf-8", filename)
+    book = xlsx_bytes(records, exports.FINDING_COLUMNS, "checks")
+    return _download(book, XLSX, filename)
 
 
 @needs_role
@@ -464,7 +507,7 @@ def entitlements(request: HttpRequest, code: str) -> HttpResponse:
         text = io.StringIO()
         write_records(text, [x.row() for x in run.lines], exports.LINE_COLUMNS, "csv")
         return _download(text.getvalue(), "text/csv; charset=utf-8", f"{name}.csv")
-    page = presenters.entitlements_page(
+    page = entitlements_page(
         run, as_at, code, org is not None, network, year, error, scope_of(request.user)
     )
     page["show_date_form"] = False
