@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
+from pcnhub.access import trail as access_trail
 from pcnhub.access.checks import Permission, require
 from pcnhub.audit import checkpoints, trail
 from pcnhub.audit.services import verify
@@ -84,7 +85,7 @@ def list_entries(request: HttpRequest, query: Query[TrailQuery]) -> dict[str, An
         date_from=query.date_from,
         date_to=query.date_to,
     )
-    entries = trail.entries(request.user, filters)  # 403 before any other answer
+    entries = access_trail.entries(request.user, filters)  # 403 before any other answer
     if query.page < 1:
         raise ValidationError({"page": ["pages are numbered from 1"]})
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:

@@ -1,16 +1,7 @@
-"""Reading the audit trail: who may see which entries, filters, and CSV rows.
+"""Reading the audit trail: filters, pages and CSV rows.
 
-The page (``/audit/``, ``/org/<code>/audit/``), the API (``/api/audit/``) and the
-``pcnhub audit export`` command all read the trail through :func:`entries`, so
-they show the same entries to the same person:
-
-- with an organisation, the entries concerning it (its ``AuditSubject`` rows),
-  for anyone with ``audit.view_trail`` on that organisation;
-- without one, every entry for those with ``audit.view_whole_trail`` (national
-  analysts, administrators); anyone else with ``audit.view_trail`` sees the
-  entries concerning an organisation their roles reach, and never an entry that
-  concerns no organisation (users, imports, system runs);
-- evaluators see none of it: the trail names people.
+Who may see which entries is decided above the trail, where the roles are
+(:mod:`pcnhub.access.trail`); the trail itself knows nothing of users.
 """
 
 from __future__ import annotations
@@ -22,12 +13,9 @@ from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from pcnhub.access.checks import Permission, require
-from pcnhub.access.scope import scope_of
 from pcnhub.audit.models import AuditEntry, AuditSubject
 
 PAGE_SIZE = 50
@@ -111,32 +99,6 @@ def parse_filters(params: Mapping[str, str]) -> tuple[Filters, dict[str, str]]:
     return filters, errors
 
 
-def visible_to(user: Any, organisation: str = "") -> QuerySet[AuditEntry]:
-    """The entries ``user`` may see (concerning ``organisation``, if given).
-
-    Raises ``PermissionDenied`` when the user may not see this trail at all.
-    """
-    if organisation:
-        require(user, Permission.VIEW_TRAIL, organisation)
-        return AuditEntry.objects.filter(
-            id__in=AuditSubject.objects.filter(code=organisation).values("entry_id")
-        )
-    if user.has_perm(Permission.VIEW_WHOLE_TRAIL):
-        return AuditEntry.objects.all()
-    scope = scope_of(user)
-    # A practice's network is read for its page and payments, not its trail.
-    reach = sorted(scope.reach - scope.read_only)
-    if not reach:
-        raise PermissionDenied(
-            "you do not have access to this (audit.view_trail): "
-            "you hold no role for an organisation"
-        )
-    require(user, Permission.VIEW_TRAIL, reach[0])
-    return AuditEntry.objects.filter(
-        id__in=AuditSubject.objects.filter(code__in=reach).values("entry_id")
-    )
-
-
 def _start_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
@@ -161,14 +123,6 @@ def filtered(entries: QuerySet[AuditEntry], filters: Filters) -> QuerySet[AuditE
     if filters.date_to:
         entries = entries.filter(at__lt=_start_of(filters.date_to + timedelta(days=1)))
     return entries.order_by("-id")
-
-
-def entries(user: Any, filters: Filters) -> QuerySet[AuditEntry]:
-    """What ``user`` sees of the trail with ``filters``, newest first.
-
-    Raises ``PermissionDenied`` when the user may not see this trail.
-    """
-    return filtered(visible_to(user, filters.organisation), filters)
 
 
 def everything(filters: Filters) -> QuerySet[AuditEntry]:

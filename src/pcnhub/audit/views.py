@@ -23,6 +23,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from pcnhub.access import trail as access_trail
 from pcnhub.access.roles import Role
 from pcnhub.access.scope import scope_of
 from pcnhub.audit import trail
@@ -54,7 +55,7 @@ def _trail(
     organisation: str | None,
 ) -> HttpResponse:
     try:
-        visible = trail.visible_to(request.user, filters.organisation)
+        visible = access_trail.visible_to(request.user, filters.organisation)
     except PermissionDenied:
         raise Refused(_refusal(request.user, filters.organisation)) from None
     org = None

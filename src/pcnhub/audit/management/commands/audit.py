@@ -21,6 +21,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from pcnhub.access import trail as access_trail
 from pcnhub.access.cli import account
 from pcnhub.audit import checkpoints, trail
 from pcnhub.audit.models import AuditEntry
@@ -115,7 +116,7 @@ class Command(BaseCommand):
         if options["user"]:
             user = account(options["user"])
             try:
-                entries = trail.entries(user, filters)
+                entries = access_trail.entries(user, filters)
             except PermissionDenied as exc:
                 where = f" of {filters.organisation}" if filters.organisation else ""
                 raise CommandError(
