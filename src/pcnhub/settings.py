@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "pcnhub.governance",
     "pcnhub.workflow",
     "pcnhub.web",
+    "pcnhub.trail",
 ]
 # pcnhub's data commands (pcnhub.cli sets PCNHUB_DATA_COMMAND=1) leave ninja out:
 # only the API docs page needs its templates and static files, and importing it
@@ -286,3 +287,7 @@ PCNHUB_NETWORK_FACTS_SOURCES = [
     # a commissioner's small population approval, given with an application
     "pcnhub.workflow.approvals.small_population_reasons",
 ]
+
+# The page header (service name, search, account, navigation) every page's frame
+# shows, by dotted path: the UI kit (pcnhub.ui.frame) cannot import the site.
+PCNHUB_PAGE_HEADER = "pcnhub.web.presenters.navigation.header"

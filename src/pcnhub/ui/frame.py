@@ -2,16 +2,20 @@
 
 The header (service name, search, account, navigation) depends on who the user
 is and what they may open, which the UI kit cannot know (it sits below
-pcnhub.access in the layers). The site gives it once, at start-up
-(:meth:`pcnhub.web.apps.WebConfig.ready` calls :func:`use_header`).
+pcnhub.access in the layers). The site names the function that gives it in the
+settings (``PCNHUB_PAGE_HEADER``, a dotted path); it is imported at the first
+page, so the data commands, which show no page, never import it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
+from django.utils.module_loading import import_string
 from markupsafe import Markup
 
 from pcnhub.ui.asat import PARAM, AsAt
@@ -19,21 +23,16 @@ from pcnhub.ui.formatting import fmt_date
 
 Header = Callable[[HttpRequest, AsAt, "str | None"], dict[str, Any]]
 
-_header: Header | None = None
 
-
-def use_header(header: Header) -> None:
-    """Set the function giving the NHS.UK header's parameters for a request."""
-    global _header
-    _header = header
+@cache
+def _header(path: str) -> Header:
+    header: Header = import_string(path)
+    return header
 
 
 def header(request: HttpRequest, as_at: AsAt, current: str | None) -> dict[str, Any]:
-    if _header is None:
-        raise RuntimeError(
-            "No page header: pcnhub.web (in INSTALLED_APPS) gives it at start-up"
-        )
-    return _header(request, as_at, current)
+    """The NHS.UK header's parameters for this request (``PCNHUB_PAGE_HEADER``)."""
+    return _header(settings.PCNHUB_PAGE_HEADER)(request, as_at, current)
 
 
 #: The header macro cannot be given extra fields, so the chosen date is added to
