@@ -22,10 +22,10 @@ from ninja.openapi.schema import OpenAPISchema
 from ninja.security import django_auth
 
 from pcnhub.access.permissions import Permission
-from pcnhub.audit.api import router as audit_router
 from pcnhub.governance.api import router as governance_router
-from pcnhub.register.api import router as register_router
+from pcnhub.trail.api import router as audit_router
 from pcnhub.ui.refusals import NO_ROLE
+from pcnhub.web.api import router as register_router
 from pcnhub.workflow.api import router as workflow_router
 
 

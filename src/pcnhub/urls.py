@@ -8,7 +8,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("", include("pcnhub.workflow.urls")),
     path("", include("pcnhub.governance.urls")),
-    path("", include("pcnhub.audit.urls")),
+    path("", include("pcnhub.trail.urls")),
     path("", include("pcnhub.contract.urls")),
     path("", include("pcnhub.web.urls")),
 ]

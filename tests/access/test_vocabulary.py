@@ -18,9 +18,9 @@ import rules
 from pcnhub.access.permissions import Permission
 from pcnhub.contract import services
 from pcnhub.contract.exports import findings_json
-from pcnhub.register.api import FindingOut
 from pcnhub.rules import checks
 from pcnhub.rules.checks import OUTCOMES, Finding, Outcome
+from pcnhub.web.api import FindingOut
 from tests.web.conftest import load_demo
 
 ACCESS_MD = Path(__file__).resolve().parents[2] / "docs" / "access.md"

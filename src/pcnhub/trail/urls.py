@@ -1,8 +1,8 @@
-"""Pages of pcnhub.audit (included by pcnhub.urls)."""
+"""Pages of the audit trail (included by pcnhub.urls)."""
 
 from django.urls import path
 
-from pcnhub.audit import views
+from pcnhub.trail import views
 
 urlpatterns: list = [
     path("audit/", views.audit, name="audit"),

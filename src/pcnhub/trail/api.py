@@ -1,4 +1,4 @@
-"""API routes of pcnhub.audit (mounted by pcnhub.api at ``/api/audit/``).
+"""API routes of the audit trail (mounted by pcnhub.api at ``/api/audit/``).
 
 - ``GET /api/audit/``: the entries the user may see, newest first, 50 a page
   (``?page=``), with the page's filters (``organisation``, ``entity_type``,
@@ -7,7 +7,7 @@
   (``HEAD:COUNT``); with ``?expect=CHECKPOINT`` also whether it extends that
   earlier checkpoint (national analysts and administrators only).
 
-The same permissions as the page (:mod:`pcnhub.audit.trail`).
+The same permissions as the page (:mod:`pcnhub.access.trail`).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The audit trail's pages: ``/audit/`` and ``/org/<code>/audit/``, and their CSV.
 
-Who sees which entries is decided by :mod:`pcnhub.audit.trail` (the API and the
+Who sees which entries is decided by :mod:`pcnhub.access.trail` (the API and the
 ``pcnhub audit export`` command use the same rule).
 """
 

@@ -1,4 +1,4 @@
-"""API routes of pcnhub.register (mounted at /api/register/ by pcnhub.api).
+"""API routes of the register (mounted at /api/register/ by pcnhub.api).
 
 The same answers as the pages, the CSV downloads and the CLI, from the same
 services (:mod:`pcnhub.register.queries`, :mod:`pcnhub.contract.services` and
