@@ -5,9 +5,9 @@ years, outcomes) are pcnhub.ui's; nothing outside pcnhub.web imports pcnhub.web.
 The project's wiring, pcnhub.urls and pcnhub.settings, names its modules as
 strings (``include("pcnhub.web.urls")``, middleware paths), never as imports,
 and is allowed to; pcnhub.api, above the site in the layers, imports only the
-register's API router (pcnhub.web.api) to mount it. import-linter holds the same through the layer and
-web-layer contracts; this walks the source itself, so a ratchet line added to
-pyproject.toml cannot hide an import either.
+register's API router (pcnhub.web.api) to mount it. import-linter holds the
+same through the layer and web-layer contracts; this walks the source itself,
+so a ratchet line added to pyproject.toml cannot hide an import either.
 """
 
 from __future__ import annotations
