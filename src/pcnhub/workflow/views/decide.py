@@ -72,6 +72,26 @@ def _decision_page(
 
 
 @GET_POST
+def _refused_decision(
+    request: HttpRequest,
+    application: Application,
+    form: Any,
+    template: str,
+    exc: Exception,
+) -> HttpResponse:
+    """The decision page again, saying why the service refused the decision:
+    409 when someone else acted first, 400 for a decision it cannot take."""
+    if isinstance(exc, services.Conflict):
+        return _decision_page(
+            request, application, form, template, status=409, conflict=str(exc)
+        )
+    if isinstance(exc, services.WorkflowError):
+        presenters.add_service_error(form, str(exc), exc.field)
+    else:
+        presenters.add_service_error(form, validation_text(exc), "")
+    return _decision_page(request, application, form, template, status=400)
+
+
 def application_decide(request: HttpRequest, ref: str) -> HttpResponse:
     application = find_application(request, ref, Permission.DECIDE_APPLICATION)
     template = "workflow/decide.html"
@@ -92,16 +112,8 @@ def application_decide(request: HttpRequest, ref: str) -> HttpResponse:
             network_code=data["network_code"],
             expected_version=data["version"],
         )
-    except services.Conflict as exc:
-        return _decision_page(
-            request, application, form, template, status=409, conflict=str(exc)
-        )
-    except services.WorkflowError as exc:
-        presenters.add_service_error(form, str(exc), exc.field)
-        return _decision_page(request, application, form, template, status=400)
-    except ValidationError as exc:
-        presenters.add_service_error(form, validation_text(exc), "")
-        return _decision_page(request, application, form, template, status=400)
+    except (services.Conflict, services.WorkflowError, ValidationError) as exc:
+        return _refused_decision(request, application, form, template, exc)
     application.refresh_from_db()
     messages.success(
         request, presenters.success_text(application, decision.network_code)
@@ -155,16 +167,8 @@ def application_appeal_decide(request: HttpRequest, ref: str) -> HttpResponse:
             reasons=data["reasons"],
             network_code=data["network_code"],
         )
-    except services.Conflict as exc:
-        return _decision_page(
-            request, application, form, template, status=409, conflict=str(exc)
-        )
-    except services.WorkflowError as exc:
-        presenters.add_service_error(form, str(exc), exc.field)
-        return _decision_page(request, application, form, template, status=400)
-    except ValidationError as exc:
-        presenters.add_service_error(form, validation_text(exc), "")
-        return _decision_page(request, application, form, template, status=400)
+    except (services.Conflict, services.WorkflowError, ValidationError) as exc:
+        return _refused_decision(request, application, form, template, exc)
     application.refresh_from_db()
     if application.state == State.REJECTED:
         text = "Appeal dismissed. The rejection stands."
