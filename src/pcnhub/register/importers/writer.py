@@ -230,6 +230,12 @@ class RegisterWriter:
         self.organisation(code, kind)
         given = {n: v for n in DETAIL_FIELDS if (v := getattr(said, n)) is not None}
         live = [v for v in self.versions[code] if v.valid_to != v.valid_from]
+        claimed_from = history_from if history_from and history_from < day else day
+        if self.run.kind != APPLICATION and _already_held(
+            live, claimed_from, FOREVER, given
+        ):
+            self._details_held(code, kind, day, tuple(given), history_from)
+            return
         free = self._free_details(code, day, tuple(given), history_from)
         if self.run.kind == APPLICATION:
             span = snapshot_span(_held_versions(live), day)
@@ -260,6 +266,33 @@ class RegisterWriter:
             self._add(version)
             held.append(version)
         held.sort(key=lambda v: v.valid_from)
+
+    def _details_held(
+        self,
+        code: str,
+        kind: str,
+        day: date,
+        given: tuple[str, ...],
+        history_from: date | None,
+    ) -> None:
+        """Record and count a claim one held version already says over its whole
+        span, as :meth:`details` would, without working out which parts of the
+        span are free: whatever they are, that version covers them unchanged.
+
+        Most details in a national file are held. Only the observed claim is
+        looked up, because only it can be bounded by a newer file (counted).
+        """
+        facts = tuple(_DETAIL_FACTS[n] for n in given)
+        coverage = self.coverage
+        coverage.cut = False
+        if facts:
+            coverage.record(facts, code, OBSERVED, day, day)
+            coverage.free_many(facts, code, OBSERVED, day, (day, None))
+            if history_from and history_from < day:
+                coverage.record(facts, code, ASSUMED, day, history_from)
+        if coverage.cut:
+            self.counts.bounded[f"{kind} details"] += 1
+        self.counts.add(f"{kind} details", "unchanged")
 
     def _free_details(
         self, code: str, day: date, given: tuple[str, ...], history_from: date | None
