@@ -248,7 +248,8 @@ class RegisterWriter:
             return
         lo = min(start for start, _ in spans)
         hi = max((end or FOREVER) for _, end in spans)
-        if _already_held(live, lo, hi, given):
+        asked = self.run.kind != APPLICATION and (lo, hi) == (claimed_from, FOREVER)
+        if not asked and _already_held(live, lo, hi, given):
             # What reconciling would find, without building the pieces: most
             # details in a national file are those the register holds.
             self.counts.add(f"{kind} details", "unchanged")
