@@ -92,10 +92,21 @@ class FileResult:
 
     @property
     def write_ratio(self) -> float | None:
-        """Import seconds over the parse+validate+write floor's."""
+        """Import seconds (Django's set-up included) over the
+        parse+validate+write floor's (set-up left out)."""
         if not (self.first and self.write_floor and self.write_floor.seconds > 0):
             return None
         return self.first.seconds / self.write_floor.seconds
+
+    @property
+    def work_ratio(self) -> float | None:
+        """Like for like: the import's seconds without its own Django set-up
+        over the floor's, which leave it out too. The target is judged on this;
+        set-up is the start-up benchmark's (benchmarks/startup.py)."""
+        if not (self.first and self.write_floor and self.write_floor.seconds > 0):
+            return None
+        work = self.first.seconds - (self.first.setup_seconds or 0.0)
+        return work / self.write_floor.seconds
 
     @property
     def process_ratio(self) -> float | None:
@@ -112,7 +123,7 @@ class FileResult:
 
     @property
     def within_time(self) -> bool:
-        return self.write_ratio is not None and self.write_ratio <= TIME_FACTOR
+        return self.work_ratio is not None and self.work_ratio <= TIME_FACTOR
 
     @property
     def within_memory(self) -> bool:
@@ -246,6 +257,8 @@ def table(results: list[FileResult]) -> str:
         "write s",
         "setup s",
         "ratio",
+        "imp setup s",
+        "work ratio",
         "targets",
     )
     lines = []
@@ -272,6 +285,8 @@ def table(results: list[FileResult]) -> str:
                 f"{w.write_seconds or 0:.3f}",
                 f"{w.setup_seconds or 0:.2f}",
                 f"{r.write_ratio:.1f}x" if r.write_ratio is not None else "-",
+                f"{r.first.setup_seconds or 0:.2f}",
+                f"{r.work_ratio:.1f}x" if r.work_ratio is not None else "-",
                 verdict,
             )
         )
@@ -420,14 +435,14 @@ def run(db: Database, data: Path, work: Path, reimport: str, floor_runs: int) ->
     all_memory = all(r.within_memory for r in results)
     print(
         f"target: each import within {TIME_FACTOR:g}x its parse+validate+write "
-        "floor's seconds: "
+        "floor's seconds, both without Django's set-up (work ratio): "
         + ("HOLDS" if all_time else "DOES NOT HOLD")
         + (
             ""
             if all_time
             else " ("
             + ", ".join(
-                f"{r.file} {r.write_ratio or 0:.1f}x"
+                f"{r.file} {r.work_ratio or 0:.1f}x"
                 for r in results
                 if not r.within_time
             )
@@ -479,7 +494,11 @@ def run(db: Database, data: Path, work: Path, reimport: str, floor_runs: int) ->
             "register with executemany (SQLite) or COPY (PostgreSQL) over a bare "
             "driver connection, rolled back (benchmarks/_write_floor.py)",
             "ratio": "import seconds / pandas floor seconds",
-            "write_ratio": "import seconds / parse+validate+write floor seconds",
+            "write_ratio": "import seconds (Django set-up included) / "
+            "parse+validate+write floor seconds (set-up left out)",
+            "work_ratio": "(import seconds - the import's own Django set-up, "
+            "setup_seconds of first) / parse+validate+write floor seconds: like for "
+            "like, the ratio the time target is judged on",
             "process_ratio": "import process_seconds / floor process_seconds",
         },
         "targets": {
@@ -495,6 +514,7 @@ def run(db: Database, data: Path, work: Path, reimport: str, floor_runs: int) ->
             | {
                 "ratio": r.ratio,
                 "write_ratio": r.write_ratio,
+                "work_ratio": r.work_ratio,
                 "process_ratio": r.process_ratio,
                 "peak_ratio": r.peak_ratio,
                 "within_time": r.within_time,
