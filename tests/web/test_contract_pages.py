@@ -251,7 +251,19 @@ def test_entitlements_page_shows_core_funding(
     text = text_of(response)
     assert "How this network is paid in 2021/22" in text
     assert "Total to the nominated payee" in text
-    assert 'id="payee-total"' in html
+    # The totals row is the UI kit's <tfoot>: the items' year figures added up,
+    # the same as the summary's total.
+    items = html.split('id="items-by-month"')[1].split("</table>")[0]
+    foot = items.split('<tfoot class="nhsuk-table__foot">')[1].split("</tfoot>")[0]
+    total = cells(foot)
+    assert total[0] == "Total to the nominated payee"
+    body = [cells(r) for r in rows_of(items)]
+    year = sum((Decimal(r[-1].strip("£").replace(",", "")) for r in body), Decimal(0))
+    assert total[-1] == fmt_money(year)
+    summary = re.search(
+        r"Total to the nominated payee (£[\d,.]+) Network Participation", text
+    )
+    assert summary and summary.group(1) == total[-1]
     assert "Network Participation Payment" in text
     # each member practice's participation payment, to the practice
     for code in queries.members_of(BIG_PCN, date(2021, 4, 1)):

@@ -105,7 +105,8 @@ def test_networks_page_shows_a_page_with_totals_and_links(
     html = first.content.decode()
     assert f"Showing 1–100 of {total:,}" in html
     assert f"{total:,} networks" in html  # the caption counts them all
-    assert html.count('<tr class="nhsuk-table__row" role="row">') == 101  # + head
+    # 100 rows, the head and the totals of every network (pcnhub.ui.sorting)
+    assert html.count('<tr class="nhsuk-table__row" role="row">') == 102
     assert f'href="/networks/?as_at={DAY}&amp;page=2"' in html
     assert "nhsuk-pagination" in html
     second = signed_in.get("/networks/", {"as_at": DAY, "page": "2"}).content.decode()

@@ -264,13 +264,12 @@ def test_network_total_is_the_sum_of_its_members(
     total_registered = sum(registered.values(), Decimal(0))
     total_weighted = sum(weighted.values(), Decimal(0))
     assert total_registered > 0
-    assert (
-        f'<strong id="total-registered">{fmt_patients(total_registered)}</strong>'
-        in html
-    )
-    assert (
-        f'<strong id="total-weighted">{fmt_weighted(total_weighted)}</strong>' in html
-    )
+    # The totals row is the UI kit's <tfoot> (pcnhub.ui.sorting.totals_row).
+    table = html.split("Member practices</caption>")[1].split("</table>")[0]
+    foot = table.split('<tfoot class="nhsuk-table__foot"')[1].split("</tfoot>")[0]
+    assert f"</span>{fmt_patients(total_registered)}</td>" in foot
+    assert f"</span>{fmt_weighted(total_weighted)}</td>" in foot
+    assert f"</span>{len(members)} practices</td>" in foot
     for code in members:
         assert fmt_patients(registered[code]) in html
     assert "nhsuk-table--responsive" in html

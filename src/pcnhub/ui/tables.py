@@ -3,8 +3,12 @@
 ``render_table`` writes the same markup as nhsuk-frontend-jinja's ``table`` macro
 (compared in tests/ui/test_tables.py) for the parameters pcnhub uses, in plain
 Python: the macro costs milliseconds per cell, which made the national pages take
-tens of seconds. Tables using anything else (scroll, cards, sorting, attributes)
-return ``None`` from ``fast_table`` and the template falls back to the macro.
+tens of seconds. Tables using anything else (cards, client-side sorting,
+attributes) return ``None`` from ``fast_table`` and the template falls back to the
+macro. Headings sorted on the server (``sort`` with an ``href``, as
+:mod:`pcnhub.ui.sorting` writes them) are drawn as the macro draws them; a
+``foot`` (rows of totals, a ``<tfoot>``) only the fast path draws, as the macro
+has none.
 
 ``paginate`` cuts a long list into pages of ``?page=N`` with a summary line
 ("Showing 1–100 of 1,251") and NHS.UK previous/next links.
@@ -34,6 +38,7 @@ TABLE_KEYS = frozenset(
         "firstCellIsHeader",
         "compact",
         "scroll",
+        "foot",
     }
 )
 CELL_KEYS = frozenset(
@@ -50,6 +55,11 @@ CELL_KEYS = frozenset(
         "rowspan",
     }
 )
+#: A heading may also say how its column is sorted (the macro's ``sort``).
+HEAD_KEYS = CELL_KEYS | {"sort"}
+SORTS = ("none", "ascending", "descending")
+SORTABLE = "nhsuk-table--sortable"
+SORTABLE_HINT = "Column headers are sortable"
 ALIGNS = ("left", "centre", "right")
 ALIGN_CLASSES = tuple(f"nhsuk-u-text-align-{a}" for a in ALIGNS)
 
@@ -63,12 +73,31 @@ def _supported(params: Mapping[str, Any]) -> bool:
     # A scrolling table is labelled by its caption's id, made from the table's.
     if params.get("scroll") and not (params.get("id") and caption):
         return False
+    if SORTABLE in (params.get("classes") or ""):
+        return False
     head = params.get("head") or []
     for item in head:
-        if isinstance(item, Mapping) and not CELL_KEYS.issuperset(item):
+        if isinstance(item, Mapping) and not _heading_supported(item):
             return False
     width = len(head)
-    for row in params.get("rows") or []:
+    return _rows_supported(params.get("rows"), width) and _rows_supported(
+        params.get("foot"), width
+    )
+
+
+def _heading_supported(item: Mapping[str, Any]) -> bool:
+    """A heading's keys are drawn here; a sorted one links to its sorting (on the
+    server: the macro's client-side sorting, without ``href``, is not drawn)."""
+    if not HEAD_KEYS.issuperset(item):
+        return False
+    sort = item.get("sort")
+    if not (sort is None or isinstance(sort, bool) or sort in SORTS):
+        return False
+    return not sort or bool(item.get("href"))
+
+
+def _rows_supported(rows: Any, width: int) -> bool:
+    for row in rows or []:
         if not isinstance(row, Sequence) or isinstance(row, str):
             return False
         if len(row) > width:
@@ -77,6 +106,10 @@ def _supported(params: Mapping[str, Any]) -> bool:
             if isinstance(item, Mapping) and not CELL_KEYS.issuperset(item):
                 return False
     return True
+
+
+def _sortable(head: Sequence[Any]) -> bool:
+    return any(isinstance(h, Mapping) and h.get("sort") for h in head)
 
 
 def _as_cell(item: Any) -> dict[str, Any]:
@@ -107,6 +140,7 @@ def _cell(
     element: str,
     attrs: str,
     heading: Mapping[str, Any] | None,
+    after: str = "",
 ) -> str:
     base = "nhsuk-table__header" if element == "th" else "nhsuk-table__cell"
     classes = base
@@ -126,6 +160,7 @@ def _cell(
     for key in ("colspan", "rowspan"):
         if item.get(key):
             out.append(f' {key}="{escape(item[key])}"')
+    out.append(after)
     out.append(">")
     inner = _value(item).strip()
     href = item.get("href")
@@ -147,10 +182,13 @@ def _table_start(params: Mapping[str, Any], responsive: bool) -> list[str]:
     """The opening ``<table>`` tag and the caption, as the macro writes them."""
     classes = "nhsuk-table"
     extra = params.get("classes") or ""
+    sortable = _sortable(params.get("head") or [])
     if params.get("compact") and "nhsuk-table--compact" not in extra:
         classes += " nhsuk-table--compact"
     if responsive and "nhsuk-table--responsive" not in extra:
         classes += " nhsuk-table--responsive"
+    if sortable:
+        classes += f" {SORTABLE}"
     if extra:
         classes += f" {extra}"
     out = [f'<table class="{escape(classes)}"']
@@ -162,8 +200,13 @@ def _table_start(params: Mapping[str, Any], responsive: bool) -> list[str]:
     caption = params.get("caption")
     if caption:
         named = f' id="{escape(_caption_id(params))}"' if params.get("scroll") else ""
+        hint = (
+            f'<span class="nhsuk-u-visually-hidden"> ({SORTABLE_HINT})</span>'
+            if sortable
+            else ""
+        )
         out.append(
-            f'<caption class="nhsuk-table__caption"{named}>{escape(caption)}'
+            f'<caption class="nhsuk-table__caption"{named}>{escape(caption)}{hint}'
             "</caption>\n"
         )
     return out
@@ -202,10 +245,20 @@ def _thead(head: Sequence[Mapping[str, Any]], responsive: bool) -> list[str]:
         cell = {k: h.get(k) for k in HEADING_KEYS}
         if not responsive:
             cell["colspan"] = h.get("colspan")
-        out.append(_cell(cell, "th", th_attrs, None))
+        out.append(_cell(cell, "th", th_attrs, None, _sort_attrs(h.get("sort"))))
         out.append("\n")
     out.append("</tr></thead>\n")
     return out
+
+
+def _sort_attrs(sort: Any) -> str:
+    """A sorted heading's attributes: ``data-sort``, and ``aria-sort`` when the
+    column is the one sorted by."""
+    if not sort:
+        return ""
+    if sort is True or sort == "none":
+        return " data-sort"
+    return f' data-sort aria-sort="{escape(sort)}"'
 
 
 def _scrolling(html: str, params: Mapping[str, Any]) -> str:
@@ -220,57 +273,78 @@ def _scrolling(html: str, params: Mapping[str, Any]) -> str:
 
 
 def fast_table(params: Mapping[str, Any]) -> Markup | None:
-    """The NHS.UK table for ``params``, or ``None`` if the macro must draw it."""
+    """The NHS.UK table for ``params``, or ``None`` if the macro must draw it.
+
+    A table with a ``foot`` must be drawn here (the macro would leave it out)."""
     if not _supported(params):
+        if params.get("foot"):
+            raise ValueError("a table with a foot must be one the fast path draws")
         return None
     responsive = bool(params.get("responsive"))
     first_is_header = bool(params.get("firstCellIsHeader"))
     out = _table_start(params, responsive)
     head = [_as_cell(h) for h in params.get("head") or []]
-    row_role = ' role="row"' if responsive else ""
     out += _thead(head, responsive)
     out.append('<tbody class="nhsuk-table__body">\n')
     for row in params.get("rows") or []:
-        out.append(f'<tr class="nhsuk-table__row"{row_role}>')
-        for index, item in enumerate(row):
-            if not isinstance(item, str | Mapping):
-                continue
-            header = head[index]
-            data = _as_cell(item)
-            first = index == 0 and first_is_header
-            element = "th" if first else "td"
-            if first:
-                attrs = (
-                    ' scope="row" role="rowheader"' if responsive else ' scope="row"'
-                )
-            else:
-                attrs = ' role="cell"' if responsive else ""
-            align = data.get("align")
-            if not align:
-                align = (
-                    "right"
-                    if data.get("format") == "string"
-                    and header.get("format") == "numeric"
-                    else header.get("align")
-                )
-            cell = {
-                "text": data.get("text"),
-                "html": data.get("html"),
-                "visuallyHiddenText": data.get("visuallyHiddenText"),
-                "format": data.get("format") or header.get("format"),
-                "href": data.get("href"),
-                "rowspan": data.get("rowspan"),
-                "align": align,
-                "width": data.get("width"),
-                "classes": data.get("classes"),
-            }
-            if not responsive:
-                cell["colspan"] = data.get("colspan")
-            heading = header if responsive else None
-            out.append(_cell(cell, element, attrs, heading))
-        out.append("</tr>\n")
-    out.append("</tbody>\n</table>")
+        out.append(_row(row, head, responsive, first_is_header))
+    out.append("</tbody>\n")
+    foot = params.get("foot")
+    if foot:
+        rowgroup = ' role="rowgroup"' if responsive else ""
+        out.append(f'<tfoot class="nhsuk-table__foot"{rowgroup}>\n')
+        out += [_row(row, head, responsive, True, foot=True) for row in foot]
+        out.append("</tfoot>\n")
+    out.append("</table>")
     return Markup(_scrolling("".join(out), params))
+
+
+def _row(
+    row: Sequence[Any],
+    head: Sequence[Mapping[str, Any]],
+    responsive: bool,
+    first_is_header: bool,
+    foot: bool = False,
+) -> str:
+    """A row of the body, each cell as the macro writes it, or of the foot (whose
+    first cell, its row's header, "Total", needs no column label on a phone)."""
+    row_role = ' role="row"' if responsive else ""
+    out = [f'<tr class="nhsuk-table__row"{row_role}>']
+    for index, item in enumerate(row):
+        if not isinstance(item, str | Mapping):
+            continue
+        header = head[index]
+        data = _as_cell(item)
+        first = index == 0 and first_is_header
+        element = "th" if first else "td"
+        if first:
+            attrs = ' scope="row" role="rowheader"' if responsive else ' scope="row"'
+        else:
+            attrs = ' role="cell"' if responsive else ""
+        align = data.get("align")
+        if not align:
+            align = (
+                "right"
+                if data.get("format") == "string" and header.get("format") == "numeric"
+                else header.get("align")
+            )
+        cell = {
+            "text": data.get("text"),
+            "html": data.get("html"),
+            "visuallyHiddenText": data.get("visuallyHiddenText"),
+            "format": data.get("format") or header.get("format"),
+            "href": data.get("href"),
+            "rowspan": data.get("rowspan"),
+            "align": align,
+            "width": data.get("width"),
+            "classes": data.get("classes"),
+        }
+        if not responsive:
+            cell["colspan"] = data.get("colspan")
+        heading = header if responsive and not (foot and index == 0) else None
+        out.append(_cell(cell, element, attrs, heading))
+    out.append("</tr>\n")
+    return "".join(out)
 
 
 # --------------------------------------------------------------------------------

@@ -49,6 +49,7 @@ from pcnhub.ui.forms import form_errors
 from pcnhub.ui.frame import frame
 from pcnhub.ui.outcomes import parse_outcome
 from pcnhub.ui.refusals import NO_ROLE, Refused
+from pcnhub.ui.sorting import sort_rows
 from pcnhub.ui.tables import paginate
 from pcnhub.ui.years import default_year, parse_year
 from pcnhub.web.presenters.cells import kind_label
@@ -64,7 +65,11 @@ from pcnhub.web.presenters.list_sizes import (
     members,
     practice_lists_rows,
 )
-from pcnhub.web.presenters.lists import networks_table, uncovered_table
+from pcnhub.web.presenters.lists import (
+    NETWORK_TABLE,
+    networks_table,
+    uncovered_table,
+)
 from pcnhub.web.presenters.navigation import roles_text
 from pcnhub.web.presenters.organisation import (
     breadcrumb,
@@ -231,8 +236,15 @@ def networks(request: HttpRequest) -> HttpResponse:
         "pcn_code",
         "commissioner_code",
     )
+    # Sorted (?sort=, ?order=) before it is cut into pages: the whole list.
+    ordered = sort_rows(rows, NETWORK_TABLE, request, default="code")
     return _table_page(
-        request, "networks", rows, NETWORK_COLUMNS, networks_table, as_at
+        request,
+        "networks",
+        ordered.rows,
+        NETWORK_COLUMNS,
+        lambda r, a, s, n: networks_table(r, a, s, n, ordered),
+        as_at,
     )
 
 
@@ -298,7 +310,7 @@ def _children(request: HttpRequest, org: Organisation, as_at: AsAt) -> dict[str,
     if org.kind in CHILDREN:
         return _region_or_system(request, org, as_at)
     if org.kind == OrganisationKind.COMMISSIONER:
-        return _commissioner(request.user, org, as_at)
+        return _commissioner(request, org, as_at)
     if org.kind == OrganisationKind.NETWORK:
         return _network(request.user, org, as_at)
     if org.kind == OrganisationKind.PRACTICE:
@@ -323,8 +335,12 @@ def _region_or_system(
     }
 
 
-def _commissioner(user: Any, org: Organisation, as_at: AsAt) -> dict[str, Any]:
-    """A commissioner's networks, practices in no network and successions."""
+def _commissioner(
+    request: HttpRequest, org: Organisation, as_at: AsAt
+) -> dict[str, Any]:
+    """A commissioner's networks (sorted by ``?sort=``, with their totals),
+    practices in no network and successions."""
+    user = request.user
     day = as_at.day
     scope = scope_of(user)
     networks = visible_rows(
@@ -340,8 +356,9 @@ def _commissioner(user: Any, org: Organisation, as_at: AsAt) -> dict[str, Any]:
         "commissioner_code",
     )
     predecessors, successors = successions_rows(org.code, as_at, scope)
+    ordered = sort_rows(networks, NETWORK_TABLE, request, default="code")
     return {
-        "networks": networks_table(networks, as_at, scope),
+        "networks": networks_table(ordered.rows, as_at, scope, sorting=ordered),
         "uncovered": uncovered_table(uncovered, as_at, scope, assign_link(user, as_at)),
         "predecessors": predecessors,
         "successors": successors,

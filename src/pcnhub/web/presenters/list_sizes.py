@@ -6,15 +6,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
-
-from markupsafe import Markup
 
 from pcnhub.access.scope import Scope
 from pcnhub.register import queries
 from pcnhub.register.models import ListMeasure
 from pcnhub.ui.asat import AsAt
 from pcnhub.ui.formatting import fmt_date
+from pcnhub.ui.sorting import Column, head, totals_row
 from pcnhub.ui.tags import numeric, tag
 from pcnhub.web.presenters.cells import (
     MEASURE_LABELS,
@@ -45,6 +45,7 @@ def members(network: str, day: date, as_at: AsAt, scope: Scope) -> Members:
     weighted = queries.list_sizes_on(codes, ListMeasure.WEIGHTED, day)
     # The totals from the lists just read (queries.population would read them again).
     total = queries.population_from(codes, registered, weighted)
+    columns = _member_columns(registered, weighted)
     rows: list[list[Any]] = [
         [
             code_cell(as_at, scope, c),
@@ -58,37 +59,44 @@ def members(network: str, day: date, as_at: AsAt, scope: Scope) -> Members:
         ]
         for c in codes
     ]
-    rows.append(
-        [
-            {"html": Markup("<strong>Total</strong>")},
-            {"text": f"{total.members} practices"},
-            {
-                "html": Markup('<strong id="total-registered">{}</strong>').format(
-                    fmt_patients(total.registered)
-                ),
-                "format": "numeric",
-            },
-            {
-                "html": Markup('<strong id="total-weighted">{}</strong>').format(
-                    fmt_weighted(total.weighted)
-                ),
-                "format": "numeric",
-            },
-        ]
-    )
+    # The totals row is the UI kit's (every member's lists, even one not shown).
+    foot = totals_row(codes, columns)
+    foot[1] = {"text": f"{total.members} practices"}
     return Members(
         table={
             "caption": "Member practices",
             "responsive": True,
-            "head": [
-                {"text": "Practice code"},
-                {"text": "Name"},
-                {"text": "Registered patients", "format": "numeric"},
-                {"text": "Weighted patients", "format": "numeric"},
-            ],
+            "head": head(columns),
             "rows": rows,
+            "foot": [foot],
         },
         population=total,
+    )
+
+
+def _member_columns(
+    registered: dict[str, Decimal], weighted: dict[str, Decimal]
+) -> tuple[Column, ...]:
+    """The member practices' columns (rows are codes): the lists are totalled."""
+    return (
+        Column("code", "Practice code"),
+        Column("name", "Name"),
+        Column(
+            "registered",
+            "Registered patients",
+            registered.get,
+            numeric=True,
+            summable=True,
+            fmt=lambda v: fmt_patients(v or Decimal(0)),
+        ),
+        Column(
+            "weighted",
+            "Weighted patients",
+            weighted.get,
+            numeric=True,
+            summable=True,
+            fmt=lambda v: fmt_weighted(v or Decimal(0)),
+        ),
     )
 
 

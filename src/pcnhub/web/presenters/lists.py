@@ -11,6 +11,7 @@ from markupsafe import Markup
 from pcnhub.access.scope import Scope
 from pcnhub.register import queries
 from pcnhub.ui.asat import AsAt
+from pcnhub.ui.sorting import Column, Sorted, head
 from pcnhub.ui.tags import numeric
 from pcnhub.web.presenters.cells import (
     Table,
@@ -20,26 +21,49 @@ from pcnhub.web.presenters.cells import (
     fmt_weighted,
 )
 
+#: The networks table's columns: each may be sorted (``?sort=population``), and
+#: the practices and patients are totalled over the whole list.
+NETWORK_TABLE: tuple[Column, ...] = (
+    Column("code", "PCN code", lambda r: r.pcn_code),
+    Column("name", "Name", lambda r: r.pcn_name),
+    Column("commissioner", "Commissioner", lambda r: r.commissioner_code),
+    Column("practices", "Practices", lambda r: r.practices, True, True),
+    Column(
+        "population",
+        "Registered patients",
+        lambda r: r.registered_population,
+        True,
+        True,
+        fmt_patients,
+    ),
+    Column(
+        "weighted",
+        "Weighted patients",
+        lambda r: r.weighted_population,
+        True,
+        True,
+        fmt_weighted,
+    ),
+)
+
 
 def networks_table(
     rows: Sequence[queries.NetworkRow],
     as_at: AsAt,
     scope: Scope,
     total: int | None = None,
+    sorting: Sorted | None = None,
 ) -> Table:
-    """``rows`` (a page of them), captioned with the ``total`` (all of them)."""
+    """``rows`` (a page of them), captioned with the ``total`` (all of them).
+
+    With ``sorting`` (every row, sorted by :data:`NETWORK_TABLE`), the headings
+    sort the list and a last row totals every network, not just the page's."""
     total = len(rows) if total is None else total
-    return {
-        "caption": f"{total:,} network{'' if total == 1 else 's'}",
+    caption = f"{total:,} network{'' if total == 1 else 's'}"
+    table: Table = {
+        "caption": caption,
         "responsive": True,
-        "head": [
-            {"text": "PCN code"},
-            {"text": "Name"},
-            {"text": "Commissioner"},
-            {"text": "Practices", "format": "numeric"},
-            {"text": "Registered patients", "format": "numeric"},
-            {"text": "Weighted patients", "format": "numeric"},
-        ],
+        "head": head(NETWORK_TABLE),
         "rows": [
             [
                 code_cell(as_at, scope, r.pcn_code),
@@ -54,6 +78,12 @@ def networks_table(
             for r in rows
         ],
     }
+    if sorting is not None:
+        described = f", {sorting.description}" if sorting.description else ""
+        table["caption"] = f"{caption}{described}. {sorting.totals_note('network')}."
+        table["head"] = sorting.head
+        table["foot"] = sorting.foot()
+    return table
 
 
 def uncovered_table(

@@ -31,12 +31,9 @@ from pcnhub.web.presenters.explanations import (
     membership_changes,
 )
 from pcnhub.web.presenters.money import (
-    NOTHING,
+    MoneyRow,
     fmt_money,
-    money_row,
-    month_head,
-    strong_cell,
-    strong_money,
+    money_table,
     totals_by_month,
 )
 
@@ -79,8 +76,8 @@ def entitlements(run: EntitlementRun, as_at: AsAt, scope: Scope) -> Entitlements
     return Entitlements(
         network,
         _summary_rows(run, names, payee_total, practices_total, as_at, scope),
-        _items_table(run, to_payee, payee_total),
-        _practices_table(run, to_practices, practices_total, names, as_at, scope),
+        _items_table(run, to_payee),
+        _practices_table(run, to_practices, names, as_at, scope),
         item_explanations(run.lines, names),
         membership_changes(network, run.year),
         run.notes,
@@ -89,30 +86,18 @@ def entitlements(run: EntitlementRun, as_at: AsAt, scope: Scope) -> Entitlements
     )
 
 
-def _items_table(
-    run: EntitlementRun, to_payee: Sequence[EntitlementLine], payee_total: Decimal
-) -> Table:
-    """Each item paid to the nominated payee (and its arrears), by month."""
-    months = run.year.months
+def _items_table(run: EntitlementRun, to_payee: Sequence[EntitlementLine]) -> Table:
+    """Each item paid to the nominated payee (and its arrears), by month, with
+    the totals of every item."""
     rows = []
     for item in items_of(run.lines):  # the national items, then any added locally
         mine = [x for x in marks.regular(to_payee) if x.item == item.id]
         if mine:
-            rows.append(
-                money_row(marked(item.label, mine), totals_by_month(mine), months)
-            )
+            rows.append(MoneyRow(marked(item.label, mine), totals_by_month(mine)))
         back = [x for x in marks.arrears(to_payee) if x.item == item.id]
         if back:
             label = f"{item.label}: arrears (a backdated change)"
-            rows.append(money_row(label, totals_by_month(back), months))
-    payee_by_month = totals_by_month(to_payee)
-    rows.append(
-        [
-            strong_cell("Total to the nominated payee"),
-            *(strong_money(payee_by_month.get(m, Decimal(0))) for m in months),
-            strong_money(payee_total, "payee-total"),
-        ]
-    )
+            rows.append(MoneyRow(label, totals_by_month(back)))
     return {
         "id": "items-by-month",
         "caption": f"Paid to the nominated payee in {run.year}, by month",
@@ -120,38 +105,28 @@ def _items_table(
         "compact": True,
         "classes": "pcnhub-money-table",
         "firstCellIsHeader": True,
-        "head": month_head("Item", months),
-        "rows": rows,
+        **money_table(rows, "Item", run.year.months, "Total to the nominated payee"),
     }
 
 
 def _practices_table(
     run: EntitlementRun,
     to_practices: Sequence[EntitlementLine],
-    practices_total: Decimal,
     names: dict[str, str],
     as_at: AsAt,
     scope: Scope,
 ) -> Table | None:
-    """The Network Participation Payment to each practice by month, if any."""
+    """The Network Participation Payment to each practice by month, if any, with
+    the totals of every practice."""
     if not to_practices:
         return None
-    months = run.year.months
-    practice_rows = []
+    rows = []
     for code in sorted({x.practice for x in to_practices}):
         label = {
             "html": org_ref(as_at, scope, code, code_and_name(code, names)),
         }
         theirs = [x for x in to_practices if x.practice == code]
-        practice_rows.append(money_row(label, totals_by_month(theirs), months))
-    by_month = totals_by_month(to_practices)
-    practice_rows.append(
-        [
-            strong_cell("Total to practices"),
-            *(strong_money(by_month[m]) if m in by_month else NOTHING for m in months),
-            strong_money(practices_total, "practices-total"),
-        ]
-    )
+        rows.append(MoneyRow(label, totals_by_month(theirs)))
     return {
         "id": "participation-by-month",
         "caption": f"Network Participation Payment to each practice in "
@@ -160,8 +135,7 @@ def _practices_table(
         "compact": True,
         "classes": "pcnhub-money-table",
         "firstCellIsHeader": True,
-        "head": month_head("Practice", months),
-        "rows": practice_rows,
+        **money_table(rows, "Practice", run.year.months, "Total to practices"),
     }
 
 
