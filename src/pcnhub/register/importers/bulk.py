@@ -46,13 +46,19 @@ def _column(model: type[models.Model], name: str) -> str:
 def _converters(
     model: type[models.Model], columns: Sequence[str]
 ) -> list[Convert | None]:
-    """What each value needs before SQLite takes it (None: nothing).
+    """What each value needs before the database takes it (None: nothing).
 
     Python's sqlite3 adapters for dates are deprecated, and Django stores dates
-    and decimals as text; PostgreSQL's COPY takes the Python values as they are.
+    and decimals as text; PostgreSQL's COPY takes the Python values as they are,
+    but JSON must be marked as such.
     """
     if connection.vendor != "sqlite":
-        return [None] * len(columns)
+        from psycopg.types.json import Jsonb
+
+        return [
+            Jsonb if _field(model, name).get_internal_type() == "JSONField" else None
+            for name in columns
+        ]
     out: list[Convert | None] = []
     for name in columns:
         field = _field(model, name)
@@ -162,15 +168,16 @@ def insert_rows(
     cols = ", ".join(_column(model, c) for c in columns)
     n = 0
     with connection.cursor() as cursor:
+        converters = _converters(model, columns)
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
-                for row in rows:
+                for row in _prepared(rows, converters):
                     copy.write_row(row)
                     n += 1
             return n
         marks = ", ".join(["%s"] * len(columns))
         sql = f"INSERT INTO {table} ({cols}) VALUES ({marks})"
-        for chunk in _chunks(_prepared(rows, _converters(model, columns))):
+        for chunk in _chunks(_prepared(rows, converters)):
             cursor.executemany(sql, chunk)
             n += len(chunk)
     return n

@@ -519,4 +519,4 @@ class RegisterWriter:
         write_list_sizes(self.closed_rows[ListRow], self.new_rows[ListRow], run)
         Succession.objects.bulk_create(successions, batch_size=BATCH)
         if self._coverage is not None:  # unused: this run claimed nothing
-            Coverage.objects.bulk_create(self._coverage.rows(), batch_size=BATCH)
+            bulk.insert_rows(Coverage, CoverageIndex.COLUMNS, self._coverage.rows())
