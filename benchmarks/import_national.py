@@ -23,6 +23,7 @@ import os
 import platform
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -342,6 +343,14 @@ def main(argv: list[str] | None = None) -> int:
         "(default 3)",
     )
     parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="measure the whole sequence this many times, on a fresh database "
+        "each time, and judge the time target on each file's median work ratio "
+        "(default 1; single runs on a shared machine move by 20%% or more)",
+    )
+    parser.add_argument(
         "--keep", action="store_true", help="keep the temporary SQLite database"
     )
     options = parser.parse_args(argv)
@@ -361,7 +370,14 @@ def main(argv: list[str] | None = None) -> int:
     db = parse_database(options.database, options.force)
     work = Path(tempfile.mkdtemp(prefix="pcnhub-bench-run-"))
     try:
-        return run(db, data, work, options.reimport, max(1, options.floor_runs))
+        return run(
+            db,
+            data,
+            work,
+            options.reimport,
+            max(1, options.floor_runs),
+            max(1, options.repeat),
+        )
     finally:
         shutil.rmtree(work, ignore_errors=True)
         if db.temporary_dir is not None:
@@ -371,7 +387,41 @@ def main(argv: list[str] | None = None) -> int:
                 shutil.rmtree(db.temporary_dir, ignore_errors=True)
 
 
-def run(db: Database, data: Path, work: Path, reimport: str, floor_runs: int) -> int:
+def run(
+    db: Database, data: Path, work: Path, reimport: str, floor_runs: int, repeat: int
+) -> int:
+    runs = []
+    for n in range(repeat):
+        if repeat > 1:
+            print(f"--- run {n + 1} of {repeat}")
+        runs.append(measure_sequence(db, data, work, reimport, floor_runs))
+        print()
+        print(table(runs[-1][1]))
+        print()
+    migrate, results = runs[-1]
+    medians = median_work_ratios([r for _, r in runs])
+    if repeat > 1:
+        print(f"median work ratio over {repeat} runs:")
+        for file, ratio in medians.items():
+            print(f"  {file:<34} {ratio:.1f}x")
+        print()
+    return report(db, data, reimport, floor_runs, migrate, results, runs, medians)
+
+
+def median_work_ratios(runs: list[list[FileResult]]) -> dict[str, float]:
+    """Each file's median work ratio over the runs (its own when one run)."""
+    by_file: dict[str, list[float]] = {}
+    for results in runs:
+        for r in results:
+            if r.work_ratio is not None:
+                by_file.setdefault(r.file, []).append(r.work_ratio)
+    return {file: statistics.median(ratios) for file, ratios in by_file.items()}
+
+
+def measure_sequence(
+    db: Database, data: Path, work: Path, reimport: str, floor_runs: int
+) -> tuple[Measure, list[FileResult]]:
+    """Every import, re-import and floor once, on a fresh database."""
     print(f"database: {db.shown} ({db.vendor}), fresh")
     print(f"data:     {data}")
     print(f"re-import: {reimport}")
@@ -429,11 +479,22 @@ def run(db: Database, data: Path, work: Path, reimport: str, floor_runs: int) ->
             if w.exit_code:
                 fail(f"parse+validate+write floor of {step.name}", w, out)
             result.write_floor = w
+    return migrate, results
 
-    print()
-    print(table(results))
-    print()
-    all_time = all(r.within_time for r in results)
+
+def report(
+    db: Database,
+    data: Path,
+    reimport: str,
+    floor_runs: int,
+    migrate: Measure,
+    results: list[FileResult],
+    runs: list[tuple[Measure, list[FileResult]]],
+    medians: dict[str, float],
+) -> int:
+    """Check the targets (time: on the median work ratios), print, write JSON."""
+    all_time = all(ratio <= TIME_FACTOR for ratio in medians.values())
+    all_memory = all(r.within_memory for _, rs in runs for r in rs)
     all_memory = all(r.within_memory for r in results)
     print(
         f"target: each import within {TIME_FACTOR:g}x its parse+validate+write "
@@ -444,9 +505,9 @@ def run(db: Database, data: Path, work: Path, reimport: str, floor_runs: int) ->
             if all_time
             else " ("
             + ", ".join(
-                f"{r.file} {r.work_ratio or 0:.1f}x"
-                for r in results
-                if not r.within_time
+                f"{file} {ratio:.1f}x"
+                for file, ratio in medians.items()
+                if ratio > TIME_FACTOR
             )
             + ")"
         )
@@ -514,6 +575,16 @@ def run(db: Database, data: Path, work: Path, reimport: str, floor_runs: int) ->
             "reimports_unchanged": not changed,
         },
         "migrate": asdict(migrate),
+        "repeat": len(runs),
+        "median_work_ratios": medians,
+        "all_runs": [
+            [
+                {"file": r.file, "work_ratio": r.work_ratio, "import": asdict(r.first)}
+                for r in rs
+                if r.first
+            ]
+            for _, rs in runs
+        ],
         "files": [
             asdict(r)
             | {
