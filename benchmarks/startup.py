@@ -6,7 +6,9 @@ Loads the demo area into a temporary SQLite file, then times each command end to
 end (a fresh process each run, interpreter start-up included), best and median of
 ``--runs``, and lists the ten slowest top-level imports of ``pcnhub networks``
 (``python -X importtime``). Target (issue 16): ``pcnhub networks`` on the demo
-under 0.5 s end to end. Writes benchmarks/results/startup.json.
+under 0.5 s end to end. Also times a bare Django project's set-up and one query,
+the floor any Django command starts from, and gives pcnhub's excess over it
+(the host's speed moves both alike). Writes benchmarks/results/startup.json.
 """
 
 from __future__ import annotations
@@ -37,6 +39,45 @@ PCNHUB = (
 AS_AT = "2022-01-01"
 TARGET_SECONDS = {"pcnhub networks (demo)": 0.5}
 IMPORT_LINE = re.compile(r"^import time:\s+(\d+)\s+\|\s+(\d+)\s+\|(\s*)(\S+)\s*$")
+
+
+#: A bare Django project (auth and contenttypes, SQLite): the set-up every
+#: Django command pays before doing anything, and one query. pcnhub's start-up is
+#: compared with it, since the host's speed moves both alike.
+BARE_SETTINGS = """\
+SECRET_KEY = "benchmark"
+INSTALLED_APPS = ["django.contrib.auth", "django.contrib.contenttypes"]
+DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": %r}}
+USE_TZ = True
+"""
+BARE_DJANGO = (
+    "import django; django.setup(); "
+    "from django.contrib.auth.models import User; User.objects.exists()"
+)
+
+
+def bare_django(work: Path, env: dict[str, str]) -> tuple[list[str], dict[str, str]]:
+    """The command line and environment of the bare Django floor."""
+    (work / "bare_settings.py").write_text(
+        BARE_SETTINGS % str(work / "bare.sqlite3"), encoding="utf-8"
+    )
+    bare_env = env | {
+        "DJANGO_SETTINGS_MODULE": "bare_settings",
+        "PYTHONPATH": str(work),
+    }
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); "
+            "from django.core.management import call_command; "
+            "call_command('migrate', verbosity=0)",
+        ],
+        env=bare_env,
+        cwd=work,
+        check=True,
+    )
+    return [sys.executable, "-c", BARE_DJANGO], bare_env
 
 
 def timed(argv: list[str], env: dict[str, str], cwd: Path) -> float:
@@ -109,6 +150,9 @@ def run(work: Path, runs: int) -> int:
             "target_seconds": TARGET_SECONDS.get(name),
         }
     bare = [timed([sys.executable, "-c", "pass"], env, work) for _ in range(runs)]
+    django_argv, django_env = bare_django(work, env)
+    timed(django_argv, django_env, work)  # once to warm the file cache
+    django_floor = [timed(django_argv, django_env, work) for _ in range(runs)]
     imports = import_times(commands["pcnhub networks (demo)"], env, work)
 
     print(f"{runs} runs each, end to end (a fresh process each run)")
@@ -126,6 +170,15 @@ def run(work: Path, runs: int) -> int:
             f"{verdict}"
         )
     print(f"{'python -c pass':<26} {min(bare):>7.3f} {statistics.median(bare):>9.3f}")
+    floor_median = statistics.median(django_floor)
+    print(
+        f"{'bare Django + a query':<26} {min(django_floor):>7.3f} {floor_median:>9.3f}"
+    )
+    networks = results["pcnhub networks (demo)"]["median_seconds"]
+    print(
+        f"pcnhub networks over bare Django: +{networks - floor_median:.3f} s "
+        f"({networks / floor_median:.1f}x), medians"
+    )
     print()
     print("slowest top-level imports of pcnhub networks (python -X importtime):")
     for x in imports:
@@ -139,6 +192,8 @@ def run(work: Path, runs: int) -> int:
         "runs": runs,
         "commands": results,
         "python_bare_best_seconds": round(min(bare), 3),
+        "bare_django_best_seconds": round(min(django_floor), 3),
+        "bare_django_median_seconds": round(statistics.median(django_floor), 3),
         "imports_top10": imports,
     }
     RESULTS.mkdir(exist_ok=True)
