@@ -13,7 +13,9 @@ from django.utils import timezone
 from pcnhub.core.dates import parse_yyyymmdd
 from pcnhub.register.importers import bulk
 from pcnhub.register.importers.base import _yyyymmdd
+from pcnhub.register.importers.coverage import CoverageIndex
 from pcnhub.register.models import (
+    Coverage,
     ImportRun,
     ListSize,
     Organisation,
@@ -212,3 +214,39 @@ def test_cycle_collection_is_paused_then_restored_even_on_error() -> None:
         assert not gc.isenabled()  # left as the caller had it
     finally:
         gc.enable()
+
+
+@pytest.mark.django_db
+def test_json_columns_are_written_as_json() -> None:
+    # Coverage rows go through insert_rows (COPY on PostgreSQL): a list and an
+    # object must come back as the list and object, not as strings.
+    run = _run()
+    starts = {f"A{n:05d}": "2019-12-01" for n in range(2000)} | {"B'\\\t": "x"}
+    bulk.insert_rows(
+        Coverage,
+        CoverageIndex.COLUMNS,
+        [
+            (
+                run.pk,
+                ["details.name", "details.postcode"],
+                1,
+                date(2022, 4, 1),
+                starts,
+                None,
+            ),
+            (run.pk, ["practice_network"], 1, date(2022, 5, 1), {}, date(2022, 5, 1)),
+        ],
+    )
+    got = list(
+        Coverage.objects.order_by("known_on").values_list(
+            "facts", "starts", "everyone_from"
+        )
+    )
+    assert got == [
+        (["details.name", "details.postcode"], starts, None),
+        (["practice_network"], {}, date(2022, 5, 1)),
+    ]
+    assert bulk.values(Coverage.objects.order_by("known_on"), "facts", "starts")[0] == (
+        ["details.name", "details.postcode"],
+        starts,
+    )
