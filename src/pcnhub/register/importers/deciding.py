@@ -76,20 +76,23 @@ def _already_held(
     if base is None:
         return False
     value = base.details
-    for i, name in enumerate(DETAIL_FIELDS):
-        old = value[i]
-        if name in given:
-            new = given[name]
-            after = new if old in (None, "") or not _same(new, old) else old
-        else:
-            after = old
+    for name, new in given.items():
+        old = value[_POSITION[name]]
+        if new == old:
+            continue  # given values are never None: nothing to put in
+        after = new if old in (None, "") or not _same(new, old) else old
         if name in TEXT_FIELDS:
             after = after or ""
         if after != old:
             return False
-    return True
+    # A field not given is kept, but a text field held as None would become "".
+    return all(value[i] is not None for i in _TEXT_POSITIONS)
 
 
+_POSITION = {name: i for i, name in enumerate(DETAIL_FIELDS)}
+_TEXT_POSITIONS = tuple(
+    i for i, name in enumerate(DETAIL_FIELDS) if name in TEXT_FIELDS
+)
 _DETAIL_FACTS = {name: detail_fact(name) for name in DETAIL_FIELDS}
 
 
