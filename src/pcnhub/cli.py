@@ -30,6 +30,7 @@ DATA_COMMANDS = frozenset(
         # serve only starts gunicorn, whose workers load the whole project.
         "serve",
         "uncovered",
+        "workforce",
     }
 )
 

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "pcnhub.contract",
     "pcnhub.governance",
     "pcnhub.workflow",
+    "pcnhub.workforce",
     "pcnhub.web",
     "pcnhub.trail",
 ]
@@ -291,3 +292,10 @@ PCNHUB_NETWORK_FACTS_SOURCES = [
 # The page header (service name, search, account, navigation) every page's frame
 # shows, by dotted path: the UI kit (pcnhub.ui.frame) cannot import the site.
 PCNHUB_PAGE_HEADER = "pcnhub.web.presenters.navigation.header"
+
+# Import kinds of other apps that ``pcnhub import KIND PATH`` runs, by dotted
+# path (pcnhub.register's command resolves them only when one is asked for): the
+# register does not import them.
+PCNHUB_EXTRA_IMPORTS = {
+    "workforce-census": "pcnhub.workforce.imports.import_census",
+}

@@ -7,7 +7,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.module_loading import import_string
 from tqdm import tqdm
 
 from pcnhub.audit.services import Actor
@@ -64,6 +66,16 @@ def format_counts(counts: dict) -> str:
     return "\n".join(lines)
 
 
+def extra_imports() -> dict[str, str]:
+    """Other apps' import kinds (``PCNHUB_EXTRA_IMPORTS``: kind to the dotted path
+    of a function taking ``(path, *, actor, as_at, progress)``, returning a result
+    with ``as_at``, ``label`` and ``counts``, and raising :class:`ImportRejected`
+    on a bad file). The register never imports them; each is resolved only when
+    its kind is asked for."""
+    extra = dict(getattr(settings, "PCNHUB_EXTRA_IMPORTS", {}))
+    return {kind: path for kind, path in extra.items() if kind not in IMPORTERS}
+
+
 class Command(BaseCommand):
     help = "Import an NHS file into the register (all or nothing)."
     # A data command: Django's system checks (which import every URL and the API)
@@ -71,7 +83,11 @@ class Command(BaseCommand):
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("kind", choices=sorted(IMPORTERS), help="the file's format")
+        parser.add_argument(
+            "kind",
+            choices=sorted([*IMPORTERS, *extra_imports()]),
+            help="the file's format",
+        )
         parser.add_argument("path", type=Path)
         parser.add_argument(
             "--as-at",
@@ -85,9 +101,12 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         kind, path = options["kind"], options["path"]
         actor = Actor(system=f"pcnhub import {kind} (command line)")
+        extra = extra_imports().get(kind)
+        run_one = import_string(extra) if extra else run_import
+        arguments = () if extra else (kind,)
         try:
-            run = run_import(
-                kind,
+            run = run_one(
+                *arguments,
                 path,
                 actor=actor,
                 as_at=options["as_at"],
@@ -97,9 +116,10 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{path} was not imported; nothing was written.\n{rejected.summary()}"
             ) from None
+        label = run.label if extra else f"import run {run.pk}"
         self.stdout.write(
             f"Imported {path.name} as {kind}"
             + (f" as at {run.as_at}" if run.as_at else "")
-            + f" (import run {run.pk}).\n"
+            + f" ({label}).\n"
             + format_counts(run.counts)
         )
