@@ -51,6 +51,7 @@ UNITS: dict[str, tuple[str, str | None, bool]] = {
     "points": ("count", None, False),
     "count": ("count", None, False),
     "km": ("number", None, False),
+    "percent": ("number", None, False),
     "months": ("count", None, False),
     "flag": ("flag", None, False),
 }
