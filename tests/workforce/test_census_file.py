@@ -179,3 +179,12 @@ def test_files_that_are_not_a_census(
     path.write_bytes(content)
     (problem,) = rejected(path)
     assert expected in problem
+
+
+def test_a_row_of_the_wrong_width_is_named(tmp_path: Path) -> None:
+    lines = GOOD.read_text(encoding="utf-8").splitlines()
+    lines[2] = lines[2].replace("OTHER PCN", "OTHER, PCN")
+    path = tmp_path / "census.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (problem,) = rejected(path)
+    assert problem.startswith("census.csv, row 3: 17 cells, but the header has 16")

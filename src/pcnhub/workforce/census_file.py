@@ -148,8 +148,17 @@ def read_census(path: Path, problems: Problems) -> ParsedCensus:
                 problems.reject(
                     reader.line_num, None, f"more than {MAX_CSV_ROWS:,} rows"
                 )
-            if any(cell.strip() for cell in record):
-                census.row(reader.line_num, record)
+            if not any(cell.strip() for cell in record):
+                continue
+            if len(record) != len(header):
+                problems.add(
+                    reader.line_num,
+                    None,
+                    f"{len(record)} cells, but the header has {len(header)}: is a "
+                    "comma missing, or a name with a comma not quoted?",
+                )
+                continue
+            census.row(reader.line_num, record)
     except csv.Error as exc:
         problems.reject(reader.line_num, None, f"not a readable CSV file: {exc}")
     problems.raise_if_any()
