@@ -70,6 +70,4 @@ class Command(BaseCommand):
                 f"{options['commissioner']} on {day}"
             )
         elif not rows:
-            self.stderr.write(
-                "note: the census names no staff for these networks"
-            )
+            self.stderr.write("note: the census names no staff for these networks")
