@@ -6,7 +6,7 @@ date, so the document always says what the code does.
 
 from __future__ import annotations
 
-from pcnhub.rules import checks, items, money
+from pcnhub.rules import checks, docs_claims, items, money
 from pcnhub.rules.params import Parameter, Parameters, Value
 from pcnhub.rules.registry import default_parameters
 from pcnhub.rules.sources import markdown_source, markdown_text
@@ -220,6 +220,9 @@ def generate(parameters: Parameters | None = None) -> str:
         out += [f"### `{rule}` — {label}", "", (checks_doc(rule)), ""]
         used.add(requirement)
         out += _parameter(parameters[requirement])
+    claim_lines, documented = docs_claims.section(parameters, _parameter)
+    out += claim_lines
+    used |= documented
     rest = sorted(set(parameters.by_name) - used)
     out += ["## Other parameters", ""]
     for name in rest:
