@@ -14,7 +14,7 @@ from pcnhub.rules.claim_checks import (
     not_additional_total,
     within_arrs_sum,
 )
-from pcnhub.rules.claims import Post, claim_line, maximum_name, rate
+from pcnhub.rules.claims import MAXIMUM_OF, Post, claim_line, maximum_name, rate
 from pcnhub.rules.money import penny
 from pcnhub.rules.registry import default_parameters
 
@@ -177,3 +177,50 @@ def test_the_arrs_sum_is_one_networks_for_one_year() -> None:
 def test_a_post_refuses_what_it_cannot_be(bad: dict[str, object]) -> None:
     with pytest.raises(ValueError):
         cp(**bad)
+
+
+def test_every_role_has_its_eligibility_and_maximum_in_the_right_units() -> None:
+    roles = {
+        name.split(".")[1]
+        for name in PARAMETERS.by_name
+        if name.startswith("arrs_roles.") and name.count(".") == 2
+    }
+    assert len(roles) == 26
+    for role in roles:
+        assert PARAMETERS[f"arrs_roles.{role}.eligible"].unit == "flag", role
+        top = MAXIMUM_OF.get(role, f"arrs_roles.{role}.maximum")
+        assert PARAMETERS[top].unit == "GBP", role
+        for zone in ("outer", "inner"):
+            name = f"arrs_roles.{role}.maximum_{zone}_london"
+            if name in PARAMETERS.by_name:
+                assert PARAMETERS[name].unit == "GBP"
+        for name in (f"arrs_roles.{role}.rate", "arrs_roles.rate"):
+            if name in PARAMETERS.by_name:
+                assert PARAMETERS[name].unit == "percent"
+    for name in ("employer_pension", "employer_ni", "london_weighting"):
+        assert f"arrs_roles.{name}" in PARAMETERS.by_name
+
+
+def test_eligible_roles_by_year_follow_the_reference() -> None:
+    def eligible(day: dt.date) -> set[str]:
+        return {
+            n.split(".")[1]
+            for n, p in PARAMETERS.by_name.items()
+            if n.endswith(".eligible")
+            and (v := p.at(day)) is not None
+            and v.value is True
+        }
+
+    assert eligible(dt.date(2019, 7, 1)) == {
+        "clinical_pharmacist",
+        "social_prescribing_link_worker",
+    }
+    assert len(eligible(dt.date(2020, 4, 1))) == 10  # "10 roles" (reference §5.2)
+    assert len(eligible(dt.date(2020, 10, 1))) == 12
+    assert {"gp_assistant", "digital_transformation_lead"} <= eligible(
+        dt.date(2022, 10, 1)
+    ) - eligible(dt.date(2022, 9, 30))
+    assert "gp" in eligible(dt.date(2024, 10, 1)) - eligible(dt.date(2024, 9, 30))
+    assert eligible(dt.date(2026, 4, 1)) - eligible(dt.date(2026, 3, 31)) == {
+        "commissioner_agreed_role"
+    }

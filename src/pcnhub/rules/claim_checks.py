@@ -64,10 +64,10 @@ def _person_lines(
     posts: list[Post], month: dt.date, parameters: Parameters
 ) -> list[ClaimLine]:
     claimed: dict[dt.date, Post] = {}  # day → the ARRS post claiming it
-    others = [p for p in posts if p.funding != "arrs"]
+    others = [p for p in posts if not p.claimed]
     out = []
     for post in posts:
-        if post.funding != "arrs":
+        if not post.claimed:
             out.append(claim_line(post, month, parameters))
             continue
         alone = claim_line(post, month, parameters)

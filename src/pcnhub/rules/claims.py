@@ -121,6 +121,14 @@ class Post:
     def id(self) -> str:
         return self.key or f"{self.person}/{self.network}/{self.role}/{self.start}"
 
+    @property
+    def claimed(self) -> bool:
+        """Whether the post is claimed through the ARRS (ARRS-funded, or a
+        baseline post that may be)."""
+        return self.funding == "arrs" or (
+            self.funding == "baseline" and bool(self.baseline_exception)
+        )
+
     def in_post(self, day: dt.date) -> bool:
         return self.start <= day and (self.end is None or day <= self.end)
 
