@@ -224,3 +224,16 @@ def test_eligible_roles_by_year_follow_the_reference() -> None:
     assert eligible(dt.date(2026, 4, 1)) - eligible(dt.date(2026, 3, 31)) == {
         "commissioner_agreed_role"
     }
+
+
+def test_a_line_explains_itself_and_exports_as_json() -> None:
+    import json
+
+    line = claim_line(cp(), dt.date(2020, 3, 1), PARAMETERS)
+    text = "\n".join(line.explain())
+    assert "claimable £3,201.64" in text
+    assert "arrs_roles.clinical_pharmacist.rate = 70 percent from 2019-07-01" in text
+    assert "A15" not in text  # documents, not the reference's codes
+    data = json.loads(json.dumps(line.as_dict()))
+    assert data["claimable"] == "3201.64" and data["rates"] == ["70"]
+    assert data["month"] == "2020-03" and data["findings"] == []

@@ -166,6 +166,7 @@ def _check_adjustments(
         assert str(adjustment.difference) == str(expected["difference"])
         for words in expected.get("reason_contains", []):
             assert words in adjustment.reason, adjustment.reason
+        assert adjustment.as_dict()["difference"] == str(expected["difference"])
 
 
 def test_the_cases_were_found() -> None:

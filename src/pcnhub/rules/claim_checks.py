@@ -206,6 +206,18 @@ class Adjustment:
     def difference(self) -> Decimal:
         return self.due - self.claimed
 
+    def as_dict(self) -> dict[str, str]:
+        """A JSON-ready adjustment line (decimals as strings)."""
+        return {
+            "post": self.post.id,
+            "network": self.post.network,
+            "month": f"{self.month:%Y-%m}",
+            "claimed": str(self.claimed),
+            "due": str(self.due),
+            "difference": str(self.difference),
+            "reason": self.reason,
+        }
+
 
 def adjustments(
     claimed: Iterable[ClaimLine], parameters: Parameters, why: str = ""

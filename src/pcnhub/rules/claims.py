@@ -33,10 +33,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from pcnhub.rules.money import ZERO, penny
 from pcnhub.rules.params import Parameters, Value
 from pcnhub.rules.periods import ContractYear
+from pcnhub.rules.sources import source_text
 
 FUNDING = ("arrs", "local_scheme", "practice_funded", "baseline")
 ZONES = ("none", "outer", "inner")
@@ -209,8 +211,50 @@ class ClaimLine:
                 f"rate {rate}: actual {pounds(s.actual)}, cap {pounds(s.cap)}: {what}"
             )
         out += [f"  {f.severity}: {f.code}: {f.message}" for f in self.findings]
-        out += [f"  parameter {v.parameter} from {v.start}" for v in self.parameters]
+        for v in self.parameters:
+            flag = " (provisional)" if v.provisional else ""
+            out.append(
+                f"  parameter {v.parameter} = {v.describe()} from {v.start}{flag}"
+                f" — {source_text(v.source)}"
+            )
         return out
+
+    def as_dict(self) -> dict[str, Any]:
+        """A flat, JSON-ready line (decimals as strings, figures to the penny)."""
+        return {
+            "post": self.post.id,
+            "person": self.post.person,
+            "network": self.post.network,
+            "role": self.post.role,
+            "month": f"{self.month:%Y-%m}",
+            "days_in_post": self.days_in_post,
+            "days_claimed": self.days_claimed,
+            "days_in_year": self.days_in_year,
+            "annual_cost": str(penny(self.annual_cost)),
+            "actual_cost": str(penny(self.actual_cost)),
+            "cap": str(penny(self.cap)),
+            "rates": [str(r) for r in self.rates],
+            "claimable": str(self.claimable),
+            "at_stake": str(self.at_stake),
+            "provisional": self.provisional,
+            "findings": [
+                {
+                    "code": f.code,
+                    "severity": f.severity,
+                    "message": f.message,
+                    "amount": str(f.amount),
+                }
+                for f in self.findings
+            ],
+            "parameters": [
+                {
+                    "name": v.parameter,
+                    "from": v.start.isoformat(),
+                    "value": v.describe(),
+                }
+                for v in self.parameters
+            ],
+        }
 
 
 def days_in_year(month: dt.date) -> int:
