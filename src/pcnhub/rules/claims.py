@@ -383,7 +383,8 @@ def _day(post: Post, day: dt.date, parameters: Parameters) -> _Day:
             tuple(used),
         )
     if share is None:
-        return "rate_not_published", "no reimbursement rate is published", top, None, ()
+        why = "no reimbursement rate is published"
+        return "rate_not_published", why, top, None, tuple(used)
     return "", "", top, share, tuple(used)
 
 
@@ -403,7 +404,8 @@ def _segments(
         n = len(run)
         actual = annual * n / diy
         share_of = Decimal(share.value) / HUNDRED if share else Decimal(1)
-        cap = Decimal(top.value) * post.wte * n / diy if top else ZERO
+        # the cap counts the days that can be claimed
+        cap = Decimal(top.value) * post.wte * n / diy if top and not code else ZERO
         segments.append(
             Segment(
                 run[0],
