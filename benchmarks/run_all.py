@@ -36,6 +36,7 @@ def main(argv: list[str] | None = None) -> int:
         ("startup", ["startup.py"]),
         ("entitlements_national", ["entitlements_national.py", *data]),
         ("import_national (sqlite)", ["import_national.py", *data]),
+        ("workforce_census (sqlite)", ["workforce_census.py", *data]),
         ("web_load (sqlite)", ["web_load.py", *data]),
     ]
     if options.postgresql:
