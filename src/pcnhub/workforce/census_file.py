@@ -19,13 +19,7 @@ from pathlib import Path
 
 from pcnhub.core import codes
 from pcnhub.register.importers.errors import Problems, shown
-from pcnhub.register.importers.reading import (
-    MAX_CSV_BYTES,
-    MAX_CSV_ROWS,
-    MB,
-    OLE_MAGIC,
-    ZIP_MAGIC,
-)
+from pcnhub.register.importers.reading import MAX_CSV_ROWS, read_text_as
 from pcnhub.workforce.models import FTE_PLACES
 
 HEADER = (
@@ -94,42 +88,13 @@ class ParsedCensus:
 
 
 def decode(path: Path, problems: Problems) -> str:
-    """The file's text: UTF-8, or Windows-1252 as NHS Digital's files are."""
-    size = path.stat().st_size
-    if size > MAX_CSV_BYTES:
-        problems.reject(
-            None,
-            None,
-            f"the file is {size / MB:,.0f} MB, larger than the "
-            f"{MAX_CSV_BYTES // MB} MB a CSV import reads",
-        )
-    data = path.read_bytes()
-    if not data.strip():
-        problems.reject(None, None, "the file is empty")
-    if data.startswith(ZIP_MAGIC) or data.startswith(OLE_MAGIC):
-        problems.reject(
-            None, None, "this is an Excel workbook, not a CSV file: wrong file type"
-        )
-    if b"\x00" in data[:4096]:
-        problems.reject(None, None, "this is a binary file, not a CSV file")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = data.decode("cp1252")
-    except UnicodeDecodeError as exc:
-        row = data[: exc.start].count(b"\n") + 1
-        problems.reject(
-            row,
-            None,
-            f"undecodable text: byte 0x{data[exc.start]:02x} at offset {exc.start} "
-            "is neither UTF-8 nor Windows-1252",
-        )
-        raise AssertionError("unreachable") from exc
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.isascii():
-            problems.tolerate(WINDOWS_1252, f"row {number}")
+    """The file's text: UTF-8, or Windows-1252 as NHS Digital's files are (each
+    row with a character beyond ASCII then reported as tolerated)."""
+    text, encoding = read_text_as(path, problems, fallback="cp1252")
+    if encoding == "cp1252":
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.isascii():
+                problems.tolerate(WINDOWS_1252, f"row {number}")
     return text
 
 

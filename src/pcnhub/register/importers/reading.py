@@ -56,6 +56,15 @@ def normalise_header(cell: object) -> str:
 
 
 def read_text(path: Path, problems: Problems) -> str:
+    return read_text_as(path, problems)[0]
+
+
+def read_text_as(
+    path: Path, problems: Problems, fallback: str | None = None
+) -> tuple[str, str]:
+    """The file's text and the encoding it was read in: UTF-8, or ``fallback``
+    (e.g. ``cp1252``, in which some NHS Digital files come) where UTF-8 fails.
+    Too large, empty, workbook, binary and undecodable files are rejected."""
     size = path.stat().st_size
     if size > MAX_CSV_BYTES:
         problems.reject(
@@ -73,17 +82,27 @@ def read_text(path: Path, problems: Problems) -> str:
         )
     if b"\x00" in data[:4096]:
         problems.reject(None, None, "this is a binary file, not a CSV file")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        row = data[: exc.start].count(b"\n") + 1
-        problems.reject(
-            row,
-            None,
-            f"undecodable text: byte 0x{data[exc.start]:02x} at offset {exc.start} "
-            "is not UTF-8 (save the file as UTF-8 CSV)",
-        )
-        raise AssertionError("unreachable") from exc
+    for encoding in ("utf-8-sig", *([fallback] if fallback else [])):
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError as exc:
+            failed = exc
+    row = data[: failed.start].count(b"\n") + 1
+    expected = (
+        f"neither UTF-8 nor {ENCODING_NAMES.get(fallback, fallback)}"
+        if fallback
+        else "not UTF-8"
+    )
+    problems.reject(
+        row,
+        None,
+        f"undecodable text: byte 0x{data[failed.start]:02x} at offset "
+        f"{failed.start} is {expected} (save the file as UTF-8 CSV)",
+    )
+    raise AssertionError("unreachable") from failed
+
+
+ENCODING_NAMES = {"cp1252": "Windows-1252"}
 
 
 def csv_rows(
