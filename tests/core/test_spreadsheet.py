@@ -171,6 +171,10 @@ def test_networks_cli_csv_and_raw_json(formula_names: Path) -> None:
     raw = io.StringIO()
     call_command("networks", "--as-at", DAY.isoformat(), "--format", "json", stdout=raw)
     assert {r["pcn_code"]: r["pcn_name"] for r in json.loads(raw.getvalue())} == NAMES
+    # Indented as json.dumps(indent=2) writes it: no line break after each token.
+    records = json.loads(raw.getvalue())
+    expected = json.dumps(records, indent=2, ensure_ascii=False) + "\n"
+    assert raw.getvalue() == expected
 
 
 def test_uncovered_cli_csv(formula_names: Path) -> None:

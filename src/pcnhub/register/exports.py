@@ -71,8 +71,9 @@ def write_records(
     """Records as JSON (whole), or as CSV with ``columns`` (empty for None) and
     formula-like text neutralised."""
     if fmt == "json":
-        json.dump(list(records), out, indent=2, ensure_ascii=False)
-        out.write("\n")
+        # One write: a command's stdout (Django's OutputWrapper) ends each write
+        # with a newline, which json.dump's many small writes would scatter.
+        out.write(json.dumps(list(records), indent=2, ensure_ascii=False) + "\n")
         return
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
     writer.writeheader()

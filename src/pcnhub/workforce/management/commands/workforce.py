@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -59,11 +58,7 @@ class Command(BaseCommand):
             }
             for r in rows
         ]
-        # Whole: the command's stdout ends every write with a line break, and
-        # json.dump writes in pieces.
-        text = io.StringIO()
-        write_records(text, records, COLUMNS, options["format"])
-        self.stdout.write(text.getvalue(), ending="")
+        write_records(self.stdout, records, COLUMNS, options["format"])
         if networks is not None and not networks:
             self.stderr.write(
                 f"note: the register names no networks overseen by "
