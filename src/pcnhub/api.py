@@ -23,10 +23,12 @@ from ninja.security import django_auth
 
 from pcnhub.access.permissions import Permission
 from pcnhub.governance.api import router as governance_router
+from pcnhub.services.api import router as services_router
 from pcnhub.trail.api import router as audit_router
 from pcnhub.ui.refusals import NO_ROLE
 from pcnhub.web.api import router as register_router
 from pcnhub.workflow.api import router as workflow_router
+from pcnhub.workforce.api import router as workforce_router
 
 
 class Error(Schema):
@@ -117,6 +119,8 @@ api.add_router("/register/", register_router)
 api.add_router("/applications/", workflow_router)
 api.add_router("/governance/", governance_router)
 api.add_router("/audit/", audit_router)
+api.add_router("/workforce/", workforce_router)
+api.add_router("/services/", services_router)
 
 
 @api.exception_handler(PermissionDenied)

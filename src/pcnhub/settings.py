@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "pcnhub.governance",
     "pcnhub.workflow",
     "pcnhub.workforce",
+    "pcnhub.services",
     "pcnhub.web",
     "pcnhub.trail",
 ]

@@ -8,6 +8,8 @@ urlpatterns = [
     path("api/", api.urls),
     path("", include("pcnhub.workflow.urls")),
     path("", include("pcnhub.governance.urls")),
+    path("", include("pcnhub.workforce.urls")),
+    path("", include("pcnhub.services.urls")),
     path("", include("pcnhub.trail.urls")),
     path("", include("pcnhub.contract.urls")),
     path("", include("pcnhub.web.urls")),
