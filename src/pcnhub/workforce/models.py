@@ -6,6 +6,8 @@ networks the register does not hold.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 
@@ -72,3 +74,133 @@ class StaffSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pcn_code} {self.detailed_staff_role}: {self.staff} staff"
+
+
+# --- staff records (issue 11 item 1) ------------------------------------------
+
+
+class Funding(models.TextChoices):
+    """How a post is paid for: only ARRS posts are claimed (and a baseline post
+    with a baseline exception)."""
+
+    ARRS = "arrs", "ARRS (reimbursed by the network's ARRS sum)"
+    LOCAL_SCHEME = "local_scheme", "A local scheme (funded by the commissioner)"
+    PRACTICE_FUNDED = "practice_funded", "Practice-funded"
+    BASELINE = "baseline", "In post at the baseline (31 March 2019)"
+
+
+class Employer(models.TextChoices):
+    MEMBER_PRACTICE = "member_practice", "A member practice"
+    LEAD_PROVIDER = "lead_provider", "The lead provider"
+    COMMUNITY_TRUST = "community_trust", "A community trust"
+    FEDERATION = "federation", "A GP federation"
+    OTHER = "other", "Another employer"
+
+
+class London(models.TextChoices):
+    NONE = "none", "Not in London"
+    OUTER = "outer", "Outer London"
+    INNER = "inner", "Inner London"
+
+
+class StaffPost(models.Model):
+    """One person in one post for one network: what stays the same across the
+    post's versions. The person is known by a pseudonymous key, so the same person
+    in two posts (two networks) is one key; their name lives on the versions and
+    is shown only to those allowed to see it."""
+
+    reference = models.CharField(max_length=20, unique=True)
+    network_code = models.CharField(max_length=16, db_index=True)
+    person_key = models.CharField(max_length=40, db_index=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["network_code", "reference"]
+
+    def __str__(self) -> str:
+        return f"post {self.reference} ({self.network_code}, {self.person_key})"
+
+
+class StaffPostVersion(models.Model):
+    """One version of a post's record. A change adds a version; none is edited."""
+
+    post = models.ForeignKey(
+        StaffPost, on_delete=models.PROTECT, related_name="versions"
+    )
+    number = models.PositiveIntegerField()
+    name = models.CharField(max_length=200)
+    role = models.CharField(max_length=60)
+    wte = models.DecimalField(max_digits=5, decimal_places=4)
+    salary = models.DecimalField(max_digits=12, decimal_places=2)
+    pay_band = models.CharField(max_length=40, blank=True)
+    employer = models.CharField(max_length=20, choices=Employer.choices)
+    employer_name = models.CharField(max_length=200, blank=True)
+    start = models.DateField()
+    end = models.DateField(null=True, blank=True)
+    funding = models.CharField(max_length=20, choices=Funding.choices)
+    london = models.CharField(max_length=8, choices=London.choices, default="none")
+    on_costs = models.DecimalField(
+        max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    baseline_exception = models.CharField(max_length=8, blank=True)
+    commissioner_agreed = models.BooleanField(default=False)
+    written_agreement = models.BooleanField(default=False)
+    within_two_years_of_cct = models.BooleanField(null=True, blank=True)
+    recorded_at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
+    )
+    system_actor = models.CharField(max_length=200, blank=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["post", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post", "number"], name="workforce_one_version_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.post.reference} v{self.number}"
+
+
+class MonthlyClaim(models.Model):
+    """A network's ARRS claim for one month, as generated. Generating the month
+    again adds a claim with the next number; the latest is the month's claim."""
+
+    network_code = models.CharField(max_length=16)
+    month = models.DateField(help_text="the first day of the month claimed")
+    number = models.PositiveIntegerField()
+    contract_year = models.CharField(max_length=7, db_index=True)
+    generated_at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
+    )
+    system_actor = models.CharField(max_length=200, blank=True)
+    arrs_sum = models.DecimalField(max_digits=14, decimal_places=2)
+    #: the month's lines' claims, and the adjustments to earlier months
+    claimed = models.DecimalField(max_digits=14, decimal_places=2)
+    adjusted = models.DecimalField(max_digits=14, decimal_places=2)
+    at_stake = models.DecimalField(max_digits=14, decimal_places=2)
+    findings = models.PositiveIntegerField()
+    lines = models.JSONField(default=list)
+    adjustments = models.JSONField(default=list)
+    notes = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["network_code", "-month", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network_code", "month", "number"],
+                name="workforce_one_claim_number",
+            )
+        ]
+        indexes = [models.Index(fields=["network_code", "contract_year"])]
+
+    def __str__(self) -> str:
+        return f"ARRS claim {self.network_code} {self.month:%Y-%m} #{self.number}"
+
+    @property
+    def total(self) -> Decimal:
+        return self.claimed + self.adjusted

@@ -1,0 +1,141 @@
+"""Monthly claims generated from staff records: stored, numbered, audited, with
+adjustment lines when an earlier month's due changes, and the seed's scenario."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from pcnhub.audit.models import AuditEntry
+from pcnhub.audit.services import Actor
+from pcnhub.rules.periods import ContractYear
+from pcnhub.workforce import claiming, staff
+from pcnhub.workforce.claim_files import claim_csv, claim_xlsx
+from tests.web.conftest import demo_data  # noqa: F401 - fixture
+from tests.workforce.test_staff import entry
+
+pytestmark = pytest.mark.django_db
+ACTOR = Actor(system="tests")
+
+
+def test_a_full_month_of_a_full_time_post(demo_data: None) -> None:  # noqa: F811
+    staff.record_post(ACTOR, "U99001", entry())
+    claim = claiming.generate_claim(ACTOR, "U99001", date(2023, 5, 1))
+    # £28,000 a year with on-costs worked out; 31 of 366 days (2023/24 holds
+    # 29 Feb 2024), within the £38,056 cap: (28000 + on-costs) × 31 / 366.
+    [line] = claim.lines
+    assert line["days_in_post"] == 31 and line["days_in_year"] == 366
+    assert Decimal(line["claimable"]) == claim.claimed > 0
+    annual = Decimal(line["annual_cost"])
+    assert claim.claimed == (annual * 31 / 366).quantize(Decimal("0.01"))
+    assert claim.number == 1 and claim.contract_year == "2023/24"
+    assert claim.arrs_sum > 0
+    assert AuditEntry.objects.filter(action="workforce.claim_generated").count() == 1
+
+
+def test_generating_again_numbers_the_claim_and_the_latest_counts(
+    demo_data: None,  # noqa: F811
+) -> None:
+    staff.record_post(ACTOR, "U99001", entry())
+    first = claiming.generate_claim(ACTOR, "U99001", date(2023, 5, 1))
+    again = claiming.generate_claim(ACTOR, "U99001", date(2023, 5, 1))
+    assert again.number == 2
+    assert claiming.claimed_by_network("2023/24") == {"U99001": first.claimed}
+
+
+def test_a_corrected_record_gives_an_adjustment_line(demo_data: None) -> None:  # noqa: F811
+    version = staff.record_post(ACTOR, "U99001", entry())
+    april = claiming.generate_claim(ACTOR, "U99001", date(2023, 4, 1))
+    staff.change_post(
+        ACTOR,
+        version.post,
+        entry(salary=Decimal("30000")),
+        expected_version=1,
+        reason="backdated pay award",
+    )
+    may = claiming.generate_claim(ACTOR, "U99001", date(2023, 5, 1))
+    [adjustment] = may.adjustments
+    assert adjustment["month"] == "2023-04"
+    assert Decimal(adjustment["claimed"]) == april.claimed
+    assert Decimal(adjustment["difference"]) == may.adjusted > 0
+    total = april.claimed + may.claimed + may.adjusted
+    assert claiming.claimed_by_network("2023/24")["U99001"] == total
+    # Generated again, May's adjustment is the same, not added twice.
+    may_again = claiming.generate_claim(ACTOR, "U99001", date(2023, 5, 1))
+    assert may_again.adjusted == may.adjusted
+    assert claiming.claimed_by_network("2023/24")["U99001"] == total
+
+
+def test_a_person_in_two_networks_is_claimed_once(
+    demo_data: None,  # noqa: F811
+) -> None:
+    first = staff.record_post(ACTOR, "U99001", entry())
+    staff.record_post(
+        ACTOR,
+        "U99002",
+        entry(start=date(2023, 5, 1)),
+        person_key=first.post.person_key,
+    )
+    ours = claiming.generate_claim(ACTOR, "U99001", date(2023, 5, 1))
+    theirs = claiming.generate_claim(ACTOR, "U99002", date(2023, 5, 1))
+    assert ours.claimed > 0
+    assert theirs.claimed == 0
+    codes = {f["code"] for f in theirs.lines[0]["findings"]}
+    assert any("twice" in c or "duplicate" in c for c in codes), codes
+
+
+def test_the_seed_scenario_is_flagged_with_the_amount_at_stake(
+    demo_data: None,  # noqa: F811
+) -> None:
+    """Fifteen locally funded social prescribers in post when the scheme arrives."""
+    for n in range(15):
+        staff.record_post(
+            ACTOR,
+            "U99001",
+            entry(
+                name=f"Link worker {n + 1}",
+                funding="local_scheme",
+                start=date(2019, 1, 7),
+                salary=Decimal("23000"),
+            ),
+        )
+    claim = claiming.generate_claim(ACTOR, "U99001", date(2019, 7, 1))
+    assert claim.claimed == 0
+    assert len(claim.lines) == 15
+    assert claim.at_stake > 0
+    assert all(
+        any(f["code"] == "not_additional" for f in line["findings"])
+        for line in claim.lines
+    )
+    assert claim.notes and "15 post(s) are not additional" in claim.notes[0]
+
+
+def test_claims_stay_within_the_arrs_sum(demo_data: None) -> None:  # noqa: F811
+    year = ContractYear.parse("2023/24")
+    small = Decimal("5000.00")
+    staff.record_post(ACTOR, "U99001", entry())
+    worked = claiming.work_out("U99001", date(2023, 6, 1), sum_for_year=small)
+    assert sum(line.claimable for line in worked.lines) == small
+    assert worked.year == year
+
+
+def test_the_claim_files_hold_every_line(demo_data: None) -> None:  # noqa: F811
+    staff.record_post(ACTOR, "U99001", entry())
+    claim = claiming.generate_claim(ACTOR, "U99001", date(2023, 5, 1))
+    text = claim_csv(claim)
+    header, row = text.splitlines()
+    assert header.startswith("line,pcn_code,month,post,person_key,role")
+    assert "name" not in header.split(",")
+    assert row.startswith("claim,U99001,2023-05,")
+    assert str(claim.claimed) in row
+    named = claim_csv(claim, {claim.lines[0]["person"]: "Asha Patel"})
+    assert "Asha Patel" in named
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(BytesIO(claim_xlsx(claim))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[1][0] == "claim" and rows[1][1] == "U99001"
