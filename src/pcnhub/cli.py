@@ -19,7 +19,9 @@ import sys
 #: pcnhub's own commands that read or write data and serve no pages.
 DATA_COMMANDS = frozenset(
     {
+        "arrs",
         "audit",
+        "claims",
         "demo",
         "distribution",
         "entitlements",

@@ -299,4 +299,5 @@ PCNHUB_PAGE_HEADER = "pcnhub.web.presenters.navigation.header"
 # register does not import them.
 PCNHUB_EXTRA_IMPORTS = {
     "workforce-census": "pcnhub.workforce.imports.import_census",
+    "arrs-payments": "pcnhub.workforce.payments.import_arrs_payments",
 }
