@@ -47,6 +47,11 @@ class Permission(StrEnum):
     VIEW_TRAIL = "audit.view_trail"
     VIEW_WHOLE_TRAIL = "audit.view_whole_trail"
     MANAGE_USERS = "access.manage_users"
+    VIEW_STAFF = "workforce.view_staff"
+    VIEW_STAFF_NAMES = "workforce.view_staff_names"
+    CHANGE_STAFF = "workforce.change_staff"
+    VIEW_LOCAL_SCHEMES = "workforce.view_local_schemes"
+    RECORD_LOCAL_SCHEMES = "workforce.record_local_schemes"
 
 
 def _code(obj: Any) -> str | None:
@@ -108,6 +113,12 @@ def oversees_organisation(user: Any, obj: Any) -> bool:
 @rules.predicate
 def acts_for_network(user: Any, obj: Any) -> bool:
     return _code(obj) in scope_of(user).acts_for_networks
+
+
+@rules.predicate
+def commissions_organisation(user: Any, obj: Any) -> bool:
+    """Holds a commissioner role whose area holds ``obj`` (not only a region's)."""
+    return _code(obj) in scope_of(user).commissioned
 
 
 @rules.predicate
@@ -201,6 +212,25 @@ rules.add_perm(
     rules.is_superuser | is_admin | (is_country_wide & ~is_evaluator_only),
 )
 
+#: A network's staff records and ARRS claims (obj: the network's code), shown
+#: by the person's pseudonymous key; their names only to the network's own
+#: roles and its commissioner (issue 11), never to evaluators, national or
+#: regional analysts. Only the network records its staff and generates claims.
+rules.add_perm(Permission.VIEW_STAFF, sees_organisation_fully)
+rules.add_perm(
+    Permission.VIEW_STAFF_NAMES,
+    ~is_evaluator_only & (acts_for_network | commissions_organisation),
+)
+rules.add_perm(Permission.CHANGE_STAFF, ~is_evaluator_only & acts_for_network)
+#: A commissioner's local schemes (obj: the commissioner's code): seen by all who
+#: see the commissioner; recorded by the commissioner (or its region, national),
+#: never by an administrator.
+rules.add_perm(Permission.VIEW_LOCAL_SCHEMES, sees_organisation_fully)
+rules.add_perm(
+    Permission.RECORD_LOCAL_SCHEMES,
+    ~is_evaluator_only & oversees_organisation & ~is_administrator,
+)
+
 #: Users and their role assignments (Django admin).
 rules.add_perm(Permission.MANAGE_USERS, is_admin)
 for _model in ("user",):
@@ -222,5 +252,8 @@ NOT_FOR_SUPERUSERS = frozenset(
         Permission.ASSIGN_PRACTICE,
         Permission.APPROVE_SMALL_POPULATION,
         Permission.RECORD_CONTRACT_INPUTS,
+        Permission.VIEW_STAFF_NAMES,
+        Permission.CHANGE_STAFF,
+        Permission.RECORD_LOCAL_SCHEMES,
     }
 )

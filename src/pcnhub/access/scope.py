@@ -41,6 +41,9 @@ class Scope:
     #: The part of ``reach`` seen only as a member practice's network: its page
     #: and payments, nothing of its governance or audit trail.
     read_only: frozenset[str] = frozenset()
+    #: The part of ``overseen`` under the user's commissioner roles (not their
+    #: region's): what a commissioner sees names in (staff records).
+    commissioned: frozenset[str] = frozenset()
 
     @property
     def roles(self) -> frozenset[Role]:
@@ -116,12 +119,19 @@ def build_scope(assignments: Iterable[tuple[Role, str | None]]) -> Scope:
     reach = overseen | _beneath(other_roots)
     practices = {org for role, org in held if role == Role.PRACTICE_MANAGER and org}
     read_only = _networks_of(practices) - reach
+    commissioner_roots = {o for r, o in held if r == Role.COMMISSIONER and o}
+    commissioned = (
+        overseen
+        if commissioner_roots == overseen_roots
+        else _beneath(_with_successions(commissioner_roots))
+    )
     return Scope(
         held,
         country_wide,
         frozenset(reach | read_only),
         frozenset(overseen),
         frozenset(read_only),
+        frozenset(commissioned),
     )
 
 
