@@ -23,6 +23,7 @@ from ninja.security import django_auth
 
 from pcnhub.access.permissions import Permission
 from pcnhub.governance.api import router as governance_router
+from pcnhub.schemes.api import router as schemes_router
 from pcnhub.services.api import router as services_router
 from pcnhub.trail.api import router as audit_router
 from pcnhub.ui.refusals import NO_ROLE
@@ -121,6 +122,7 @@ api.add_router("/governance/", governance_router)
 api.add_router("/audit/", audit_router)
 api.add_router("/workforce/", workforce_router)
 api.add_router("/services/", services_router)
+api.add_router("/local-schemes/", schemes_router)
 
 
 @api.exception_handler(PermissionDenied)

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "pcnhub.workflow",
     "pcnhub.workforce",
     "pcnhub.services",
+    "pcnhub.schemes",
     "pcnhub.web",
     "pcnhub.trail",
 ]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("pcnhub.governance.urls")),
     path("", include("pcnhub.workforce.urls")),
     path("", include("pcnhub.services.urls")),
+    path("", include("pcnhub.schemes.urls")),
     path("", include("pcnhub.trail.urls")),
     path("", include("pcnhub.contract.urls")),
     path("", include("pcnhub.web.urls")),
