@@ -204,3 +204,69 @@ class MonthlyClaim(models.Model):
     @property
     def total(self) -> Decimal:
         return self.claimed + self.adjusted
+
+
+# --- ARRS actually paid (issue 11 item 5) --------------------------------------
+
+
+class PaymentsFile(models.Model):
+    """One "NHS Payments to General Practice" practice file, imported for its
+    ``PCN Workforce`` column. A later file for the same contract year supersedes
+    the earlier one (both are kept; the latest imported counts)."""
+
+    contract_year = models.CharField(max_length=7, db_index=True)
+    file_name = models.CharField(max_length=255)
+    #: The same file again is reported unchanged: one import per file.
+    file_sha256 = models.CharField(max_length=64, unique=True)
+    imported_at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
+    )
+    system_actor = models.CharField(max_length=200, blank=True)
+    records = models.PositiveIntegerField(help_text="practice rows the file holds")
+    counts = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["contract_year", "-imported_at", "-id"]
+
+    def __str__(self) -> str:
+        return (
+            f"NHS Payments to General Practice {self.contract_year} ({self.file_name})"
+        )
+
+
+class ArrsPayment(models.Model):
+    """What one payments file says was paid as ``PCN Workforce`` (ARRS) for one
+    ``PCN Code``: the sum over the practice rows naming that code. The code is
+    kept as the file gives it, network code or not (``is_network``)."""
+
+    payments_file = models.ForeignKey(
+        PaymentsFile, on_delete=models.CASCADE, related_name="networks"
+    )
+    pcn_code = models.CharField(max_length=100)
+    pcn_name = models.CharField(max_length=200, blank=True)
+    #: Whether ``pcn_code`` is a network code (U + 5 digits); the files also
+    #: say "Unknown or no PCN", or nothing, for practices in no network.
+    is_network = models.BooleanField()
+    paid = models.DecimalField(max_digits=14, decimal_places=2)
+    #: Practice rows naming the code.
+    practices = models.PositiveIntegerField()
+    #: The practices the money was booked to: [{"practice", "paid"}] for each
+    #: row with a non-zero amount (usually the network's one nominated payee).
+    payees = models.JSONField(default=list)
+    #: The commissioner (CCG) codes of those rows, for a --commissioner filter.
+    commissioners = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["payments_file", "pcn_code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["payments_file", "pcn_code"],
+                name="workforce_one_arrs_payment_per_code",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"ARRS paid {self.pcn_code} {self.payments_file.contract_year}: {self.paid}"
+        )
