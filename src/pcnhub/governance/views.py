@@ -37,7 +37,6 @@ from pcnhub.governance.kinds import PAGES, RecordKind, by_name
 from pcnhub.governance.models import ClinicalDirectorAppointment, GovernanceDocument
 from pcnhub.governance.presenters import (
     Access,
-    form_fields,
     inputs_history_table,
     inputs_rows,
     page,
@@ -46,6 +45,7 @@ from pcnhub.governance.records import WITHHELD
 from pcnhub.register import queries
 from pcnhub.register.models import Organisation, OrganisationKind
 from pcnhub.ui.asat import AsAt, as_at_from
+from pcnhub.ui.form_fields import form_fields
 from pcnhub.ui.formatting import fmt_date
 from pcnhub.ui.forms import form_errors
 from pcnhub.ui.frame import frame
