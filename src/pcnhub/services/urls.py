@@ -1,5 +1,10 @@
 """Pages of pcnhub.services (included by pcnhub.urls)."""
 
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from pcnhub.services import views
+
+urlpatterns = [
+    path("org/<str:code>/services/", views.services, name="services"),
+    path("org/<str:code>/services/record/", views.record, name="services_record"),
+]
