@@ -181,6 +181,8 @@ ROUTES: dict[str, tuple[tuple[str, ...], list[str], Rule]] = {
     "governance_contract_inputs": (("GET",), NETWORKS, sees),
     # Contract inputs set payments: the overseeing commissioner, never an admin.
     "governance_contract_inputs_record": (("GET", "POST"), NETWORKS, may_assign),
+    "services": (("GET",), NETWORKS, sees),
+    "services_record": (("GET", "POST"), NETWORKS, not_evaluator(change_governance)),
     "org_audit": (("GET",), CODES, not_evaluator(sees)),
     "audit": (("GET",), [""], not_evaluator(any_role)),
     "assign_practice": (("GET", "POST"), ["Z93030", "Z88002"], may_assign),
@@ -220,6 +222,13 @@ ROUTES: dict[str, tuple[tuple[str, ...], list[str], Rule]] = {
     "api:operating_model": (("POST",), NETWORKS, not_evaluator(change_governance)),
     "api:contract_inputs_of": (("GET",), NETWORKS, sees),
     "api:record_contract_inputs": (("POST",), NETWORKS, may_assign),
+    "api:network_services": (("GET",), NETWORKS, sees),
+    "api:record_service_delivery": (
+        ("POST",),
+        NETWORKS,
+        not_evaluator(change_governance),
+    ),
+    "api:record_access_week": (("POST",), NETWORKS, not_evaluator(change_governance)),
     "api:list_entries": (("GET",), [""], not_evaluator(any_role)),
     "api:verify_chain": (("GET",), [""], lambda u, _: u in {"national"} | ADMINS),
     "api:withdraw_application": (("POST",), APPS, may_change),
