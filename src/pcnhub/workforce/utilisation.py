@@ -167,7 +167,7 @@ def _paid(
             elsewhere[1] += payment.practices
             continue
         paid[payment.pcn_code] = payment.paid
-    if elsewhere[1]:
+    if elsewhere[1] and not (commissioner or pcn):  # a national figure only
         notes.append(
             f"not shown: £{elsewhere[0]} booked to {elsewhere[1]} practice rows "
             "whose PCN Code is not a network code (e.g. 'Unknown or no PCN')"
