@@ -37,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
         ("entitlements_national", ["entitlements_national.py", *data]),
         ("import_national (sqlite)", ["import_national.py", *data]),
         ("workforce_census (sqlite)", ["workforce_census.py", *data]),
+        ("arrs (sqlite)", ["arrs.py", *data]),
         ("web_load (sqlite)", ["web_load.py", *data]),
     ]
     if options.postgresql:
