@@ -164,7 +164,8 @@ class RequiredMinutes:
     def formula(self) -> str:
         return (
             f"{number(self.population.total)} {self.basis} ÷ 1,000 × "
-            f"{self.value.value} = {number(self.exact)} minutes, rounded "
+            f"{self.value.value} = {number(self.exact.quantize(Decimal('0.01')))} "
+            f"minutes, rounded "
             f"{self.rounding}: {self.minutes:,} minutes a week"
         )
 

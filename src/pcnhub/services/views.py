@@ -33,6 +33,7 @@ from pcnhub.services import presenters, records
 from pcnhub.services.forms import AccessHoursForm, DeliveryForm
 from pcnhub.ui.asat import AsAt, as_at_from
 from pcnhub.ui.downloads import XLSX, xlsx_bytes
+from pcnhub.ui.formatting import fmt_date
 from pcnhub.ui.forms import form_errors
 from pcnhub.ui.frame import frame
 from pcnhub.ui.links import org_url
@@ -139,6 +140,7 @@ def services(request: HttpRequest, code: str) -> HttpResponse:
         "history": presenters.history_table(view, personal),
         "access": presenters.access_table(view),
         "required": view.required,
+        "required_from": fmt_date(view.required.day) if view.required else "",
         "below": len(view.below),
         "may_record": request.user.has_perm(Permission.CHANGE_NETWORK, org.code),
         "org_url": org_url(as_at, org.code),
