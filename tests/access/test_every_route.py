@@ -154,6 +154,10 @@ def not_evaluator(rule: Rule) -> Rule:
     return lambda user, obj: user != "evaluator" and rule(user, obj)
 
 
+def acts_for(user: str, code: str) -> bool:
+    return code in ACTS_FOR.get(user, set())
+
+
 def change_governance(user: str, code: str) -> bool:
     return oversees(user, code) or code in ACTS_FOR.get(user, set())
 
@@ -233,6 +237,16 @@ ROUTES: dict[str, tuple[tuple[str, ...], list[str], Rule]] = {
     "api:verify_chain": (("GET",), [""], lambda u, _: u in {"national"} | ADMINS),
     "api:withdraw_application": (("POST",), APPS, may_change),
     "application_withdraw": (("POST",), APPS, may_change),
+    # Staff and ARRS claims (issue 11): seen by whoever sees the network fully
+    # (names are another matter: tests/workforce/test_pages.py); recorded and
+    # claimed only by the network's own roles.
+    "workforce": (("GET",), NETWORKS, sees),
+    "workforce_post": (("GET",), NETWORKS, sees),
+    "workforce_claims": (("GET",), NETWORKS, sees),
+    "workforce_post_new": (("GET", "POST"), NETWORKS, acts_for),
+    "workforce_post_change": (("GET", "POST"), NETWORKS, acts_for),
+    "workforce_staff_list": (("GET", "POST"), NETWORKS, acts_for),
+    "workforce_claim_generate": (("POST",), NETWORKS, acts_for),
     # Entitlements downloads: every role that reaches a network, commissioner or
     # region (a practice in no network reaches none).
     "entitlements_download": (
@@ -276,7 +290,7 @@ def url_for(pattern: str, sample: str, refs: dict[str, str]) -> str:
     path = "/" + pattern
     for token in ("<str:code>", "<code>"):
         path = path.replace(token, sample)
-    for token in ("<str:ref>", "<ref>"):
+    for token in ("<str:ref>", "<ref>", "<str:reference>"):
         path = path.replace(token, refs.get(sample, sample))
     path = path.replace("<str:kind>", "registration").replace(
         "<slug:kind>", "clinical-director"

@@ -19,7 +19,8 @@ pytestmark = pytest.mark.django_db
 ACTOR = Actor(system="tests")
 HEADING = "Name,Role,WTE,Salary,Employer,Start,End,Funding,Person key"
 ROWS = [
-    "Asha Patel,social_prescribing_link_worker,1,28000,member_practice,2023-04-01,,arrs,",
+    "Asha Patel,social_prescribing_link_worker,1,28000,member_practice,"
+    "2023-04-01,,arrs,",
     "Tom Reid,clinical_pharmacist,0.6,30000,lead_provider,2023-06-12,2024-03-31,arrs,",
 ]
 

@@ -1,0 +1,169 @@
+"""The workforce pages: a network's staff and claims, a post's history, the
+forms; names only for those allowed them."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from openpyxl import load_workbook
+
+from pcnhub.access.roles import Role
+from pcnhub.access.services import grant
+from pcnhub.audit.services import Actor
+from pcnhub.workforce import claiming, staff
+from pcnhub.workforce.models import StaffPost
+from tests.web.conftest import demo_data  # noqa: F401 - fixture
+from tests.workforce.test_staff import entry
+
+pytestmark = pytest.mark.django_db
+ACTOR = Actor(system="tests")
+
+
+def signed_in(role: Role, code: str | None) -> Client:
+    user = get_user_model().objects.create_user(f"{role}-{code}", password="x")
+    grant(ACTOR, user, role, code, valid_from=date(2019, 4, 1))
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+POST = {
+    "name": "Asha Patel",
+    "role": "social_prescribing_link_worker",
+    "wte": "1",
+    "salary": "28000",
+    "employer": "member_practice",
+    "start": "2023-04-01",
+    "funding": "arrs",
+    "london": "none",
+}
+
+
+def test_the_manager_records_a_post_and_sees_it(demo_data: None) -> None:  # noqa: F811
+    manager = signed_in(Role.NETWORK_MANAGER, "U99001")
+    response = manager.post("/org/U99001/workforce/posts/new/", POST)
+    assert response.status_code == 302
+    post = StaffPost.objects.get()
+    page = manager.get(f"/org/U99001/workforce/posts/{post.reference}/")
+    assert page.status_code == 200
+    assert "Asha Patel" in page.content.decode()
+    listing = manager.get("/org/U99001/workforce/").content.decode()
+    assert "Asha Patel" in listing and post.reference in listing
+
+
+def test_form_errors_name_the_field(demo_data: None) -> None:  # noqa: F811
+    manager = signed_in(Role.NETWORK_MANAGER, "U99001")
+    response = manager.post(
+        "/org/U99001/workforce/posts/new/", POST | {"wte": "1.5", "salary": "lots"}
+    )
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert 'href="#wte"' in text and 'href="#salary"' in text
+    assert not StaffPost.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("role", "code", "sees_name"),
+    [
+        (Role.NETWORK_MANAGER, "U99001", True),
+        (Role.CLINICAL_DIRECTOR, "U99001", True),
+        (Role.COMMISSIONER, "99Z", True),
+        (Role.REGIONAL, "Y98", False),
+        (Role.NATIONAL, None, False),
+        (Role.EVALUATOR, None, False),
+    ],
+)
+def test_names_only_for_the_network_and_its_commissioner(
+    demo_data: None,  # noqa: F811
+    role: Role,
+    code: str | None,
+    sees_name: bool,
+) -> None:
+    version = staff.record_post(ACTOR, "U99001", entry())
+    claim = claiming.generate_claim(ACTOR, "U99001", date(2023, 5, 1))
+    client = signed_in(role, code)
+    key = version.post.person_key
+    pages = [
+        "/org/U99001/workforce/",
+        f"/org/U99001/workforce/posts/{version.post.reference}/",
+        "/org/U99001/workforce/claims/?month=2023-05",
+        "/org/U99001/workforce/claims/?month=2023-05&format=csv",
+    ]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        text = response.content.decode()
+        assert ("Asha Patel" in text) is sees_name, url
+        assert key in text, url
+    book = client.get("/org/U99001/workforce/claims/?month=2023-05&format=xlsx")
+    cells = {
+        str(c)
+        for row in load_workbook(BytesIO(book.content)).active.iter_rows(
+            values_only=True
+        )
+        for c in row
+    }
+    assert ("Asha Patel" in cells) is sees_name
+    assert str(claim.claimed) in cells
+
+
+def test_generate_a_claim_and_see_a_flagged_post_explained(
+    demo_data: None,  # noqa: F811
+) -> None:
+    staff.record_post(
+        ACTOR, "U99001", entry(funding="local_scheme", start=date(2019, 1, 7))
+    )
+    manager = signed_in(Role.NETWORK_MANAGER, "U99001")
+    response = manager.post(
+        "/org/U99001/workforce/claims/generate/", {"month": "2019-07"}
+    )
+    assert response.status_code == 302
+    page = manager.get(response["Location"]).content.decode()
+    assert "not additional" in page.lower()
+    assert "pcnhub-flagged" in page
+    assert "How this line is worked out" in page
+
+
+def test_a_change_keeps_the_history(demo_data: None) -> None:  # noqa: F811
+    version = staff.record_post(ACTOR, "U99001", entry())
+    manager = signed_in(Role.NETWORK_MANAGER, "U99001")
+    url = f"/org/U99001/workforce/posts/{version.post.reference}/change/"
+    form = manager.get(url)
+    assert (
+        form.status_code == 200 and 'name="version" value="1"' in form.content.decode()
+    )
+    response = manager.post(
+        url,
+        POST | {"wte": "0.5", "salary": "14000", "reason": "part-time", "version": "1"},
+    )
+    assert response.status_code == 302
+    assert [v.wte for v in version.post.versions.order_by("number")] == [
+        Decimal("1"),
+        Decimal("0.5"),
+    ]
+
+
+def test_a_staff_list_upload(demo_data: None) -> None:  # noqa: F811
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    manager = signed_in(Role.NETWORK_MANAGER, "U99001")
+    body = (
+        "name,role,wte,salary,employer,start,funding\r\n"
+        "Asha Patel,social_prescribing_link_worker,1,28000,member_practice,"
+        "2023-04-01,arrs\r\n"
+        "Tom Reid,paramedic,two,40000,member_practice,2023-04-01,arrs\r\n"
+    )
+    upload = SimpleUploadedFile("staff.csv", body.encode(), content_type="text/csv")
+    response = manager.post("/org/U99001/workforce/staff-list/", {"file": upload})
+    assert response.status_code == 400
+    assert "staff.csv, row 3, column &#39;wte&#39;" in response.content.decode()
+    assert not StaffPost.objects.exists()
+    good = SimpleUploadedFile("staff.csv", body.replace(",two,", ",1,").encode())
+    response = manager.post("/org/U99001/workforce/staff-list/", {"file": good})
+    assert response.status_code == 302
+    assert StaffPost.objects.count() == 2
