@@ -1,5 +1,18 @@
 """Pages of pcnhub.schemes (included by pcnhub.urls)."""
 
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from pcnhub.schemes import views
+
+urlpatterns = [
+    path("org/<str:code>/local-schemes/", views.schemes, name="local_schemes"),
+    path(
+        "org/<str:code>/local-schemes/new/", views.scheme_new, name="local_scheme_new"
+    ),
+    path(
+        "org/<str:code>/local-schemes/overlaps/",
+        views.overlaps,
+        name="local_scheme_overlaps",
+    ),
+    path("org/<str:code>/local-schemes/<int:pk>/", views.scheme, name="local_scheme"),
+]

@@ -1,2 +1,248 @@
 """The local schemes pages: views check the permission, parse input with a form
-and call the services; they hold no rules of their own."""
+and call the services; they hold no rules of their own.
+
+``code`` is a commissioner (its schemes, which it records) or a network (the
+schemes covering it, read only). The permission is asked first, so a code
+outside the user's scope is a 403 whether or not it exists.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+
+from pcnhub.access.checks import allowed, require
+from pcnhub.access.permissions import Permission
+from pcnhub.audit.services import Actor
+from pcnhub.core.codes import normalise
+from pcnhub.register import queries
+from pcnhub.register.exports import write_records
+from pcnhub.register.models import Organisation, OrganisationKind
+from pcnhub.schemes import presenters
+from pcnhub.schemes.forms import SchemeForm
+from pcnhub.schemes.models import LocalScheme
+from pcnhub.schemes.overlaps import COLUMNS, Report, overlap_report
+from pcnhub.schemes.records import covering, current_versions, record_scheme
+from pcnhub.ui.asat import AsAt, as_at_from
+from pcnhub.ui.downloads import XLSX, xlsx_bytes
+from pcnhub.ui.forms import form_errors
+from pcnhub.ui.frame import frame
+from pcnhub.ui.sorting import sort_rows
+from pcnhub.ui.years import default_year, parse_year
+
+KINDS = (OrganisationKind.COMMISSIONER, OrganisationKind.NETWORK)
+
+
+def _render(
+    request: HttpRequest,
+    template: str,
+    as_at: AsAt,
+    context: dict[str, Any],
+    status: int | None = None,
+) -> HttpResponse:
+    full = frame(request, as_at) | context
+    if status is None:
+        status = 400 if as_at.error else 200
+    return render(request, template, full, status=status)
+
+
+def _organisation(
+    request: HttpRequest, code: str, permission: str, kinds: tuple[str, ...] = KINDS
+) -> Organisation:
+    code = normalise(code)
+    require(request.user, permission, code)
+    org = queries.find_organisation(code)
+    if org is None or org.kind not in kinds:
+        what = " or ".join(str(k.label) for k in KINDS if k in kinds).lower()
+        raise Http404(f"{code} is not a {what} in the register")
+    return org
+
+
+def _heading(org: Organisation, as_at: AsAt) -> dict[str, Any]:
+    name = queries.names_on([org.code], as_at.day).get(org.code, "")
+    return {
+        "code": org.code,
+        "name": name,
+        "is_commissioner": org.kind == OrganisationKind.COMMISSIONER,
+        "list_url": as_at.link(reverse("local_schemes", args=[org.code])),
+        "overlaps_url": as_at.link(reverse("local_scheme_overlaps", args=[org.code])),
+    }
+
+
+def _versions(org: Organisation) -> list[Any]:
+    if org.kind == OrganisationKind.COMMISSIONER:
+        return list(current_versions(org.code))
+    return covering(org.code)
+
+
+@require_safe
+def schemes(request: HttpRequest, code: str) -> HttpResponse:
+    """A commissioner's local schemes (or those covering a network)."""
+    as_at = as_at_from(request)
+    org = _organisation(request, code, Permission.VIEW_LOCAL_SCHEMES)
+    may_record = org.kind == OrganisationKind.COMMISSIONER and allowed(
+        request.user, Permission.RECORD_LOCAL_SCHEMES, org.code
+    )
+    context = _heading(org, as_at) | {
+        "schemes_table": presenters.schemes_table(org.code, _versions(org), as_at),
+        "may_record": may_record,
+        "new_url": as_at.link(reverse("local_scheme_new", args=[org.code])),
+        "notices": [str(m) for m in messages.get_messages(request)],
+    }
+    return _render(request, "schemes/schemes.html", as_at, context)
+
+
+def _form_page(
+    request: HttpRequest, org: Organisation, as_at: AsAt, form: SchemeForm
+) -> HttpResponse:
+    context = _heading(org, as_at) | {
+        "form_errors": form_errors(form),
+        "fields": presenters.form_fields(form),
+    }
+    status = 400 if form.is_bound and form.errors else 200
+    return _render(request, "schemes/new.html", as_at, context, status)
+
+
+def scheme_new(request: HttpRequest, code: str) -> HttpResponse:
+    """Record a scheme (GET: the form; POST: record it)."""
+    as_at = as_at_from(request)
+    org = _organisation(
+        request,
+        code,
+        Permission.RECORD_LOCAL_SCHEMES,
+        kinds=(OrganisationKind.COMMISSIONER,),
+    )
+    if request.method != "POST":
+        return _form_page(request, org, as_at, SchemeForm())
+    form = SchemeForm(request.POST)
+    if form.is_valid():
+        try:
+            version = record_scheme(
+                Actor(user=request.user),
+                org.code,
+                form.cleaned_data["reference"],
+                form.entry(),
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            form.attach(exc)
+        else:
+            messages.success(request, f"Scheme {version.scheme.reference} recorded")
+            return redirect(
+                as_at.link(reverse("local_scheme", args=[org.code, version.scheme_id]))
+            )
+    return _form_page(request, org, as_at, form)
+
+
+@require_safe
+def scheme(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """One scheme: its current version and every version before it."""
+    as_at = as_at_from(request)
+    org = _organisation(request, code, Permission.VIEW_LOCAL_SCHEMES)
+    found = LocalScheme.objects.filter(pk=pk).first()
+    if found is None or found.pk not in {v.scheme_id for v in _versions(org)}:
+        raise Http404(f"no local scheme {pk} for {org.code}")
+    versions = list(found.versions.order_by("-number"))
+    context = _heading(org, as_at) | {
+        "scheme": found,
+        "current": versions[0],
+        "rows": presenters.version_rows(versions[0]),
+        "history": presenters.history_table(versions),
+        "notices": [str(m) for m in messages.get_messages(request)],
+    }
+    return _render(request, "schemes/scheme.html", as_at, context)
+
+
+def report_for(
+    user: Any, org: Organisation, year_text: str | None, as_at: AsAt
+) -> Report:
+    """The report as ``user`` may see it: names only for networks whose staff
+    names they may see. Raises ValueError for a year pcnhub does not cover."""
+    year = parse_year(year_text, as_at.day)
+    is_commissioner = org.kind == OrganisationKind.COMMISSIONER
+    return overlap_report(
+        year,
+        commissioner=org.code if is_commissioner else None,
+        network=None if is_commissioner else org.code,
+        may_name=lambda network: allowed(user, Permission.VIEW_STAFF_NAMES, network),
+    )
+
+
+def _download(report: Report, fmt: str, code: str) -> HttpResponse:
+    name = f"local-scheme-overlaps-{code}-{str(report.year).replace('/', '-')}"
+    records = [r.record() for r in report.rows]
+    if fmt == "xlsx":
+        content: str | bytes = xlsx_bytes(records, COLUMNS, "overlaps")
+        kind, filename = XLSX, f"{name}.xlsx"
+    else:
+        out = io.StringIO()
+        write_records(out, records, COLUMNS, "csv")
+        content, kind, filename = (
+            out.getvalue(),
+            "text/csv; charset=utf-8",
+            f"{name}.csv",
+        )
+    response = HttpResponse(content, content_type=kind)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_safe
+def overlaps(request: HttpRequest, code: str) -> HttpResponse:
+    """The overlap report for ``?year=`` (the current contract year if not
+    given); ``?format=csv|xlsx`` downloads every row."""
+    as_at = as_at_from(request)
+    org = _organisation(request, code, Permission.VIEW_LOCAL_SCHEMES)
+    year_text = request.GET.get("year")
+    try:
+        report = report_for(request.user, org, year_text, as_at)
+    except ValueError as exc:
+        report, year_error = None, str(exc)
+    else:
+        year_error = ""
+    fmt = request.GET.get("format", "")
+    if fmt in ("csv", "xlsx"):
+        if report is None:
+            return HttpResponse(
+                f"year: {year_error}\n", status=400, content_type="text/plain"
+            )
+        return _download(report, fmt, org.code)
+    year = report.year if report else default_year(as_at.day)
+    sorted_rows = sort_rows(
+        report.rows if report else [], presenters.REPORT_COLUMNS, request
+    )
+    query = {"year": str(year)}
+    context = _heading(org, as_at) | {
+        "year": str(year),
+        "year_input": {
+            "id": "year",
+            "name": "year",
+            "label": {"text": "Contract year"},
+            "hint": {"text": "For example 2024/25"},
+            "value": year_text if year_error else str(year),
+            "classes": "nhsuk-input--width-5",
+        }
+        | ({"errorMessage": {"text": year_error}} if year_error else {}),
+        "year_error": year_error,
+        "report": report,
+        "overlaps_table": {
+            "caption": f"Overlaps in {year}",
+            "responsive": True,
+            "head": sorted_rows.head,
+            "rows": presenters.report_rows(sorted_rows.rows),
+            "foot": sorted_rows.foot("Total at stake") if sorted_rows.rows else [],
+        },
+        "sorted_by": sorted_rows.description,
+        "totals_note": sorted_rows.totals_note("overlap") if sorted_rows.rows else "",
+        "csv_url": as_at.link(request.path, format="csv", **query),
+        "xlsx_url": as_at.link(request.path, format="xlsx", **query),
+    }
+    status = 400 if year_error else None
+    return _render(request, "schemes/overlaps.html", as_at, context, status)
