@@ -166,6 +166,7 @@ def change_governance(user: str, code: str) -> bool:
 CODES = ["U99001", "U88001", "Z91001"]
 NETWORKS = ["U99001", "U88001"]
 APPS = ["ours", "theirs"]
+SCHEME_CODES = ["99Z", "88X", "U99001"]
 ROUTES: dict[str, tuple[tuple[str, ...], list[str], Rule]] = {
     "home": (("GET",), [""], any_role),
     "networks": (("GET",), [""], any_role),
@@ -254,6 +255,16 @@ ROUTES: dict[str, tuple[tuple[str, ...], list[str], Rule]] = {
         [""],
         lambda u, _: u in EVERYONE_WITH_A_ROLE - {"practice Z93030"},
     ),
+    # Local schemes (obj: a commissioner, or a network for the schemes covering
+    # it): seen by all who see it fully; recorded by the overseeing commissioner
+    # (its region, national), never by an administrator.
+    "local_schemes": (("GET",), SCHEME_CODES, sees),
+    "local_scheme": (("GET",), SCHEME_CODES, sees),
+    "local_scheme_overlaps": (("GET",), SCHEME_CODES, sees),
+    "local_scheme_new": (("GET", "POST"), SCHEME_CODES, may_assign),
+    "api:local_schemes": (("GET",), SCHEME_CODES, sees),
+    "api:local_scheme_overlaps": (("GET",), SCHEME_CODES, sees),
+    "api:record_local_scheme": (("POST",), SCHEME_CODES, may_assign),
 }
 #: Django's admin: only administrators (staff) get past its sign-in.
 ADMIN_PAGES = [
