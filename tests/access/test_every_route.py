@@ -248,6 +248,10 @@ ROUTES: dict[str, tuple[tuple[str, ...], list[str], Rule]] = {
     "workforce_post_change": (("GET", "POST"), NETWORKS, acts_for),
     "workforce_staff_list": (("GET", "POST"), NETWORKS, acts_for),
     "workforce_claim_generate": (("POST",), NETWORKS, acts_for),
+    "api:staff_posts": (("GET",), NETWORKS, sees),
+    "api:record_staff_post": (("POST",), NETWORKS, acts_for),
+    "api:arrs_claims": (("GET",), NETWORKS, sees),
+    "api:generate_arrs_claim": (("POST",), NETWORKS, acts_for),
     # Entitlements downloads: every role that reaches a network, commissioner or
     # region (a practice in no network reaches none).
     "entitlements_download": (

@@ -167,3 +167,35 @@ def test_a_staff_list_upload(demo_data: None) -> None:  # noqa: F811
     response = manager.post("/org/U99001/workforce/staff-list/", {"file": good})
     assert response.status_code == 302
     assert StaffPost.objects.count() == 2
+
+
+def test_the_api_gives_names_only_to_those_allowed(demo_data: None) -> None:  # noqa: F811
+    manager = signed_in(Role.NETWORK_MANAGER, "U99001")
+    body = {k: v for k, v in POST.items()}
+    created = manager.post(
+        "/api/workforce/U99001/staff", body, content_type="application/json"
+    )
+    assert created.status_code == 201, created.content
+    key = created.json()["person_key"]
+    bad = manager.post(
+        "/api/workforce/U99001/staff",
+        body | {"role": "astronaut"},
+        content_type="application/json",
+    )
+    assert bad.status_code == 422 and "role" in bad.json()["detail"]
+    claim = manager.post(
+        "/api/workforce/U99001/claims",
+        {"month": "2023-05-01"},
+        content_type="application/json",
+    )
+    assert claim.status_code == 201 and Decimal(claim.json()["claimed"]) > 0
+    national = signed_in(Role.NATIONAL, None)
+    listed = national.get("/api/workforce/U99001/staff").json()
+    assert listed["names_withheld"] is True
+    assert listed["posts"][0]["name"] is None
+    assert listed["posts"][0]["person_key"] == key
+    claims = national.get("/api/workforce/U99001/claims?year=2023/24").json()
+    assert [c["month"] for c in claims["claims"]] == ["2023-05"]
+    assert manager.get("/api/workforce/U99001/staff").json()["posts"][0]["name"] == (
+        "Asha Patel"
+    )

@@ -1,5 +1,148 @@
-"""The workforce API (mounted at /api/workforce/ by pcnhub.api)."""
+"""The workforce API (mounted at /api/workforce/ by pcnhub.api).
 
-from ninja import Router
+The same permissions as the pages: ``workforce.view_staff`` to read a network's
+posts and claims, ``workforce.change_staff`` to record posts and generate
+claims. Names are given only with ``workforce.view_staff_names`` (otherwise
+``null``, with ``names_withheld: true``); the person's pseudonymous key always.
+Bad input answers 422 naming the field.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from ninja import Field, Router, Schema
+from ninja.responses import Status
+
+from pcnhub.access.checks import allowed, require
+from pcnhub.access.permissions import Permission
+from pcnhub.audit.services import Actor
+from pcnhub.core.codes import normalise
+from pcnhub.register import queries
+from pcnhub.register.models import OrganisationKind
+from pcnhub.rules.periods import ContractYear
+from pcnhub.ui.asat import today
+from pcnhub.workforce import claiming, staff
+from pcnhub.workforce.models import MonthlyClaim, StaffPostVersion
 
 router = Router(tags=["workforce"])
+Json = dict[str, Any]
+
+
+class PostIn(Schema):
+    name: str = Field(description="Shown only to those allowed names")
+    role: str = Field(description="An ARRS role key, e.g. clinical_pharmacist")
+    # Bounds are the service's (422 naming the field), not the schema's, so that
+    # permission is asked before the body's figures.
+    wte: Decimal = Field(description="Above 0 and at most 1")
+    salary: Decimal = Field(description="The annual salary actually paid")
+    employer: str = Field(description="member_practice, lead_provider, …")
+    start: date
+    funding: str = Field(description="arrs, local_scheme, practice_funded, baseline")
+    end: date | None = None
+    person_key: str = ""
+    pay_band: str = ""
+    employer_name: str = ""
+    london: str = "none"
+    on_costs: Decimal | None = None
+    baseline_exception: str = ""
+    commissioner_agreed: bool = False
+    written_agreement: bool = False
+    within_two_years_of_cct: bool | None = None
+    reason: str = ""
+
+
+class ClaimIn(Schema):
+    month: date = Field(description="Any day of the month to claim")
+
+
+def _network(request: HttpRequest, code: str, permission: str) -> str:
+    code = normalise(code)
+    require(request.user, permission, code)
+    org = queries.find_organisation(code)
+    if org is None or org.kind != OrganisationKind.NETWORK:
+        raise Http404(f"{code} is not a primary care network in the register")
+    return org.code
+
+
+def _post(version: StaffPostVersion, names: bool) -> Json:
+    entry = staff.entry_of(version)
+    return {
+        "reference": version.post.reference,
+        "person_key": version.post.person_key,
+        "version": version.number,
+        **{k: getattr(entry, k) for k in staff.ENTRY_FIELDS},
+        "name": version.name if names else None,
+    }
+
+
+def _claim(claim: MonthlyClaim) -> Json:
+    return {
+        "network": claim.network_code,
+        "month": f"{claim.month:%Y-%m}",
+        "number": claim.number,
+        "contract_year": claim.contract_year,
+        "generated_at": claim.generated_at,
+        "arrs_sum": str(claim.arrs_sum),
+        "claimed": str(claim.claimed),
+        "adjusted": str(claim.adjusted),
+        "at_stake": str(claim.at_stake),
+        "findings": claim.findings,
+        "lines": claim.lines,
+        "adjustments": claim.adjustments,
+        "notes": claim.notes,
+    }
+
+
+@router.get("/{code}/staff", summary="A network's staff posts (latest versions)")
+def staff_posts(request: HttpRequest, code: str) -> Json:
+    code = _network(request, code, Permission.VIEW_STAFF)
+    names = allowed(request.user, Permission.VIEW_STAFF_NAMES, code)
+    return {
+        "network": code,
+        "names_withheld": not names,
+        "posts": [_post(v, names) for v in staff.current_versions([code])],
+    }
+
+
+@router.post("/{code}/staff", summary="Record a new post", response={201: Json})
+def record_staff_post(request: HttpRequest, code: str, body: PostIn) -> Status:
+    code = _network(request, code, Permission.CHANGE_STAFF)
+    data = body.dict()
+    person_key, reason = data.pop("person_key"), data.pop("reason")
+    version = staff.record_post(
+        Actor(request.user),
+        code,
+        staff.StaffEntry(**data),
+        person_key=person_key,
+        reason=reason,
+    )
+    return Status(201, _post(version, True))
+
+
+@router.get("/{code}/claims", summary="A network's claims for a contract year")
+def arrs_claims(request: HttpRequest, code: str, year: str = "") -> Json:
+    """Each month's latest claim (``year`` as 2024/25; default: this year)."""
+    code = _network(request, code, Permission.VIEW_STAFF)
+    try:
+        chosen = ContractYear.parse(year) if year else ContractYear.containing(today())
+    except ValueError as exc:
+        raise Http404(str(exc)) from exc
+    latest = claiming.latest_claims(str(chosen), [code])
+    return {
+        "network": code,
+        "contract_year": str(chosen),
+        "claims": [_claim(c) for _, c in sorted(latest.items())],
+    }
+
+
+@router.post(
+    "/{code}/claims", summary="Generate (again) the month's claim", response={201: Json}
+)
+def generate_arrs_claim(request: HttpRequest, code: str, body: ClaimIn) -> Status:
+    code = _network(request, code, Permission.CHANGE_STAFF)
+    claim = claiming.generate_claim(Actor(request.user), code, body.month)
+    return Status(201, _claim(claim))

@@ -51,6 +51,11 @@ class Command(BaseCommand):
                 f"Created demo users {', '.join(created)} "
                 f"(password {DEMO_PASSWORD!r}; see README)."
             )
+        from pcnhub.services.demo import create_demo_services
+
+        self.stdout.write(
+            f"Recorded {create_demo_services(actor)} demo services records."
+        )
         applications = create_demo_applications()
         if applications:
             states = ", ".join(f"{a.reference} {a.state}" for a in applications)
