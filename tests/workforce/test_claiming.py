@@ -3,10 +3,14 @@ adjustment lines when an earlier month's due changes, and the seed's scenario.""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal
+from io import StringIO
+from pathlib import Path
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from pcnhub.audit.models import AuditEntry
 from pcnhub.audit.services import Actor
@@ -139,3 +143,52 @@ def test_the_claim_files_hold_every_line(demo_data: None) -> None:  # noqa: F811
     sheet = load_workbook(BytesIO(claim_xlsx(claim))).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[1][0] == "claim" and rows[1][1] == "U99001"
+
+
+def test_the_claims_command_generates_and_writes_the_file(
+    demo_data: None,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    staff.record_post(ACTOR, "U99001", entry())
+    out, err = StringIO(), StringIO()
+    call_command(
+        "claims",
+        "--pcn",
+        "U99001",
+        "--month",
+        "2023-05",
+        "--generate",
+        stdout=out,
+        stderr=err,
+    )
+    assert out.getvalue().startswith("line,pcn_code,month,post,person_key,role")
+    assert "U99001 2023-05: claim 1, claimed £" in err.getvalue()
+    book = tmp_path / "claim.xlsx"
+    call_command(
+        "claims",
+        "--pcn",
+        "U99001",
+        "--month",
+        "2023-05",
+        "--format",
+        "xlsx",
+        "--output",
+        str(book),
+        stderr=StringIO(),
+    )
+    assert book.read_bytes()[:2] == b"PK"
+    shown = StringIO()
+    call_command(
+        "claims",
+        "--pcn",
+        "U99001",
+        "--month",
+        "2023-05",
+        "--format",
+        "json",
+        stdout=shown,
+        stderr=StringIO(),
+    )
+    assert json.loads(shown.getvalue())["number"] == 1
+    with pytest.raises(CommandError, match="no ARRS claim for 2023-06"):
+        call_command("claims", "--pcn", "U99001", "--month", "2023-06")

@@ -26,7 +26,8 @@ from pcnhub.register.models import OrganisationKind
 from pcnhub.rules.periods import ContractYear
 from pcnhub.ui.asat import today
 from pcnhub.workforce import claiming, staff
-from pcnhub.workforce.models import MonthlyClaim, StaffPostVersion
+from pcnhub.workforce.claim_files import claim_record
+from pcnhub.workforce.models import StaffPostVersion
 
 router = Router(tags=["workforce"])
 Json = dict[str, Any]
@@ -79,24 +80,6 @@ def _post(version: StaffPostVersion, names: bool) -> Json:
     }
 
 
-def _claim(claim: MonthlyClaim) -> Json:
-    return {
-        "network": claim.network_code,
-        "month": f"{claim.month:%Y-%m}",
-        "number": claim.number,
-        "contract_year": claim.contract_year,
-        "generated_at": claim.generated_at,
-        "arrs_sum": str(claim.arrs_sum),
-        "claimed": str(claim.claimed),
-        "adjusted": str(claim.adjusted),
-        "at_stake": str(claim.at_stake),
-        "findings": claim.findings,
-        "lines": claim.lines,
-        "adjustments": claim.adjustments,
-        "notes": claim.notes,
-    }
-
-
 @router.get("/{code}/staff", summary="A network's staff posts (latest versions)")
 def staff_posts(request: HttpRequest, code: str) -> Json:
     code = _network(request, code, Permission.VIEW_STAFF)
@@ -135,7 +118,7 @@ def arrs_claims(request: HttpRequest, code: str, year: str = "") -> Json:
     return {
         "network": code,
         "contract_year": str(chosen),
-        "claims": [_claim(c) for _, c in sorted(latest.items())],
+        "claims": [claim_record(c) for _, c in sorted(latest.items())],
     }
 
 
@@ -145,4 +128,4 @@ def arrs_claims(request: HttpRequest, code: str, year: str = "") -> Json:
 def generate_arrs_claim(request: HttpRequest, code: str, body: ClaimIn) -> Status:
     code = _network(request, code, Permission.CHANGE_STAFF)
     claim = claiming.generate_claim(Actor(request.user), code, body.month)
-    return Status(201, _claim(claim))
+    return Status(201, claim_record(claim))

@@ -88,6 +88,25 @@ def claim_records(
     return rows
 
 
+def claim_record(claim: MonthlyClaim) -> dict[str, Any]:
+    """The claim as JSON gives it (the API, ``pcnhub claims --format json``)."""
+    return {
+        "network": claim.network_code,
+        "month": f"{claim.month:%Y-%m}",
+        "number": claim.number,
+        "contract_year": claim.contract_year,
+        "generated_at": claim.generated_at,
+        "arrs_sum": str(claim.arrs_sum),
+        "claimed": str(claim.claimed),
+        "adjusted": str(claim.adjusted),
+        "at_stake": str(claim.at_stake),
+        "findings": claim.findings,
+        "lines": claim.lines,
+        "adjustments": claim.adjustments,
+        "notes": claim.notes,
+    }
+
+
 def columns(with_names: bool) -> list[str]:
     return COLUMNS[:5] + ["name"] + COLUMNS[5:] if with_names else list(COLUMNS)
 
