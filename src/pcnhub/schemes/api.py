@@ -25,6 +25,7 @@ from pcnhub.core.codes import normalise
 from pcnhub.register import queries
 from pcnhub.register.models import Organisation, OrganisationKind
 from pcnhub.schemes.models import LocalSchemeVersion
+from pcnhub.schemes.overlaps import report_for
 from pcnhub.schemes.records import (
     SchemeEntry,
     codes_from,
@@ -32,7 +33,6 @@ from pcnhub.schemes.records import (
     current_versions,
     record_scheme,
 )
-from pcnhub.schemes.views import report_for
 from pcnhub.ui.asat import as_at_from
 
 router = Router(tags=["local schemes"])
@@ -138,7 +138,7 @@ def local_scheme_overlaps(
     (``2024/25``; the current contract year if not given)."""
     org = _organisation(request, code, Permission.VIEW_LOCAL_SCHEMES)
     try:
-        report = report_for(request.user, org, year, as_at_from(request))
+        report = report_for(request.user, org, year, as_at_from(request).day)
     except ValueError as exc:
         raise ValidationError({"year": [str(exc)]}) from exc
     return {

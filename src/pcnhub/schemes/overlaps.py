@@ -34,7 +34,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from pcnhub.register.models import RelationshipKind
+from pcnhub.access.checks import allowed
+from pcnhub.access.permissions import Permission
+from pcnhub.register.models import Organisation, OrganisationKind, RelationshipKind
 from pcnhub.register.queries import parents_on
 from pcnhub.rules.claims import Post, claim_line, pounds
 from pcnhub.rules.money import ZERO, largest_remainder, penny
@@ -44,6 +46,7 @@ from pcnhub.rules.registry import default_parameters
 from pcnhub.rules.services import Requirement, requirements_due
 from pcnhub.schemes.models import LocalSchemeVersion, SchemeKind
 from pcnhub.schemes.records import covered_networks, current_versions, entry_of
+from pcnhub.ui.years import parse_year
 from pcnhub.workforce import staff
 from pcnhub.workforce.models import StaffPostVersion
 
@@ -421,3 +424,20 @@ def overlap_report(
             rows += _role_rows(version, posts, network)
     rows += _unschemed(posts, networks)
     return Report(year, commissioner, network, rows)
+
+
+def report_for(
+    user: Any, org: Organisation, year_text: str | None, day: date
+) -> Report:
+    """The report of a commissioner (or a network) for ``?year=`` (the contract
+    year holding ``day`` if not given), as ``user`` may see it: names only for
+    the networks whose staff names they may see. Raises ValueError for a year
+    pcnhub does not cover."""
+    year = parse_year(year_text, day)
+    is_commissioner = org.kind == OrganisationKind.COMMISSIONER
+    return overlap_report(
+        year,
+        commissioner=org.code if is_commissioner else None,
+        network=None if is_commissioner else org.code,
+        may_name=lambda network: allowed(user, Permission.VIEW_STAFF_NAMES, network),
+    )

@@ -28,14 +28,14 @@ from pcnhub.register.models import Organisation, OrganisationKind
 from pcnhub.schemes import presenters
 from pcnhub.schemes.forms import SchemeForm
 from pcnhub.schemes.models import LocalScheme
-from pcnhub.schemes.overlaps import COLUMNS, Report, overlap_report
+from pcnhub.schemes.overlaps import COLUMNS, Report, report_for
 from pcnhub.schemes.records import covering, current_versions, record_scheme
 from pcnhub.ui.asat import AsAt, as_at_from
 from pcnhub.ui.downloads import XLSX, xlsx_bytes
 from pcnhub.ui.forms import form_errors
 from pcnhub.ui.frame import frame
 from pcnhub.ui.sorting import sort_rows
-from pcnhub.ui.years import default_year, parse_year
+from pcnhub.ui.years import default_year
 
 KINDS = (OrganisationKind.COMMISSIONER, OrganisationKind.NETWORK)
 
@@ -160,21 +160,6 @@ def scheme(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     return _render(request, "schemes/scheme.html", as_at, context)
 
 
-def report_for(
-    user: Any, org: Organisation, year_text: str | None, as_at: AsAt
-) -> Report:
-    """The report as ``user`` may see it: names only for networks whose staff
-    names they may see. Raises ValueError for a year pcnhub does not cover."""
-    year = parse_year(year_text, as_at.day)
-    is_commissioner = org.kind == OrganisationKind.COMMISSIONER
-    return overlap_report(
-        year,
-        commissioner=org.code if is_commissioner else None,
-        network=None if is_commissioner else org.code,
-        may_name=lambda network: allowed(user, Permission.VIEW_STAFF_NAMES, network),
-    )
-
-
 def _download(report: Report, fmt: str, code: str) -> HttpResponse:
     name = f"local-scheme-overlaps-{code}-{str(report.year).replace('/', '-')}"
     records = [r.record() for r in report.rows]
@@ -202,7 +187,7 @@ def overlaps(request: HttpRequest, code: str) -> HttpResponse:
     org = _organisation(request, code, Permission.VIEW_LOCAL_SCHEMES)
     year_text = request.GET.get("year")
     try:
-        report = report_for(request.user, org, year_text, as_at)
+        report = report_for(request.user, org, year_text, as_at.day)
     except ValueError as exc:
         report, year_error = None, str(exc)
     else:
