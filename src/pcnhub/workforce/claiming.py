@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -64,6 +64,8 @@ class WorkedOut:
     year: ContractYear
     arrs_sum: Decimal
     lines: list[ClaimLine]
+    #: post reference → why its record last changed ("" for a first version)
+    changes: dict[str, str] = field(default_factory=dict)
 
     def of_month(self, month: date) -> list[ClaimLine]:
         return [line for line in self.lines if line.month == month]
@@ -79,9 +81,14 @@ def work_out(
     parameters = parameters or default_parameters()
     month = month.replace(day=1)
     year = ContractYear.containing(month)
-    mine = current_versions([network_code])
+    mine = list(current_versions([network_code]))
     people = sorted({v.post.person_key for v in mine})
     posts = [as_rule_post(v) for v in current_versions(person_keys=people)]
+    changes = {
+        v.post.reference: f"version {v.number}: {v.reason}" if v.reason else ""
+        for v in mine
+        if v.number > 1
+    }
     lines: list[ClaimLine] = []
     for m in (m for m in year.months if m <= month):
         lines += [
@@ -90,7 +97,8 @@ def work_out(
             if line.post.network == network_code and line.days_in_post
         ]
     total = arrs_sum(network_code, year) if sum_for_year is None else sum_for_year
-    return WorkedOut(year, total, within_arrs_sum(lines, total) if lines else [])
+    held = within_arrs_sum(lines, total) if lines else []
+    return WorkedOut(year, total, held, changes)
 
 
 def latest_claims(
@@ -133,18 +141,23 @@ def _paid(
     return paid
 
 
-def _reason(old: dict[str, Any] | None, new: ClaimLine | None) -> str:
+def _reason(old: dict[str, Any] | None, new: ClaimLine | None, change: str) -> str:
+    record = (
+        f"the staff record changed ({change})"
+        if change
+        else ("the staff record changed")
+    )
     if new is None:
-        return "no longer due: the staff record changed"
+        return f"no longer due: {record}"
     if old is None:
-        return "due now: the staff record changed"
+        return f"due now: {record}"
     before = {p["name"]: p for p in old.get("parameters", [])}
     moved = [
         f"{v.parameter} {before[v.parameter]['value']} → {v.describe()} from {v.start}"
         for v in new.parameters
         if v.parameter in before and before[v.parameter]["value"] != v.describe()
     ]
-    return "; ".join(moved) or "the staff record changed"
+    return "; ".join(moved) or record
 
 
 def _adjustments(
@@ -176,10 +189,18 @@ def _adjustments(
                 "claimed": str(paid.get(key, ZERO)),
                 "due": str(now),
                 "difference": str(difference),
-                "reason": _reason(claimed_lines.get(key), due.get(key)),
+                "reason": _reason(
+                    claimed_lines.get(key), due.get(key), worked.changes.get(key[0], "")
+                ),
             }
         )
     return out
+
+
+def not_claimable(line: ClaimLine) -> Decimal:
+    """What the post would claim alone, as ARRS-funded, that the line does not:
+    a post not additional, or the part over the network's ARRS sum."""
+    return max(line.at_stake - line.claimable, ZERO)
 
 
 def _line_record(line: ClaimLine) -> dict[str, Any]:
@@ -219,7 +240,7 @@ def generate_claim(
             arrs_sum=worked.arrs_sum,
             claimed=sum((line.claimable for line in lines), ZERO),
             adjusted=sum((Decimal(a["difference"]) for a in adjustments), ZERO),
-            at_stake=sum((line.at_stake for line in lines), ZERO),
+            at_stake=sum((not_claimable(line) for line in lines), ZERO),
             findings=sum(
                 1 for line in lines for f in line.findings if f.severity != "info"
             ),

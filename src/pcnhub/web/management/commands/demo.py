@@ -56,6 +56,18 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Recorded {create_demo_services(actor)} demo services records."
         )
+        from pcnhub.workforce.demo import create_demo_workforce
+
+        posts = create_demo_workforce(actor)
+        if posts:
+            self.stdout.write(f"Recorded {posts} demo staff posts and their claims.")
+        from pcnhub.schemes.demo import create_demo_schemes
+
+        schemes = create_demo_schemes(actor)
+        if schemes:
+            self.stdout.write(
+                f"Recorded {schemes} demo local schemes for 99Z and their staff posts."
+            )
         applications = create_demo_applications()
         if applications:
             states = ", ".join(f"{a.reference} {a.state}" for a in applications)
