@@ -270,3 +270,36 @@ class ArrsPayment(models.Model):
         return (
             f"ARRS paid {self.pcn_code} {self.payments_file.contract_year}: {self.paid}"
         )
+
+
+class WorkforcePlanVersion(models.Model):
+    """One version of a network's workforce plan for a contract year: every
+    planned row as it then stood. A change adds the next version (the latest
+    counts); none is edited, so the plan's history is kept."""
+
+    network_code = models.CharField(max_length=16)
+    contract_year = models.CharField(max_length=7)
+    number = models.PositiveIntegerField()
+    #: the planned rows (``pcnhub.rules.plan.PlannedRow.as_dict``), in order
+    rows = models.JSONField(default=list)
+    recorded_at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
+    )
+    system_actor = models.CharField(max_length=200, blank=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["network_code", "contract_year", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network_code", "contract_year", "number"],
+                name="workforce_one_plan_version_number",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"workforce plan {self.network_code} {self.contract_year} "
+            f"v{self.number} ({len(self.rows)} rows)"
+        )
