@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from pcnhub.workforce import views
+from pcnhub.workforce import plan_views, views
 
 urlpatterns = [
     path("org/<str:code>/workforce/", views.workforce, name="workforce"),
@@ -29,5 +29,16 @@ urlpatterns = [
         "org/<str:code>/workforce/claims/generate/",
         views.generate,
         name="workforce_claim_generate",
+    ),
+    path("org/<str:code>/workforce/plan/", plan_views.plan, name="workforce_plan"),
+    path(
+        "org/<str:code>/workforce/plan/add/",
+        plan_views.plan_add,
+        name="workforce_plan_add",
+    ),
+    path(
+        "org/<str:code>/workforce/plan/remove/",
+        plan_views.plan_remove,
+        name="workforce_plan_remove",
     ),
 ]
