@@ -199,3 +199,18 @@ def test_the_api_gives_names_only_to_those_allowed(demo_data: None) -> None:  # 
     assert manager.get("/api/workforce/U99001/staff").json()["posts"][0]["name"] == (
         "Asha Patel"
     )
+
+
+def test_the_network_and_commissioner_pages_link_the_new_pages(
+    demo_data: None,  # noqa: F811
+) -> None:
+    manager = signed_in(Role.NETWORK_MANAGER, "U99001")
+    page = manager.get("/org/U99001/").content.decode()
+    assert 'href="/org/U99001/workforce/' in page
+    assert 'href="/org/U99001/services/' in page
+    commissioner = signed_in(Role.COMMISSIONER, "99Z")
+    page = commissioner.get("/org/99Z/").content.decode()
+    assert 'href="/org/99Z/local-schemes/' in page
+    practice = signed_in(Role.PRACTICE_MANAGER, "Z91001")
+    # A practice manager reads its network's page, not its staff.
+    assert "/workforce/" not in practice.get("/org/U99001/").content.decode()

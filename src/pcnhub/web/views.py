@@ -72,6 +72,7 @@ from pcnhub.web.presenters.lists import (
 )
 from pcnhub.web.presenters.navigation import roles_text
 from pcnhub.web.presenters.organisation import (
+    COMMISSIONER_PAGES,
     breadcrumb,
     children_table,
     closure_rows,
@@ -363,6 +364,7 @@ def _commissioner(
         "predecessors": predecessors,
         "successors": successors,
         "checks_url": checks_link(as_at, org.code),
+        "network_links": network_links(user, org.code, as_at, COMMISSIONER_PAGES),
     }
 
 

@@ -115,14 +115,31 @@ def rung_text(rung: queries.Rung) -> str:
 #: the permission that shows the link).
 NETWORK_PAGES = (
     ("governance", "Governance", Permission.VIEW_NETWORK),
+    ("workforce", "Workforce and ARRS claims", Permission.VIEW_STAFF),
+    ("workforce_plan", "Workforce plan", Permission.VIEW_STAFF),
+    ("services", "Services and access hours", Permission.VIEW_NETWORK),
+    ("local_schemes", "Local schemes covering this network", Permission.VIEW_NETWORK),
     ("org_audit", "Audit trail", Permission.VIEW_TRAIL),
 )
 
 
-def network_links(user: Any, code: str, as_at: AsAt) -> list[dict[str, str]]:
-    """Links from a network's page to its other pages the user may open."""
+#: The same for a commissioner's page.
+COMMISSIONER_PAGES = (
+    ("local_schemes", "Local schemes", Permission.VIEW_LOCAL_SCHEMES),
+    ("local_scheme_overlaps", "Local schemes' overlaps", Permission.VIEW_LOCAL_SCHEMES),
+)
+
+
+def network_links(
+    user: Any,
+    code: str,
+    as_at: AsAt,
+    pages: tuple[tuple[str, str, str], ...] = NETWORK_PAGES,
+) -> list[dict[str, str]]:
+    """Links from a network's (or a commissioner's) page to its other pages the
+    user may open."""
     links = []
-    for name, text, permission in NETWORK_PAGES:
+    for name, text, permission in pages:
         if not user.has_perm(permission, code):
             continue
         path = optional_url(name, code)
