@@ -71,7 +71,7 @@ def test_the_chart_is_an_svg_with_a_title_and_description(demo_data: None) -> No
     text = viewer.get(URL + "?year=2020/21").content.decode()
     svg = re.search(r"<svg id=\"plan-chart\".*?</svg>", text, re.S)
     assert svg is not None
-    assert 'role="img"' in svg.group(0) and 'viewBox="0 0 640 320"' in svg.group(0)
+    assert 'role="img"' in svg.group(0) and 'viewBox="0 0 480 300"' in svg.group(0)
     assert re.search(r"<title id=\"plan-chart-title\">Workforce plan for 2020/21", text)
     desc = re.search(r"<desc id=\"plan-chart-desc\">(.*?)</desc>", text, re.S)
     assert desc is not None and "£16,953.42" in desc.group(1)

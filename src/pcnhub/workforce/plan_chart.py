@@ -15,8 +15,8 @@ from typing import Any
 
 from pcnhub.rules.plan import Projection
 
-WIDTH, HEIGHT = 640, 320
-LEFT, RIGHT, TOP, BOTTOM = 72, 16, 16, 44
+WIDTH, HEIGHT = 480, 300
+LEFT, RIGHT, TOP, BOTTOM = 58, 8, 20, 36
 
 
 def _pounds(value: Decimal) -> str:
@@ -82,7 +82,7 @@ def chart(projection: Projection, title: str) -> dict[str, Any]:
         "left": LEFT,
         "right": WIDTH - RIGHT,
         "bottom": HEIGHT - BOTTOM,
-        "label_y": HEIGHT - BOTTOM + 18,
+        "label_y": HEIGHT - BOTTOM + 22,
         "title": title,
         "desc": _describe(projection),
         "ticks": ticks,
