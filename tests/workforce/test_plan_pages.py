@@ -180,3 +180,43 @@ def test_a_bad_year_is_said_and_the_default_shown(demo_data: None) -> None:  # n
     response = manager.get(URL + "?year=1999/00")
     assert response.status_code == 200
     assert "pcnhub has no contract rules for 1999/00" in response.content.decode()
+
+
+def test_the_chart_of_an_overspend_says_so() -> None:
+    from pcnhub.rules.claims import Post
+    from pcnhub.rules.plan import project
+    from pcnhub.rules.registry import default_parameters
+    from pcnhub.workforce.plan_chart import chart
+
+    existing = Post(
+        "S1",
+        "U1",
+        "care_coordinator",
+        Decimal(1),
+        Decimal("20000"),
+        date(2019, 4, 1),
+        on_costs=Decimal("4000"),
+    )
+    row = PlannedRow(
+        "social_prescribing_link_worker",
+        date(2020, 10, 1),
+        Decimal(1),
+        Decimal("28000"),
+        Decimal("6000"),
+    )
+    result = project(
+        "U1",
+        ContractYear(2020),
+        [existing],
+        [row],
+        Decimal("30000"),
+        default_parameters(),
+    )
+    drawn = chart(result, "Plan")
+    assert "passes the sum in January 2021" in drawn["desc"]
+    assert "overspend of £" in drawn["desc"]
+    # the months above the sum are marked, and drawn above the sum's line
+    over = [p for p in drawn["points"] if p["over"]]
+    assert len(over) == 3 and all(p["y"] < drawn["sum_y"] for p in over)
+    assert all(p["y"] >= drawn["sum_y"] for p in drawn["points"] if not p["over"])
+    assert drawn["ticks"][0]["label"] == "£0"

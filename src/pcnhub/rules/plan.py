@@ -25,7 +25,7 @@ monthly claim does that): a plan that overspends shows the overspend.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -183,9 +183,11 @@ def project(
     planned: Sequence[PlannedRow],
     arrs_sum: Decimal | None,
     parameters: Parameters,
+    labels: Mapping[str, str] | None = None,
 ) -> Projection:
     """The year month by month: ``existing`` posts (the network's and those of
-    the same people elsewhere, for the duplicate check) and ``planned`` rows."""
+    the same people elsewhere, for the duplicate check) and ``planned`` rows.
+    ``labels`` (role key → name) name the roles in the notes."""
     synthetic = [row.as_post(network, i) for i, row in enumerate(planned, 1)]
     names = {post.id: f"Planned row {i}" for i, post in enumerate(synthetic, 1)}
     posts = [*existing, *synthetic]
@@ -205,7 +207,7 @@ def project(
         )
         running += planned_spend + existing_spend
         months.append(MonthSpend(month, existing_spend, planned_spend, running))
-    notes = _notes(lines, names)
+    notes = _notes(lines, names, labels or {})
     if arrs_sum is None:
         notes.append(
             f"The network's ARRS sum for {year} is not known: no headroom is shown."
@@ -219,16 +221,19 @@ def project(
     )
 
 
-def _label(post: Post, names: dict[str, str]) -> str:
-    return names.get(post.id, f"Post {post.id}") + f" ({post.role})"
+def _label(post: Post, names: dict[str, str], labels: Mapping[str, str]) -> str:
+    role = labels.get(post.role, post.role)
+    return names.get(post.id, f"Post {post.id}") + f" ({role})"
 
 
-def _notes(lines: list[ClaimLine], names: dict[str, str]) -> list[str]:
+def _notes(
+    lines: list[ClaimLine], names: dict[str, str], labels: Mapping[str, str]
+) -> list[str]:
     """One note per post and reason: days claimed nothing, capped, twice."""
     blocked: dict[tuple[str, str], list[Any]] = {}
     other: dict[tuple[str, str], list[Any]] = {}
     for line in lines:
-        label = _label(line.post, names)
+        label = _label(line.post, names, labels)
         for s in line.segments:
             if s.blocked:
                 blocked.setdefault((label, s.why), []).append(s)

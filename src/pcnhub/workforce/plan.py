@@ -97,7 +97,7 @@ def _save(
         now = latest(plan.network_code, plan.year)
         if now.number != plan.number:
             _stale(now, plan.number)
-        version = WorkforcePlanVersion.objects.create(
+        version: WorkforcePlanVersion = WorkforcePlanVersion.objects.create(
             network_code=plan.network_code,
             contract_year=str(plan.year),
             number=plan.number + 1,
@@ -213,4 +213,12 @@ def projection(
     total = sum_for_year
     if total is None:
         total, _ = arrs_sum_or_error(network_code, year)
-    return project(network_code, year, posts, list(rows), total, parameters)
+    return project(
+        network_code,
+        year,
+        posts,
+        list(rows),
+        total,
+        parameters,
+        role_labels(parameters),
+    )

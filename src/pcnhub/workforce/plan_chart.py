@@ -26,8 +26,10 @@ def _pounds(value: Decimal) -> str:
 def _tick_step(top: float) -> float:
     """A round step giving about four gridlines up to ``top``."""
     raw = top / 4
-    magnitude = 10 ** math.floor(math.log10(raw))
-    return next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    magnitude = 10.0 ** math.floor(math.log10(raw))
+    return float(
+        next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    )
 
 
 def _short(value: float) -> str:

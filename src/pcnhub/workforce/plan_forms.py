@@ -121,7 +121,7 @@ class PlannedRowForm(_ServiceErrors):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [("", "Choose a role")] + list(  # type: ignore[attr-defined]
+        self.fields["role"].choices = [("", "Choose a role")] + list(
             role_labels().items()
         )
 

@@ -68,7 +68,7 @@ def _year(request: HttpRequest, as_at: AsAt) -> tuple[ContractYear, str]:
 
 
 def _plan_url(code: str, year: ContractYear, suffix: str = "") -> str:
-    return reverse(f"workforce_plan{suffix}", args=[code]) + f"?year={year}"
+    return str(reverse(f"workforce_plan{suffix}", args=[code])) + f"?year={year}"
 
 
 def _context(
