@@ -255,6 +255,7 @@ ROUTES: dict[str, tuple[tuple[str, ...], list[str], Rule]] = {
     "api:record_staff_post": (("POST",), NETWORKS, acts_for),
     "api:arrs_claims": (("GET",), NETWORKS, sees),
     "api:generate_arrs_claim": (("POST",), NETWORKS, acts_for),
+    "api:workforce_plan": (("GET",), NETWORKS, sees),
     # Entitlements downloads: every role that reaches a network, commissioner or
     # region (a practice in no network reaches none).
     "entitlements_download": (

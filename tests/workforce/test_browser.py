@@ -35,7 +35,9 @@ def _sign_in(page: Any, url: str, username: str) -> None:
 def _enter_post(page: Any) -> None:
     page.get_by_role("link", name="Record a post").click()
     page.get_by_label("Name", exact=True).fill("Nadia Hussain")
-    page.get_by_label("Role", exact=True).select_option("social_prescribing_link_worker")
+    page.get_by_label("Role", exact=True).select_option(
+        "social_prescribing_link_worker"
+    )
     page.get_by_label("Whole-time equivalent (WTE)").fill("1")
     page.get_by_label("Annual salary (£)").fill("27500")
     page.get_by_label("Start date").fill("2019-01-07")

@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from pcnhub.access.roles import Role
 from pcnhub.access.services import grant
 from pcnhub.audit.services import Actor
+from pcnhub.rules.periods import ContractYear
 from pcnhub.workforce import claiming, staff
 from pcnhub.workforce.models import StaffPost
 from tests.web.conftest import demo_data  # noqa: F401 - fixture
@@ -214,3 +215,30 @@ def test_the_network_and_commissioner_pages_link_the_new_pages(
     practice = signed_in(Role.PRACTICE_MANAGER, "Z91001")
     # A practice manager reads its network's page, not its staff.
     assert "/workforce/" not in practice.get("/org/U99001/").content.decode()
+
+
+def test_the_plan_api_projects_the_year(demo_data: None) -> None:  # noqa: F811
+    from pcnhub.rules.plan import PlannedRow
+    from pcnhub.workforce import plan
+
+    staff.record_post(ACTOR, "U99001", entry())
+    year = ContractYear.parse("2023/24")
+    row = PlannedRow(
+        role="care_coordinator",
+        start=date(2023, 10, 1),
+        wte=Decimal("1"),
+        salary=Decimal("25000"),
+    )
+    plan.add_row(ACTOR, "U99001", year, row, expected_version=0, reason="recruit")
+    answer = signed_in(Role.EVALUATOR, None).get(
+        "/api/workforce/U99001/plan?year=2023/24"
+    )
+    assert answer.status_code == 200
+    body = answer.json()
+    assert body["version"] == 1 and body["rows"][0]["role"] == "care_coordinator"
+    months = body["months"]
+    assert len(months) == 12 and Decimal(months[0]["planned"]) == 0
+    assert Decimal(months[6]["planned"]) > 0
+    total = sum(Decimal(m["existing"]) + Decimal(m["planned"]) for m in months)
+    assert Decimal(body["projected"]) == total
+    assert Decimal(body["headroom"]) == Decimal(body["arrs_sum"]) - total

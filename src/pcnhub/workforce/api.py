@@ -25,7 +25,7 @@ from pcnhub.register import queries
 from pcnhub.register.models import OrganisationKind
 from pcnhub.rules.periods import ContractYear
 from pcnhub.ui.asat import today
-from pcnhub.workforce import claiming, staff
+from pcnhub.workforce import claiming, plan, staff
 from pcnhub.workforce.claim_files import claim_record
 from pcnhub.workforce.models import StaffPostVersion
 
@@ -129,3 +129,42 @@ def generate_arrs_claim(request: HttpRequest, code: str, body: ClaimIn) -> Statu
     code = _network(request, code, Permission.CHANGE_STAFF)
     claim = claiming.generate_claim(Actor(request.user), code, body.month)
     return Status(201, claim_record(claim))
+
+
+@router.get("/{code}/plan", summary="A network's workforce plan for a year, projected")
+def workforce_plan(request: HttpRequest, code: str, year: str = "") -> Json:
+    """The plan's rows and the year projected month by month against the ARRS
+    sum (``year`` as 2024/25; default: this year)."""
+    code = _network(request, code, Permission.VIEW_STAFF)
+    try:
+        chosen = ContractYear.parse(year) if year else ContractYear.containing(today())
+    except ValueError as exc:
+        raise Http404(str(exc)) from exc
+    current = plan.latest(code, chosen)
+    projected = plan.projection(code, chosen, current.rows)
+
+    def money(value: Decimal | None) -> str | None:
+        return None if value is None else str(value)
+
+    return {
+        "network": code,
+        "contract_year": str(chosen),
+        "version": current.number,
+        "rows": [row.as_dict() for row in current.rows],
+        "row_spend": [str(v) for v in projected.row_spend],
+        "arrs_sum": money(projected.arrs_sum),
+        "months": [
+            {
+                "month": f"{m.month:%Y-%m}",
+                "existing": str(m.existing),
+                "planned": str(m.planned),
+                "cumulative": str(m.cumulative),
+            }
+            for m in projected.months
+        ],
+        "projected": str(projected.projected),
+        "headroom": money(projected.headroom),
+        "overspend": str(projected.overspend),
+        "underspend": str(projected.underspend),
+        "notes": list(projected.notes),
+    }

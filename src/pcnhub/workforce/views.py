@@ -121,6 +121,7 @@ def workforce(request: HttpRequest, code: str) -> HttpResponse:
         else "",
         "may_change": allowed(request.user, Permission.CHANGE_STAFF, code),
         "names_shown": names,
+        "plan_url": reverse("workforce_plan", args=[code]) + f"?year={year}",
         "claim_form": form_fields(ClaimForm(initial={"month": f"{as_at.day:%Y-%m}"})),
         "notices": [str(m) for m in messages.get_messages(request)],
     }

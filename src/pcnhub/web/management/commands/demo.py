@@ -61,6 +61,11 @@ class Command(BaseCommand):
         posts = create_demo_workforce(actor)
         if posts:
             self.stdout.write(f"Recorded {posts} demo staff posts and their claims.")
+        from pcnhub.workforce.plan_demo import create_demo_plan
+
+        planned = create_demo_plan(actor)
+        if planned:
+            self.stdout.write(f"Planned {planned} demo posts for U99001 in 2024/25.")
         from pcnhub.schemes.demo import create_demo_schemes
 
         schemes = create_demo_schemes(actor)
