@@ -251,6 +251,10 @@ ROUTES: dict[str, tuple[tuple[str, ...], list[str], Rule]] = {
     "workforce_plan": (("GET",), NETWORKS, sees),
     "workforce_plan_add": (("GET", "POST"), NETWORKS, acts_for),
     "workforce_plan_remove": (("POST",), NETWORKS, acts_for),
+    # The ARRS table: any role, each seeing the rows of the networks it sees.
+    "arrs_utilisation": (("GET",), [""], any_role),
+    "api:arrs_utilisation": (("GET",), [""], any_role),
+    "api:network_census": (("GET",), NETWORKS, sees),
     "api:staff_posts": (("GET",), NETWORKS, sees),
     "api:record_staff_post": (("POST",), NETWORKS, acts_for),
     "api:arrs_claims": (("GET",), NETWORKS, sees),

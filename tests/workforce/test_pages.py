@@ -242,3 +242,53 @@ def test_the_plan_api_projects_the_year(demo_data: None) -> None:  # noqa: F811
     total = sum(Decimal(m["existing"]) + Decimal(m["planned"]) for m in months)
     assert Decimal(body["projected"]) == total
     assert Decimal(body["headroom"]) == Decimal(body["arrs_sum"]) - total
+
+
+def test_the_arrs_table_shows_the_networks_each_user_sees(
+    demo_data: None,  # noqa: F811
+) -> None:
+    staff.record_post(ACTOR, "U99001", entry())
+    claim = claiming.generate_claim(ACTOR, "U99001", date(2023, 5, 1))
+    national = signed_in(Role.NATIONAL, None)
+    page = national.get("/workforce/arrs/?year=2023/24&sort=claimed&order=desc")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert text.index("U99001") < text.index("U99002")
+    assert f"£{claim.claimed:,.2f}" in text
+    manager = signed_in(Role.NETWORK_MANAGER, "U99001")
+    csv_text = manager.get("/workforce/arrs/?year=2023/24&format=csv").content
+    lines = csv_text.decode().splitlines()
+    assert lines[0] == "pcn_code,arrs_sum,claimed,paid,headroom,utilisation"
+    # The manager sees its own network's row only.
+    assert [line.split(",")[0] for line in lines[1:]] == ["U99001"]
+    assert lines[1].split(",")[2] == str(claim.claimed)
+    api = manager.get("/api/workforce/arrs?year=2023/24").json()
+    assert [r["pcn_code"] for r in api["networks"]] == ["U99001"]
+    headroom = Decimal(api["networks"][0]["headroom"])
+    assert headroom == Decimal(api["networks"][0]["arrs_sum"]) - claim.claimed
+
+
+def test_the_census_shows_on_the_network_page(
+    demo_data: None,  # noqa: F811
+    census_file,  # type: ignore[no-untyped-def]
+) -> None:
+    from pcnhub.workforce.imports import import_census
+
+    ours = {"PCN_CODE": "U99001"}
+    import_census(census_file(change={2: ours, 3: ours}), actor=ACTOR)
+    national = signed_in(Role.NATIONAL, None)
+    page = national.get("/org/U99001/workforce/?as_at=2021-04-30").content.decode()
+    assert "The latest census on or before 30 April 2021: March 2021." in page
+    assert "Pharmacist" in page and "1.50" in page
+    answer = national.get("/api/workforce/U99001/census?as_at=2021-04-30").json()
+    assert answer["census_date"] == "2021-03-31"
+    assert answer["roles"] == [
+        {
+            "staff_role": "Pharmacists",
+            "detailed_staff_role": "Pharmacist",
+            "staff": 2,
+            "fte": "1.500000000",
+        }
+    ]
+    before = national.get("/api/workforce/U99001/census?as_at=2020-01-01")
+    assert before.status_code == 404

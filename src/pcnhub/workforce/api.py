@@ -17,7 +17,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
-from pcnhub.access.checks import allowed, require
+from pcnhub.access.checks import allowed, require, visible_rows
 from pcnhub.access.permissions import Permission
 from pcnhub.audit.services import Actor
 from pcnhub.core.codes import normalise
@@ -25,9 +25,10 @@ from pcnhub.register import queries
 from pcnhub.register.models import OrganisationKind
 from pcnhub.rules.periods import ContractYear
 from pcnhub.ui.asat import today
-from pcnhub.workforce import claiming, plan, staff
+from pcnhub.workforce import claiming, plan, staff, utilisation
+from pcnhub.workforce import queries as census
 from pcnhub.workforce.claim_files import claim_record
-from pcnhub.workforce.models import StaffPostVersion
+from pcnhub.workforce.models import FTE_PLACES, StaffPostVersion
 
 router = Router(tags=["workforce"])
 Json = dict[str, Any]
@@ -77,6 +78,51 @@ def _post(version: StaffPostVersion, names: bool) -> Json:
         "version": version.number,
         **{k: getattr(entry, k) for k in staff.ENTRY_FIELDS},
         "name": version.name if names else None,
+    }
+
+
+@router.get("/arrs", summary="ARRS sums, claims and payments per network")
+def arrs_utilisation(
+    request: HttpRequest, year: str = "", commissioner: str = ""
+) -> Json:
+    """For each network the user sees: ``pcn_code, arrs_sum, claimed, paid,
+    headroom, utilisation`` as ``pcnhub arrs`` gives them."""
+    require(request.user, Permission.USE_REGISTER)
+    try:
+        chosen = ContractYear.parse(year) if year else ContractYear.containing(today())
+    except ValueError as exc:
+        raise Http404(str(exc)) from exc
+    found = utilisation.arrs_utilisation(
+        chosen, commissioner=normalise(commissioner) or None
+    )
+    rows = visible_rows(request.user, found.rows, "pcn_code")
+    return {
+        "contract_year": str(chosen),
+        "networks": [r.as_record() for r in rows],
+        "notes": found.notes,
+    }
+
+
+@router.get("/{code}/census", summary="A network's staff in the workforce census")
+def network_census(request: HttpRequest, code: str, as_at: date | None = None) -> Json:
+    """Staff and FTE by role from the latest census on or before ``as_at``."""
+    code = _network(request, code, Permission.VIEW_STAFF)
+    try:
+        rows = census.workforce_on(as_at or today(), pcn=code)
+    except census.NoCensus as exc:
+        raise Http404(str(exc)) from exc
+    return {
+        "network": code,
+        "census_date": rows[0].census_date if rows else None,
+        "roles": [
+            {
+                "staff_role": r.staff_role,
+                "detailed_staff_role": r.detailed_staff_role,
+                "staff": r.staff,
+                "fte": f"{r.fte:.{FTE_PLACES}f}",
+            }
+            for r in rows
+        ],
     }
 
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 from markupsafe import Markup
 
 from pcnhub.ui.formatting import fmt_date, fmt_when
+from pcnhub.ui.sorting import Column, Sorted
 from pcnhub.ui.tags import numeric, tag
 from pcnhub.workforce.models import (
     Funding,
@@ -200,4 +201,74 @@ def adjustments_table(claim: MonthlyClaim) -> Table:
         "responsive": True,
         "head": [{"text": h} for h in head],
         "rows": rows,
+    }
+
+
+def _money_cell(value: Decimal | None) -> str:
+    return "" if value is None else pounds(value)
+
+
+def _money_total(value: Any) -> str:
+    return "" if value is None else pounds(value)
+
+
+#: The ARRS utilisation table: one row per network (utilisation.ArrsRow).
+ARRS_TABLE = (
+    Column("code", "PCN code", lambda r: r.pcn_code),
+    Column("arrs_sum", "ARRS sum", lambda r: r.arrs_sum, True, True, _money_total),
+    Column("claimed", "Claimed", lambda r: r.claimed, True, True, _money_total),
+    Column("paid", "Paid", lambda r: r.paid, True, True, _money_total),
+    Column("headroom", "Headroom", lambda r: r.headroom, True, True, _money_total),
+    Column("utilisation", "Utilisation", lambda r: r.utilisation, True),
+)
+
+
+def arrs_table(sorting: Sorted, page_rows: Sequence[Any], year: str) -> Table:
+    rows = []
+    for r in page_rows:
+        href = reverse("workforce", args=[r.pcn_code]) + f"?year={year}"
+        rows.append(
+            [
+                {"html": _link(href, r.pcn_code)},
+                numeric(_money_cell(r.arrs_sum)),
+                numeric(pounds(r.claimed)),
+                numeric(_money_cell(r.paid)),
+                numeric(_money_cell(r.headroom)),
+                numeric("" if r.utilisation is None else f"{r.utilisation}%"),
+            ]
+        )
+    n = len(sorting.rows)
+    described = f", {sorting.description}" if sorting.description else ""
+    return {
+        "caption": f"ARRS in {year}: {n:,} network{'' if n == 1 else 's'}"
+        f"{described}. {sorting.totals_note('network')}.",
+        "responsive": True,
+        "classes": "pcnhub-money-table",
+        "head": sorting.head,
+        "rows": rows,
+        "foot": sorting.foot(),
+    }
+
+
+def census_table(rows: Sequence[Any]) -> Table:
+    body = [
+        [
+            {"text": r.staff_role, "header": "Staff role"},
+            {"text": r.detailed_staff_role, "header": "Detailed role"},
+            numeric(str(r.staff)) | {"header": "Staff"},
+            numeric(f"{r.fte:.2f}") | {"header": "FTE"},
+        ]
+        for r in rows
+    ]
+    return {
+        "caption": "The NHS Digital PCN workforce census",
+        "captionSize": "m",
+        "responsive": True,
+        "head": [
+            {"text": "Staff role"},
+            {"text": "Detailed role"},
+            {"text": "Staff", "format": "numeric"},
+            {"text": "FTE", "format": "numeric"},
+        ],
+        "rows": body,
     }

@@ -5,6 +5,7 @@ from django.urls import path
 from pcnhub.workforce import plan_views, views
 
 urlpatterns = [
+    path("workforce/arrs/", views.arrs, name="arrs_utilisation"),
     path("org/<str:code>/workforce/", views.workforce, name="workforce"),
     path(
         "org/<str:code>/workforce/posts/new/", views.post_new, name="workforce_post_new"

@@ -9,6 +9,8 @@ services; they hold no rules of their own. Names are shown only with
 
 from __future__ import annotations
 
+import csv
+import io
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -21,7 +23,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
-from pcnhub.access.checks import allowed, require
+from pcnhub.access.checks import allowed, require, visible_rows
 from pcnhub.access.permissions import Permission
 from pcnhub.audit.services import Actor
 from pcnhub.core.codes import normalise
@@ -31,11 +33,13 @@ from pcnhub.register.models import OrganisationKind
 from pcnhub.rules.money import ZERO
 from pcnhub.rules.periods import ContractYear
 from pcnhub.ui.asat import AsAt, as_at_from
-from pcnhub.ui.downloads import XLSX
+from pcnhub.ui.downloads import XLSX, xlsx_bytes
 from pcnhub.ui.form_fields import form_fields
 from pcnhub.ui.forms import form_errors
 from pcnhub.ui.frame import frame
 from pcnhub.ui.links import org_url
+from pcnhub.ui.sorting import sort_rows
+from pcnhub.ui.tables import paginate
 from pcnhub.ui.years import parse_year
 from pcnhub.workforce import claiming, presenters, staff
 from pcnhub.workforce.claim_files import claim_csv, claim_xlsx, file_name
@@ -46,7 +50,10 @@ from pcnhub.workforce.forms import (
     initial_from,
 )
 from pcnhub.workforce.models import MonthlyClaim, StaffPost
+from pcnhub.workforce.queries import NoCensus, workforce_on
 from pcnhub.workforce.staff_list import import_staff_list
+from pcnhub.workforce.utilisation import COLUMNS as ARRS_COLUMNS
+from pcnhub.workforce.utilisation import arrs_utilisation
 
 
 def _network(request: HttpRequest, code: str, permission: str) -> str:
@@ -106,6 +113,16 @@ def workforce(request: HttpRequest, code: str) -> HttpResponse:
     except ValidationError as exc:
         arrs_sum, sum_error = None, "; ".join(exc.messages)
     claimed = sum((c.total for c in claims), start=ZERO)
+    try:
+        census = workforce_on(as_at.day, pcn=code)
+        census_note = (
+            f"The latest census on or before {as_at.day:%-d %B %Y}: "
+            f"{census[0].census_date:%B %Y}."
+            if census
+            else "The latest census on or before the date names no staff here."
+        )
+    except NoCensus as exc:
+        census, census_note = [], str(exc)[:1].upper() + str(exc)[1:] + "."
     context = _context(request, code, as_at) | {
         "year": str(year),
         "year_error": year_error,
@@ -121,6 +138,9 @@ def workforce(request: HttpRequest, code: str) -> HttpResponse:
         else "",
         "may_change": allowed(request.user, Permission.CHANGE_STAFF, code),
         "names_shown": names,
+        "census": presenters.census_table(census),
+        "has_census": bool(census),
+        "census_note": census_note,
         "plan_url": reverse("workforce_plan", args=[code]) + f"?year={year}",
         "claim_form": form_fields(ClaimForm(initial={"month": f"{as_at.day:%Y-%m}"})),
         "notices": [str(m) for m in messages.get_messages(request)],
@@ -358,3 +378,57 @@ def _download(body: str | bytes, content_type: str, name: str) -> HttpResponse:
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@require_safe
+def arrs(request: HttpRequest) -> HttpResponse:
+    """Every network the user sees: its ARRS sum for the year, what pcnhub's
+    claims claimed, what the payments file says was paid, headroom and
+    utilisation (``?year=``, ``?commissioner=``, sortable; ``&format=csv|xlsx``)."""
+    require(request.user, Permission.USE_REGISTER)
+    as_at = as_at_from(request)
+    year, year_error = _year(request, as_at)
+    commissioner = normalise(request.GET.get("commissioner", "")) or None
+    found = arrs_utilisation(year, commissioner=commissioner)
+    rows = visible_rows(request.user, found.rows, "pcn_code")
+    fmt = request.GET.get("format", "")
+    if fmt in ("csv", "xlsx"):
+        return _arrs_download(rows, year, fmt)
+    ordered = sort_rows(rows, presenters.ARRS_TABLE, request, default="code")
+    page = paginate(ordered.rows, request)
+    base = request.GET.copy()
+    base.pop("page", None)
+    context = frame(request, as_at) | {
+        "year": str(year),
+        "year_error": year_error,
+        "commissioner": commissioner or "",
+        "table": presenters.arrs_table(ordered, page.items, str(year)),
+        "page": page,
+        "notes": found.notes,
+        "csv_url": f"{request.path}?{_with(base, format='csv')}",
+        "xlsx_url": f"{request.path}?{_with(base, format='xlsx')}",
+        "breadcrumb": {
+            "items": [{"text": "Home", "href": as_at.link(reverse("home"))}]
+        },
+    }
+    return render(request, "workforce/arrs.html", context)
+
+
+def _with(query: Any, **values: str) -> str:
+    query = query.copy()
+    for key, value in values.items():
+        query[key] = value
+    return query.urlencode()
+
+
+def _arrs_download(rows: list[Any], year: ContractYear, fmt: str) -> HttpResponse:
+    records = [r.as_record() for r in rows]
+    name = f"arrs-{str(year).replace('/', '-')}"
+    if fmt == "xlsx":
+        body = xlsx_bytes(records, ARRS_COLUMNS, f"ARRS {year}")
+        return _download(body, XLSX, f"{name}.xlsx")
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=ARRS_COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(records)
+    return _download(out.getvalue(), "text/csv", f"{name}.csv")
