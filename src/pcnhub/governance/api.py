@@ -19,10 +19,9 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 from pydantic import create_model
 
-from pcnhub.access.checks import allowed, require
+from pcnhub.access.checks import allowed, require_network
 from pcnhub.access.permissions import Permission
 from pcnhub.audit.services import Actor
-from pcnhub.core.codes import normalise
 from pcnhub.governance import contract_inputs, reading, records, services
 from pcnhub.governance.history import history as history_of
 from pcnhub.governance.kinds import KINDS, RecordKind
@@ -31,8 +30,6 @@ from pcnhub.governance.models import (
     GovernanceDocument,
     GovernanceRecord,
 )
-from pcnhub.register import queries
-from pcnhub.register.models import OrganisationKind
 from pcnhub.ui.asat import today
 
 router = Router(tags=["governance"])
@@ -53,12 +50,7 @@ class EndClinicalDirectorIn(Schema):
 
 
 def _network(request: HttpRequest, code: str, permission: str) -> str:
-    code = normalise(code)
-    require(request.user, permission, code)
-    org = queries.find_organisation(code)
-    if org is None or org.kind != OrganisationKind.NETWORK:
-        raise Http404(f"{code} is not a primary care network in the register")
-    return org.code
+    return require_network(request.user, code, permission).code
 
 
 def _personal(request: HttpRequest, code: str) -> bool:

@@ -22,6 +22,7 @@ from pcnhub.governance.models import (
     Profession,
 )
 from pcnhub.governance.sniffing import MAX_DOCUMENT_BYTES
+from pcnhub.ui.forms import ServiceForm
 
 
 def _date(
@@ -83,22 +84,8 @@ START_HINT = (
 )
 
 
-class ChangeForm(forms.Form):
+class ChangeForm(ServiceForm):
     """A governance change: the service's field errors land on these fields."""
-
-    #: Widgets shown as radios rather than a select.
-    radios: tuple[str, ...] = ()
-
-    def attach(self, error: ValidationError) -> None:
-        """Show a service's ``ValidationError`` on the fields it names."""
-        found = error.error_dict if hasattr(error, "error_dict") else {None: [error]}
-        for field, errors in found.items():
-            target = field if field in self.fields else None
-            for item in errors:
-                for message in item.messages:
-                    # The services speak in lower case; the NHS.UK pattern starts
-                    # each message with a capital.
-                    self.add_error(target, message[:1].upper() + message[1:])
 
 
 class ClinicalDirectorForm(ChangeForm):

@@ -20,10 +20,9 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_safe
 
-from pcnhub.access.checks import allowed, require
+from pcnhub.access.checks import allowed, require, require_network
 from pcnhub.access.permissions import Permission
 from pcnhub.audit.services import Actor
-from pcnhub.core.codes import normalise
 from pcnhub.governance import contract_inputs, reading, services
 from pcnhub.governance import documents as stored
 from pcnhub.governance.forms import (
@@ -43,7 +42,7 @@ from pcnhub.governance.presenters import (
 )
 from pcnhub.governance.records import WITHHELD
 from pcnhub.register import queries
-from pcnhub.register.models import Organisation, OrganisationKind
+from pcnhub.register.models import Organisation
 from pcnhub.ui.asat import AsAt, as_at_from
 from pcnhub.ui.form_fields import form_fields
 from pcnhub.ui.formatting import fmt_date
@@ -66,13 +65,7 @@ def _render(
 
 
 def _network(request: HttpRequest, code: str, permission: str) -> Organisation:
-    """The network, once the user is allowed ``permission`` on it (else 403/404)."""
-    code = normalise(code)
-    require(request.user, permission, code)
-    org = queries.find_organisation(code)
-    if org is None or org.kind != OrganisationKind.NETWORK:
-        raise Http404(f"{code} is not a primary care network in the register")
-    return org
+    return require_network(request.user, code, permission)
 
 
 def _access(request: HttpRequest, code: str) -> Access:

@@ -13,16 +13,13 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
-from pcnhub.access.checks import require
+from pcnhub.access.checks import require_network
 from pcnhub.access.permissions import Permission
 from pcnhub.audit.services import Actor
-from pcnhub.core.codes import normalise
-from pcnhub.register import queries
-from pcnhub.register.models import OrganisationKind
 from pcnhub.rules.periods import ContractYear
 from pcnhub.services import records
 from pcnhub.services.models import DeliveryStatus
@@ -51,12 +48,7 @@ class AccessHoursIn(Schema):
 
 
 def _network(request: HttpRequest, code: str, permission: str) -> str:
-    code = normalise(code)
-    require(request.user, permission, code)
-    org = queries.find_organisation(code)
-    if org is None or org.kind != OrganisationKind.NETWORK:
-        raise Http404(f"{code} is not a primary care network in the register")
-    return org.code
+    return require_network(request.user, code, permission).code
 
 
 def _year(text: str | None) -> ContractYear:

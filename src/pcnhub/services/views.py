@@ -16,18 +16,17 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from pcnhub.access.checks import require
+from pcnhub.access.checks import require_network
 from pcnhub.access.permissions import Permission
 from pcnhub.audit.services import Actor
-from pcnhub.core.codes import normalise
 from pcnhub.governance.forms import ChangeForm
 from pcnhub.register import queries
 from pcnhub.register.exports import write_records
-from pcnhub.register.models import Organisation, OrganisationKind
+from pcnhub.register.models import Organisation
 from pcnhub.rules.periods import ContractYear
 from pcnhub.services import presenters, records
 from pcnhub.services.forms import AccessHoursForm, DeliveryForm
@@ -41,13 +40,7 @@ from pcnhub.ui.years import covered_years, parse_year
 
 
 def _network(request: HttpRequest, code: str, permission: str) -> Organisation:
-    """The network, once the user is allowed ``permission`` on it (else 403/404)."""
-    code = normalise(code)
-    require(request.user, permission, code)
-    org = queries.find_organisation(code)
-    if org is None or org.kind != OrganisationKind.NETWORK:
-        raise Http404(f"{code} is not a primary care network in the register")
-    return org
+    return require_network(request.user, code, permission)
 
 
 def _render(

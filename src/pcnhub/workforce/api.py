@@ -17,12 +17,10 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
-from pcnhub.access.checks import allowed, require, visible_rows
+from pcnhub.access.checks import allowed, require, require_network, visible_rows
 from pcnhub.access.permissions import Permission
 from pcnhub.audit.services import Actor
 from pcnhub.core.codes import normalise
-from pcnhub.register import queries
-from pcnhub.register.models import OrganisationKind
 from pcnhub.rules.periods import ContractYear
 from pcnhub.ui.asat import today
 from pcnhub.workforce import claiming, plan, staff, utilisation
@@ -62,12 +60,7 @@ class ClaimIn(Schema):
 
 
 def _network(request: HttpRequest, code: str, permission: str) -> str:
-    code = normalise(code)
-    require(request.user, permission, code)
-    org = queries.find_organisation(code)
-    if org is None or org.kind != OrganisationKind.NETWORK:
-        raise Http404(f"{code} is not a primary care network in the register")
-    return org.code
+    return require_network(request.user, code, permission).code
 
 
 def _post(version: StaffPostVersion, names: bool) -> Json:

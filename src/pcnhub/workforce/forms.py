@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 
 from pcnhub.rules.claims import BASELINE_EXCEPTIONS
 from pcnhub.rules.periods import parse_month
+from pcnhub.ui.forms import ServiceForm, money_field
 from pcnhub.workforce.models import Employer, Funding, London
 from pcnhub.workforce.staff import StaffEntry, role_labels
 
@@ -29,38 +30,7 @@ def _date(label: str, what: str, required: bool = True, hint: str = "") -> Any:
     )
 
 
-def _money(label: str, what: str, required: bool = True, hint: str = "") -> Any:
-    return forms.DecimalField(
-        label=label,
-        required=required,
-        help_text=hint,
-        min_value=Decimal(0),
-        max_digits=12,
-        decimal_places=2,
-        error_messages={
-            "required": f"Enter {what}",
-            "invalid": f"Enter {what} in pounds, for example 28000 or 28000.50",
-            "min_value": f"{what[:1].upper() + what[1:]} cannot be negative",
-            "max_decimal_places": f"Enter {what} to the penny at most",
-        },
-    )
-
-
-class ServiceErrors(forms.Form):
-    """A form whose service's ``ValidationError`` lands on the fields it names."""
-
-    radios: tuple[str, ...] = ()
-
-    def attach(self, error: ValidationError) -> None:
-        found = error.error_dict if hasattr(error, "error_dict") else {None: [error]}
-        for field, errors in found.items():
-            target = field if field in self.fields else None
-            for item in errors:
-                for message in item.messages:
-                    self.add_error(target, message[:1].upper() + message[1:])
-
-
-class PostForm(ServiceErrors):
+class PostForm(ServiceForm):
     """One post: the person, the role, the pay and the dates."""
 
     radios = ("funding",)
@@ -96,7 +66,7 @@ class PostForm(ServiceErrors):
             "invalid": "Enter the WTE as a number, for example 0.6",
         },
     )
-    salary = _money(
+    salary = money_field(
         "Annual salary (£)",
         "the annual salary",
         hint="The salary actually paid for the post in a year (for a part-time "
@@ -108,7 +78,7 @@ class PostForm(ServiceErrors):
         required=False,
         help_text="For example Agenda for Change band 6.",
     )
-    on_costs = _money(
+    on_costs = money_field(
         "Employer on-costs a year (£, optional)",
         "the on-costs",
         required=False,
@@ -200,7 +170,7 @@ def initial_from(entry: StaffEntry, person_key: str) -> dict[str, Any]:
     return values | {"person_key": person_key, "reason": ""}
 
 
-class StaffListForm(ServiceErrors):
+class StaffListForm(ServiceForm):
     file = forms.FileField(
         label="Staff list (CSV or Excel .xlsx)",
         help_text="One row per post, with the columns in the user guide. Every "
@@ -209,7 +179,7 @@ class StaffListForm(ServiceErrors):
     )
 
 
-class ClaimForm(ServiceErrors):
+class ClaimForm(ServiceForm):
     month = forms.CharField(
         label="Month",
         max_length=7,

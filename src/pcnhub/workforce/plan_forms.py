@@ -12,19 +12,8 @@ from django.core.exceptions import ValidationError
 
 from pcnhub.rules.periods import parse_month
 from pcnhub.rules.plan import PlannedRow
+from pcnhub.ui.forms import ServiceForm, money_field
 from pcnhub.workforce.staff import role_labels
-
-
-class _ServiceErrors(forms.Form):
-    """A form whose service's ``ValidationError`` lands on the fields it names."""
-
-    def attach(self, error: ValidationError) -> None:
-        found = error.error_dict if hasattr(error, "error_dict") else {None: [error]}
-        for field, errors in found.items():
-            target = field if field in self.fields else None
-            for item in errors:
-                for message in item.messages:
-                    self.add_error(target, message[:1].upper() + message[1:])
 
 
 def _month(label: str, what: str, required: bool = True, hint: str = "") -> Any:
@@ -48,24 +37,7 @@ def _parsed(text: str, what: str) -> date | None:
         ) from None
 
 
-def _money(label: str, what: str, required: bool = True, hint: str = "") -> Any:
-    return forms.DecimalField(
-        label=label,
-        required=required,
-        help_text=hint,
-        min_value=Decimal(0),
-        max_digits=12,
-        decimal_places=2,
-        error_messages={
-            "required": f"Enter {what}",
-            "invalid": f"Enter {what} in pounds, for example 28000 or 28000.50",
-            "min_value": f"{what[:1].upper() + what[1:]} cannot be negative",
-            "max_decimal_places": f"Enter {what} to the penny at most",
-        },
-    )
-
-
-class PlannedRowForm(_ServiceErrors):
+class PlannedRowForm(ServiceForm):
     """One planned post: the role, the months, the WTE and the pay."""
 
     role = forms.ChoiceField(
@@ -91,13 +63,13 @@ class PlannedRowForm(_ServiceErrors):
             "invalid": "Enter the WTE as a number, for example 0.6",
         },
     )
-    salary = _money(
+    salary = money_field(
         "Annual salary (£)",
         "the annual salary",
         hint="The salary to be paid in a year (for a part-time post, the "
         "part-time salary).",
     )
-    on_costs = _money(
+    on_costs = money_field(
         "Employer on-costs a year (£, optional)",
         "the on-costs",
         required=False,
@@ -159,7 +131,7 @@ class PlannedRowForm(_ServiceErrors):
         )
 
 
-class RemoveRowForm(_ServiceErrors):
+class RemoveRowForm(ServiceForm):
     row = forms.IntegerField(
         label="Row",
         min_value=1,

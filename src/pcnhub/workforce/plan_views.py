@@ -15,18 +15,16 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
-from pcnhub.access.checks import allowed, require
+from pcnhub.access.checks import allowed, require_network
 from pcnhub.access.permissions import Permission
 from pcnhub.audit.services import Actor
-from pcnhub.core.codes import normalise
 from pcnhub.core.spreadsheet import safe_cell
 from pcnhub.register import queries
-from pcnhub.register.models import OrganisationKind
 from pcnhub.rules.periods import ContractYear
 from pcnhub.rules.plan import Projection
 from pcnhub.ui.asat import AsAt, as_at_from
@@ -50,13 +48,7 @@ from pcnhub.workforce.staff import role_labels
 
 
 def _network(request: HttpRequest, code: str, permission: str) -> str:
-    """The network's code, once the user holds ``permission`` on it."""
-    code = normalise(code)
-    require(request.user, permission, code)
-    org = queries.find_organisation(code)
-    if org is None or org.kind != OrganisationKind.NETWORK:
-        raise Http404(f"{code} is not a primary care network in the register")
-    return code
+    return require_network(request.user, code, permission).code
 
 
 def _year(request: HttpRequest, as_at: AsAt) -> tuple[ContractYear, str]:

@@ -23,13 +23,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
-from pcnhub.access.checks import allowed, require, visible_rows
+from pcnhub.access.checks import allowed, require, require_network, visible_rows
 from pcnhub.access.permissions import Permission
 from pcnhub.audit.services import Actor
 from pcnhub.core.codes import normalise
 from pcnhub.register import queries
 from pcnhub.register.importers.errors import ImportRejected
-from pcnhub.register.models import OrganisationKind
 from pcnhub.rules.money import ZERO
 from pcnhub.rules.periods import ContractYear
 from pcnhub.ui.asat import AsAt, as_at_from
@@ -57,13 +56,7 @@ from pcnhub.workforce.utilisation import arrs_utilisation
 
 
 def _network(request: HttpRequest, code: str, permission: str) -> str:
-    """The network's code, once the user holds ``permission`` on it."""
-    code = normalise(code)
-    require(request.user, permission, code)
-    org = queries.find_organisation(code)
-    if org is None or org.kind != OrganisationKind.NETWORK:
-        raise Http404(f"{code} is not a primary care network in the register")
-    return code
+    return require_network(request.user, code, permission).code
 
 
 def _names(request: HttpRequest, code: str) -> bool:
