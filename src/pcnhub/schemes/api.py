@@ -2,7 +2,8 @@
 
 The same permissions as the pages: ``workforce.view_local_schemes`` on the
 commissioner (or network) to read, ``workforce.record_local_schemes`` on the
-commissioner to record. Bad input answers 422 with the fields named. Staff
+commissioner to record, change or end a scheme (asked before the scheme is
+looked up: 403 before 404). Bad input answers 422 with the fields named. Staff
 names in the overlap report only where the caller may see the network's staff
 names (otherwise ``null``).
 """
@@ -24,13 +25,16 @@ from pcnhub.audit.services import Actor
 from pcnhub.core.codes import normalise
 from pcnhub.register import queries
 from pcnhub.register.models import Organisation, OrganisationKind
-from pcnhub.schemes.models import LocalSchemeVersion
+from pcnhub.rules.money import penny
+from pcnhub.schemes.models import LocalScheme, LocalSchemeVersion
 from pcnhub.schemes.overlaps import report_for
 from pcnhub.schemes.records import (
     SchemeEntry,
+    change_scheme,
     codes_from,
     covering,
     current_versions,
+    end_scheme,
     record_scheme,
 )
 from pcnhub.ui.asat import as_at_from
@@ -40,8 +44,9 @@ router = Router(tags=["local schemes"])
 Json = dict[str, Any]
 
 
-class SchemeIn(Schema):
-    reference: str = Field(min_length=1, description="The commissioner's reference")
+class SchemeFields(Schema):
+    """What a version of a scheme holds (bounds are the service's: 422)."""
+
     name: str = Field(min_length=1)
     kind: str = Field(description="service or roles")
     start: date
@@ -57,7 +62,42 @@ class SchemeIn(Schema):
     requirements: list[str] = Field(
         default_factory=list, description="DES service requirement codes"
     )
+
+    def entry(self) -> SchemeEntry:
+        return SchemeEntry(
+            name=self.name,
+            kind=self.kind,
+            start=self.start,
+            end=self.end,
+            annual_funding=self.annual_funding,
+            description=self.description,
+            funding_source=self.funding_source,
+            networks=codes_from(" ".join(self.networks)),
+            practices=codes_from(" ".join(self.practices)),
+            roles=self.roles,
+            requirements=tuple(self.requirements),
+        )
+
+
+class SchemeIn(SchemeFields):
+    reference: str = Field(min_length=1, description="The commissioner's reference")
     reason: str = ""
+
+
+# The version is not bounded here: the service refuses any but the current
+# one (422), after the permission has answered.
+VERSION = Field(description="The version the change is made from: the current one")
+
+
+class SchemeChangeIn(SchemeFields):
+    version: int = VERSION
+    reason: str = Field(description="Why the scheme changes (needed)")
+
+
+class SchemeEndIn(Schema):
+    end: date = Field(description="The scheme's last day")
+    version: int = VERSION
+    reason: str = Field(description="Why the scheme ends (needed)")
 
 
 def _organisation(
@@ -83,7 +123,8 @@ def _plain(version: LocalSchemeVersion) -> Json:
         "description": version.description,
         "start": version.start,
         "end": version.end,
-        "annual_funding": str(version.annual_funding),
+        # to the penny, whether the version was read back or just made
+        "annual_funding": str(penny(version.annual_funding)),
         "funding_source": version.funding_source,
         "networks": version.networks,
         "practices": version.practices,
@@ -110,24 +151,60 @@ def record_local_scheme(
     org = _organisation(
         request, code, Permission.RECORD_LOCAL_SCHEMES, OrganisationKind.COMMISSIONER
     )
-    entry = SchemeEntry(
-        name=body.name,
-        kind=body.kind,
-        start=body.start,
-        end=body.end,
-        annual_funding=body.annual_funding,
-        description=body.description,
-        funding_source=body.funding_source,
-        networks=codes_from(" ".join(body.networks)),
-        practices=codes_from(" ".join(body.practices)),
-        roles=body.roles,
-        requirements=tuple(body.requirements),
-    )
     # A service's ValidationError answers 422 with the fields named (pcnhub.api).
     version = record_scheme(
-        Actor(user=request.user), org.code, body.reference, entry, reason=body.reason
+        Actor(user=request.user),
+        org.code,
+        body.reference,
+        body.entry(),
+        reason=body.reason,
     )
     return Status(201, _plain(version))
+
+
+def _own_scheme(request: HttpRequest, code: str, pk: int) -> LocalScheme:
+    """The commissioner's scheme ``pk``: the permission first (403 before 404)."""
+    org = _organisation(
+        request, code, Permission.RECORD_LOCAL_SCHEMES, OrganisationKind.COMMISSIONER
+    )
+    found = LocalScheme.objects.filter(pk=pk, commissioner_code=org.code).first()
+    if found is None:
+        raise Http404(f"no local scheme {pk} of {org.code}")
+    return found
+
+
+@router.put("/{code}/{int:pk}", summary="Change a local scheme: its next version")
+def change_local_scheme(
+    request: HttpRequest, code: str, pk: int, body: SchemeChangeIn
+) -> Json:
+    """The scheme's next version, made from ``version`` (a change from an older
+    one than the current is refused, 422 naming ``version``: reload it)."""
+    found = _own_scheme(request, code, pk)
+    version = change_scheme(
+        Actor(user=request.user),
+        found,
+        body.entry(),
+        expected_version=body.version,
+        reason=body.reason,
+    )
+    return _plain(version)
+
+
+@router.post("/{code}/{int:pk}/end", summary="End a local scheme on its last day")
+def end_local_scheme(
+    request: HttpRequest, code: str, pk: int, body: SchemeEndIn
+) -> Json:
+    """The scheme's next version, ending on ``end``; the overlap report counts
+    no day after it."""
+    found = _own_scheme(request, code, pk)
+    version = end_scheme(
+        Actor(user=request.user),
+        found,
+        body.end,
+        expected_version=body.version,
+        reason=body.reason,
+    )
+    return _plain(version)
 
 
 @router.get("/{code}/overlaps", summary="The overlap report for a contract year")

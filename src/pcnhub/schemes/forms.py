@@ -1,6 +1,7 @@
-"""The form that records a local scheme. It only checks the input's shape (a
-date, an amount, one of the choices); :mod:`pcnhub.schemes.records` decides
-whether the scheme may be recorded, and its errors land on the same fields."""
+"""The forms that record, change and end a local scheme. They only check the
+input's shape (a date, an amount, one of the choices); :mod:`pcnhub.schemes.records`
+decides whether the scheme may be recorded or changed, and its errors land on
+the same fields."""
 
 from __future__ import annotations
 
@@ -12,8 +13,13 @@ from django.core.exceptions import ValidationError
 
 from pcnhub.rules.registry import default_parameters
 from pcnhub.rules.services import PREFIX
-from pcnhub.schemes.models import SchemeKind
-from pcnhub.schemes.records import SchemeEntry, codes_from, roles_from
+from pcnhub.schemes.models import LocalSchemeVersion, SchemeKind
+from pcnhub.schemes.records import SchemeEntry, codes_from, entry_of, roles_from
+from pcnhub.workforce.staff import role_labels
+
+#: The service's errors that name no field of a form: the version the change
+#: was made from is a hidden field, so its error goes to the top of the page.
+NOT_SHOWN_ON_A_FIELD = {"version"}
 
 
 def _date(label: str, what: str, required: bool = True) -> forms.DateField:
@@ -39,6 +45,10 @@ def requirement_choices() -> list[tuple[str, str]]:
 
 
 class SchemeForm(forms.Form):
+    #: the service refused the change: the scheme was changed since the page
+    #: was opened
+    stale = False
+
     reference = forms.CharField(
         label="Reference",
         max_length=60,
@@ -134,5 +144,88 @@ class SchemeForm(forms.Form):
 
     def attach(self, error: ValidationError) -> None:
         """Show a service's errors on the fields they name."""
-        for name, messages in error.message_dict.items():
-            self.add_error(name if name in self.fields else None, messages)
+        attach(self, error)
+
+
+def attach(form: SchemeForm | EndSchemeForm, error: ValidationError) -> None:
+    """A service's errors on the fields they name (the rest at the top)."""
+    if "version" in error.message_dict:
+        form.stale = True
+    for name, messages in error.message_dict.items():
+        shown = name in form.fields and name not in NOT_SHOWN_ON_A_FIELD
+        form.add_error(name if shown else None, messages)
+
+
+def _version_field() -> forms.IntegerField:
+    # No bounds: the service refuses any version but the current one.
+    return forms.IntegerField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "The page did not say which version it changes: reload it",
+            "invalid": "The page did not say which version it changes: reload it",
+        },
+    )
+
+
+def _reason_field(label: str, required_message: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=2000,
+        widget=forms.Textarea,
+        help_text="Kept in the scheme's history and the audit trail.",
+        error_messages={"required": required_message},
+    )
+
+
+class ChangeSchemeForm(SchemeForm):
+    """Change a scheme: its next version, from the version the page showed.
+    The reference stays (it names the scheme); a reason is needed."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["reference"]
+        self.fields["reason"] = _reason_field(
+            "Why the scheme changes", "Say why the scheme changes"
+        )
+        self.fields["version"] = _version_field()
+
+
+def roles_lines(roles: dict[str, Any]) -> str:
+    """Role key → WTE as the form's text: one role a line, its name then the WTE
+    (what :func:`pcnhub.schemes.records.roles_from` reads back)."""
+    labels = role_labels()
+    return "\n".join(f"{labels.get(r, r)} {w}" for r, w in sorted(roles.items()))
+
+
+def change_initial(version: LocalSchemeVersion) -> dict[str, Any]:
+    """A scheme's current version as the change form's starting values."""
+    entry = entry_of(version)
+    return {
+        "name": entry.name,
+        "kind": entry.kind,
+        "description": entry.description,
+        "start": entry.start,
+        "end": entry.end,
+        "annual_funding": entry.annual_funding,
+        "funding_source": entry.funding_source,
+        "networks": ", ".join(entry.networks),
+        "practices": ", ".join(entry.practices),
+        "roles": roles_lines(entry.roles),
+        "requirements": list(entry.requirements),
+        "reason": "",
+        "version": version.number,
+    }
+
+
+class EndSchemeForm(forms.Form):
+    """End a scheme on its last day: its next version, with a reason."""
+
+    stale = False
+
+    end = _date("Ends on (its last day)", "the scheme's last day")
+    reason = _reason_field("Why the scheme ends", "Say why the scheme ends")
+    version = _version_field()
+
+    def attach(self, error: ValidationError) -> None:
+        """Show a service's errors on the fields they name."""
+        attach(self, error)

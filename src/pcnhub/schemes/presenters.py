@@ -224,6 +224,8 @@ def form_fields(form: forms.Form) -> list[Spec]:
     summary links to ``#name``)."""
     specs = []
     for name, field in form.fields.items():
+        if field.widget.is_hidden:
+            continue
         spec = _spec(form, name)
         errors = form[name].errors
         if errors:
@@ -232,3 +234,13 @@ def form_fields(form: forms.Form) -> list[Spec]:
             spec["params"]["hint"] = {"text": str(field.help_text)}
         specs.append(spec)
     return specs
+
+
+def hidden_fields(form: forms.Form) -> dict[str, str]:
+    """The form's hidden fields → their values (as given back when the form is
+    sent, so a change stays made from the version the page first showed)."""
+    return {
+        name: _value(form[name].value())
+        for name, field in form.fields.items()
+        if field.widget.is_hidden
+    }

@@ -15,4 +15,14 @@ urlpatterns = [
         name="local_scheme_overlaps",
     ),
     path("org/<str:code>/local-schemes/<int:pk>/", views.scheme, name="local_scheme"),
+    path(
+        "org/<str:code>/local-schemes/<int:pk>/change/",
+        views.scheme_change,
+        name="local_scheme_change",
+    ),
+    path(
+        "org/<str:code>/local-schemes/<int:pk>/end/",
+        views.scheme_end,
+        name="local_scheme_end",
+    ),
 ]
