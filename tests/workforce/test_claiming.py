@@ -192,3 +192,44 @@ def test_the_claims_command_generates_and_writes_the_file(
     assert json.loads(shown.getvalue())["number"] == 1
     with pytest.raises(CommandError, match="no ARRS claim for 2023-06"):
         call_command("claims", "--pcn", "U99001", "--month", "2023-06")
+
+
+def test_a_backdated_uplift_gives_an_adjustment_naming_the_parameter(
+    demo_data: None,  # noqa: F811
+) -> None:
+    """October 2024 claimed before the 1 October uplift was known (the maximum
+    still £62,340), November after: November's claim adjusts October."""
+    import dataclasses
+
+    from pcnhub.rules.registry import default_parameters
+
+    now = default_parameters()
+    name = "arrs_roles.clinical_pharmacist.maximum"
+    before = now.with_values(
+        name,
+        [
+            dataclasses.replace(v, value=Decimal(62340))
+            if v.start == date(2024, 10, 1)
+            else v
+            for v in now[name].values
+        ],
+    )
+    staff.record_post(
+        ACTOR,
+        "U99001",
+        entry(
+            role="clinical_pharmacist",
+            salary=Decimal("56000"),
+            on_costs=Decimal("14000"),
+            start=date(2024, 4, 1),
+        ),
+    )
+    october = claiming.generate_claim(ACTOR, "U99001", date(2024, 10, 1), before)
+    november = claiming.generate_claim(ACTOR, "U99001", date(2024, 11, 1), now)
+    [adjustment] = november.adjustments
+    assert adjustment["month"] == "2024-10"
+    assert Decimal(adjustment["claimed"]) == october.claimed
+    # The cap: £65,838 × 31 / 365 = £5,591.72, against £62,340's £5,294.63.
+    assert Decimal(adjustment["due"]) == Decimal("5591.72")
+    assert Decimal(adjustment["difference"]) == Decimal("297.09")
+    assert "£62,340" in adjustment["reason"] and "£65,838" in adjustment["reason"]
