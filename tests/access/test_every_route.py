@@ -274,9 +274,13 @@ ROUTES: dict[str, tuple[tuple[str, ...], list[str], Rule]] = {
     "local_scheme": (("GET",), SCHEME_CODES, sees),
     "local_scheme_overlaps": (("GET",), SCHEME_CODES, sees),
     "local_scheme_new": (("GET", "POST"), SCHEME_CODES, may_assign),
+    "local_scheme_change": (("GET", "POST"), SCHEME_CODES, may_assign),
+    "local_scheme_end": (("GET", "POST"), SCHEME_CODES, may_assign),
     "api:local_schemes": (("GET",), SCHEME_CODES, sees),
     "api:local_scheme_overlaps": (("GET",), SCHEME_CODES, sees),
     "api:record_local_scheme": (("POST",), SCHEME_CODES, may_assign),
+    "api:change_local_scheme": (("PUT",), SCHEME_CODES, may_assign),
+    "api:end_local_scheme": (("POST",), SCHEME_CODES, may_assign),
 }
 #: Django's admin: only administrators (staff) get past its sign-in.
 ADMIN_PAGES = [
