@@ -27,7 +27,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -216,6 +216,24 @@ def generate_claim(
     """Generate (again) the network's claim for ``month``: stored, audited."""
     month = month.replace(day=1)
     worked = work_out(network_code, month, parameters)
+    try:
+        return _store(actor, network_code, month, worked)
+    except IntegrityError:
+        # Two people generated the month at the same moment: one claim number
+        # each is refused to the second, which writes nothing.
+        raise ValidationError(
+            {
+                "month": [
+                    "Another claim for this month was generated at the same "
+                    "moment: generate it again"
+                ]
+            }
+        ) from None
+
+
+def _store(
+    actor: Actor, network_code: str, month: date, worked: WorkedOut
+) -> MonthlyClaim:
     lines = worked.of_month(month)
     year = str(worked.year)
     with transaction.atomic():
