@@ -233,3 +233,15 @@ def test_a_backdated_uplift_gives_an_adjustment_naming_the_parameter(
     assert Decimal(adjustment["due"]) == Decimal("5591.72")
     assert Decimal(adjustment["difference"]) == Decimal("297.09")
     assert "£62,340" in adjustment["reason"] and "£65,838" in adjustment["reason"]
+
+
+def test_a_month_without_rules_is_refused_naming_the_month(
+    demo_data: None,  # noqa: F811
+) -> None:
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as caught:
+        claiming.generate_claim(ACTOR, "U99001", date(1, 1, 1))
+    assert "not for January 0001" in caught.value.message_dict["month"][0]
+    with pytest.raises(ValidationError):
+        claiming.generate_claim(ACTOR, "U99001", date(2031, 5, 1))

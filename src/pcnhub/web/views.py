@@ -47,6 +47,7 @@ from pcnhub.ui.asat import AsAt, as_at_from
 from pcnhub.ui.downloads import XLSX, xlsx_bytes
 from pcnhub.ui.forms import form_errors
 from pcnhub.ui.frame import frame
+from pcnhub.ui.links import optional_url
 from pcnhub.ui.outcomes import parse_outcome
 from pcnhub.ui.refusals import NO_ROLE, Refused
 from pcnhub.ui.sorting import sort_rows
@@ -182,6 +183,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "q": text,
             "results": results,
             "results_table": search_table(results, as_at),
+            # The workforce app's page, when it is installed.
+            "arrs_url": optional_url("arrs_utilisation"),
         },
         current="home",
     )

@@ -57,6 +57,22 @@ def arrs_sum(network_code: str, year: ContractYear) -> Decimal:
     return sum((found.get(item, ZERO) for item in ARRS_ITEMS), ZERO)
 
 
+def covered_year(month: date, parameters: Parameters) -> ContractYear:
+    """The contract year of ``month``, if pcnhub has its rules (else a
+    ``ValidationError`` naming the month and the years it has)."""
+    years = parameters.years
+    if not years[0].start <= month < years[-1].end:
+        raise ValidationError(
+            {
+                "month": [
+                    f"pcnhub has ARRS rules for {years[0]} to {years[-1]}, not for "
+                    f"{month:%B} {month.year:04d}"
+                ]
+            }
+        )
+    return ContractYear.containing(month)
+
+
 @dataclass(frozen=True)
 class WorkedOut:
     """The year to the month, as the staff records give it now."""
@@ -80,7 +96,7 @@ def work_out(
     """Every month of ``month``'s contract year up to it, held within the sum."""
     parameters = parameters or default_parameters()
     month = month.replace(day=1)
-    year = ContractYear.containing(month)
+    year = covered_year(month, parameters)
     mine = list(current_versions([network_code]))
     people = sorted({v.post.person_key for v in mine})
     posts = [as_rule_post(v) for v in current_versions(person_keys=people)]
