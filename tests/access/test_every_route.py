@@ -322,7 +322,8 @@ def url_for(pattern: str, sample: str, refs: dict[str, str]) -> str:
     path = path.replace("<str:kind>", "registration").replace(
         "<slug:kind>", "clinical-director"
     )
-    return path.replace("<int:pk>", "1").replace("<appointment_id>", "1")
+    path = path.replace("<int:pk>", "1").replace("<pk>", "1")
+    return path.replace("<appointment_id>", "1")
 
 
 @pytest.fixture

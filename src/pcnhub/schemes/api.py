@@ -173,40 +173,6 @@ def _own_scheme(request: HttpRequest, code: str, pk: int) -> LocalScheme:
     return found
 
 
-@router.put("/{code}/{int:pk}", summary="Change a local scheme: its next version")
-def change_local_scheme(
-    request: HttpRequest, code: str, pk: int, body: SchemeChangeIn
-) -> Json:
-    """The scheme's next version, made from ``version`` (a change from an older
-    one than the current is refused, 422 naming ``version``: reload it)."""
-    found = _own_scheme(request, code, pk)
-    version = change_scheme(
-        Actor(user=request.user),
-        found,
-        body.entry(),
-        expected_version=body.version,
-        reason=body.reason,
-    )
-    return _plain(version)
-
-
-@router.post("/{code}/{int:pk}/end", summary="End a local scheme on its last day")
-def end_local_scheme(
-    request: HttpRequest, code: str, pk: int, body: SchemeEndIn
-) -> Json:
-    """The scheme's next version, ending on ``end``; the overlap report counts
-    no day after it."""
-    found = _own_scheme(request, code, pk)
-    version = end_scheme(
-        Actor(user=request.user),
-        found,
-        body.end,
-        expected_version=body.version,
-        reason=body.reason,
-    )
-    return _plain(version)
-
-
 @router.get("/{code}/overlaps", summary="The overlap report for a contract year")
 def local_scheme_overlaps(
     request: HttpRequest, code: str, year: str | None = None
@@ -224,3 +190,38 @@ def local_scheme_overlaps(
         "total_at_stake": str(report.total),
         "overlaps": [r.as_dict() for r in report.rows],
     }
+
+
+# After /{code}/overlaps: the first pattern that matches a path answers it.
+@router.put("/{code}/{pk}", summary="Change a local scheme: its next version")
+def change_local_scheme(
+    request: HttpRequest, code: str, pk: int, body: SchemeChangeIn
+) -> Json:
+    """The scheme's next version, made from ``version`` (a change from an older
+    one than the current is refused, 422 naming ``version``: reload it)."""
+    found = _own_scheme(request, code, pk)
+    version = change_scheme(
+        Actor(user=request.user),
+        found,
+        body.entry(),
+        expected_version=body.version,
+        reason=body.reason,
+    )
+    return _plain(version)
+
+
+@router.post("/{code}/{pk}/end", summary="End a local scheme on its last day")
+def end_local_scheme(
+    request: HttpRequest, code: str, pk: int, body: SchemeEndIn
+) -> Json:
+    """The scheme's next version, ending on ``end``; the overlap report counts
+    no day after it."""
+    found = _own_scheme(request, code, pk)
+    version = end_scheme(
+        Actor(user=request.user),
+        found,
+        body.end,
+        expected_version=body.version,
+        reason=body.reason,
+    )
+    return _plain(version)
