@@ -6,7 +6,6 @@ command runs it without importing this app.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -15,10 +14,16 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from pcnhub.audit.services import Actor, record
+from pcnhub.audit.services import Actor
 from pcnhub.register.importers.errors import ImportRejected, Problem, Problems
 from pcnhub.register.imports import wait_for_imports
 from pcnhub.workforce.census_file import ParsedCensus, read_census
+from pcnhub.workforce.file_imports import (
+    file_counts,
+    file_sha256,
+    record_import,
+    record_rejected,
+)
 from pcnhub.workforce.models import Census, StaffSnapshot
 
 KIND = "workforce-census"
@@ -43,31 +48,6 @@ class CensusImport:
         return f"census {self.census.pk}" + (", unchanged" if self.unchanged else "")
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _counts(created: int, unchanged: int, problems: Problems) -> dict[str, Any]:
-    by_fact = {
-        fact: {"created": c, "updated": 0, "closed": 0, "unchanged": u}
-        for fact, c, u in zip(
-            FACTS,
-            (min(created, 1), created),
-            (min(unchanged, 1), unchanged),
-            strict=True,
-        )
-    }
-    totals = {
-        h: sum(c[h] for c in by_fact.values()) for h in next(iter(by_fact.values()))
-    }
-    return {
-        "by_fact": by_fact,
-        "totals": {**totals, "skipped": 0},
-        "skipped": {},
-        "tolerated": dict(problems.tolerated),
-    }
-
-
 def import_census(
     path: Path,
     *,
@@ -89,7 +69,7 @@ def import_census(
                 f"--as-at {as_at} is not the file's census date, "
                 f"{parsed.census_date}: a census file gives its own month",
             )
-        sha = _sha256(path)
+        sha = file_sha256(path)
         with transaction.atomic():
             wait_for_imports(f"pcnhub import {KIND} by {actor.label}")
             done = Census.objects.filter(file_sha256=sha).first()
@@ -107,7 +87,7 @@ def import_census(
 def _create(
     parsed: ParsedCensus, path: Path, sha: str, actor: Actor, problems: Problems
 ) -> CensusImport:
-    counts = _counts(len(parsed.groups), 0, problems)
+    counts = file_counts(FACTS, len(parsed.groups), False, problems)
     census = Census.objects.create(
         census_year=parsed.year,
         census_month=parsed.month,
@@ -144,7 +124,7 @@ def _create(
 def _unchanged(
     census: Census, actor: Actor, path: Path, problems: Problems
 ) -> CensusImport:
-    counts = _counts(0, census.rows.count(), problems)
+    counts = file_counts(FACTS, census.rows.count(), True, problems)
     _audit(actor, census, path, counts, "import unchanged")
     return CensusImport(census, counts, unchanged=True)
 
@@ -152,31 +132,16 @@ def _unchanged(
 def _audit(
     actor: Actor, census: Census, path: Path, counts: dict[str, Any], action: str
 ) -> None:
-    record(
-        actor,
-        action,
-        "workforce_census",
-        str(census.pk),
-        after={
-            "kind": KIND,
-            "file": path.name,
-            "sha256": census.file_sha256,
-            "census_date": census.census_date,
-            "records": census.records,
-            "counts": counts["totals"],
-        },
-        reason=f"imported {path.name}"
-        + (" (already imported: unchanged)" if action != "import" else ""),
+    details = {
+        "kind": KIND,
+        "sha256": census.file_sha256,
+        "census_date": census.census_date,
+        "records": census.records,
+    }
+    record_import(
+        actor, action, "workforce_census", str(census.pk), path, details, counts
     )
 
 
 def _record_failure(actor: Actor, path: Path, rejected: ImportRejected) -> None:
-    """The rejected attempt, on the audit trail (after the import rolled back)."""
-    record(
-        actor,
-        "import rejected",
-        "workforce_census",
-        "",
-        after={"kind": KIND, "file": path.name},
-        reason=rejected.summary()[:2000],
-    )
+    record_rejected(actor, "workforce_census", KIND, path, rejected)

@@ -14,7 +14,6 @@ column"). The contract year comes from the file's name
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import re
 from collections.abc import Sequence
@@ -27,7 +26,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from pcnhub.audit.services import Actor, record
+from pcnhub.audit.services import Actor
 from pcnhub.core import codes
 from pcnhub.register.importers.errors import ImportRejected, Problem, Problems, shown
 from pcnhub.register.importers.reading import (
@@ -37,6 +36,12 @@ from pcnhub.register.importers.reading import (
 )
 from pcnhub.register.imports import wait_for_imports
 from pcnhub.rules.periods import ContractYear
+from pcnhub.workforce.file_imports import (
+    file_counts,
+    file_sha256,
+    record_import,
+    record_rejected,
+)
 from pcnhub.workforce.models import ArrsPayment, PaymentsFile
 
 KIND = "arrs-payments"
@@ -261,31 +266,6 @@ def _money(number: int, text: str, problems: Problems) -> Decimal:
     return Decimal(text)
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _counts(files: int, codes_: int, unchanged: bool, problems: Problems) -> dict:
-    by_fact = {
-        fact: {
-            "created": 0 if unchanged else n,
-            "updated": 0,
-            "closed": 0,
-            "unchanged": n if unchanged else 0,
-        }
-        for fact, n in zip(FACTS, (files, codes_), strict=True)
-    }
-    totals = {
-        h: sum(c[h] for c in by_fact.values()) for h in next(iter(by_fact.values()))
-    }
-    return {
-        "by_fact": by_fact,
-        "totals": {**totals, "skipped": 0},
-        "skipped": {},
-        "tolerated": dict(problems.tolerated),
-    }
-
-
 def import_arrs_payments(
     path: Path,
     *,
@@ -301,7 +281,7 @@ def import_arrs_payments(
         if not path.is_file():
             problems.reject(None, None, "no such file")
         parsed = read_payments(path, problems, as_at)
-        sha = _sha256(path)
+        sha = file_sha256(path)
         with transaction.atomic():
             wait_for_imports(f"pcnhub import {KIND} by {actor.label}")
             done = PaymentsFile.objects.filter(file_sha256=sha).first()
@@ -319,7 +299,7 @@ def import_arrs_payments(
 def _create(
     parsed: ParsedPayments, path: Path, sha: str, actor: Actor, problems: Problems
 ) -> PaymentsImport:
-    counts = _counts(1, len(parsed.groups), False, problems)
+    counts = file_counts(FACTS, len(parsed.groups), False, problems)
     payments_file = PaymentsFile.objects.create(
         contract_year=str(parsed.year),
         file_name=path.name,
@@ -353,7 +333,7 @@ def _create(
 def _unchanged(
     payments_file: PaymentsFile, actor: Actor, path: Path, problems: Problems
 ) -> PaymentsImport:
-    counts = _counts(1, payments_file.networks.count(), True, problems)
+    counts = file_counts(FACTS, payments_file.networks.count(), True, problems)
     _audit(actor, payments_file, path, counts, "import unchanged")
     latest = latest_file(payments_file.contract_year)
     return PaymentsImport(
@@ -380,31 +360,22 @@ def _audit(
     counts: dict[str, Any],
     action: str,
 ) -> None:
-    record(
+    details = {
+        "kind": KIND,
+        "sha256": payments_file.file_sha256,
+        "contract_year": payments_file.contract_year,
+        "records": payments_file.records,
+    }
+    record_import(
         actor,
         action,
         "workforce_payments_file",
         str(payments_file.pk),
-        after={
-            "kind": KIND,
-            "file": path.name,
-            "sha256": payments_file.file_sha256,
-            "contract_year": payments_file.contract_year,
-            "records": payments_file.records,
-            "counts": counts["totals"],
-        },
-        reason=f"imported {path.name}"
-        + (" (already imported: unchanged)" if action != "import" else ""),
+        path,
+        details,
+        counts,
     )
 
 
 def _record_failure(actor: Actor, path: Path, rejected: ImportRejected) -> None:
-    """The rejected attempt, on the audit trail (after the import rolled back)."""
-    record(
-        actor,
-        "import rejected",
-        "workforce_payments_file",
-        "",
-        after={"kind": KIND, "file": path.name},
-        reason=rejected.summary()[:2000],
-    )
+    record_rejected(actor, "workforce_payments_file", KIND, path, rejected)
