@@ -21,6 +21,7 @@ from django.db.models import Max, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from pcnhub.audit.services import Actor, record
+from pcnhub.core.versions import refuse_unless_current
 from pcnhub.register.models import OrganisationKind, RelationshipKind
 from pcnhub.register.queries import find_organisation, networks_of, parents_on
 from pcnhub.rules.money import penny
@@ -279,15 +280,7 @@ def change_scheme(
     with transaction.atomic():
         scheme = LocalScheme.objects.select_for_update().get(pk=scheme.pk)
         current = latest_version(scheme)
-        if current.number != expected_version:
-            raise ValidationError(
-                {
-                    "version": [
-                        f"The scheme was changed since (it is at version "
-                        f"{current.number}, not {expected_version}): reload it"
-                    ]
-                }
-            )
+        refuse_unless_current("scheme", current.number, expected_version)
         if entry_of(current) == entry:
             raise ValidationError({"__all__": ["Nothing changed"]})
         version = _version(scheme, entry, current.number + 1, actor, reason)

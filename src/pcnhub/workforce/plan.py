@@ -14,13 +14,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
-from typing import NoReturn
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from pcnhub.audit.services import Actor, record
+from pcnhub.core.versions import refuse_unless_current
 from pcnhub.rules.params import Parameters
 from pcnhub.rules.periods import ContractYear
 from pcnhub.rules.plan import PlannedRow, Projection, project
@@ -95,8 +95,7 @@ def _save(
     with transaction.atomic():
         # taken again inside the transaction: the number is the next one
         now = latest(plan.network_code, plan.year)
-        if now.number != plan.number:
-            _stale(now, plan.number)
+        refuse_unless_current("plan", now.number, plan.number)
         version: WorkforcePlanVersion = WorkforcePlanVersion.objects.create(
             network_code=plan.network_code,
             contract_year=str(plan.year),
@@ -142,8 +141,8 @@ def add_row(
     if errors:
         raise ValidationError(errors)
     plan = latest(network_code, year)
-    if expected_version is not None and expected_version != plan.number:
-        _stale(plan, expected_version)
+    if expected_version is not None:
+        refuse_unless_current("plan", plan.number, expected_version)
     return _save(actor, plan, [*plan.rows, row], reason, "workforce.plan_row_added")
 
 
@@ -168,21 +167,10 @@ def remove_row(
         errors["reason"] = ["Say why the row is removed"]
     if errors:
         raise ValidationError(errors)
-    if expected_version is not None and expected_version != plan.number:
-        _stale(plan, expected_version)
+    if expected_version is not None:
+        refuse_unless_current("plan", plan.number, expected_version)
     rows = [r for i, r in enumerate(plan.rows, 1) if i != index]
     return _save(actor, plan, rows, reason, "workforce.plan_row_removed")
-
-
-def _stale(plan: Plan, expected: int) -> NoReturn:
-    raise ValidationError(
-        {
-            "version": [
-                f"The plan was changed since (it is at version {plan.number}, "
-                f"not {expected}): reload it"
-            ]
-        }
-    )
 
 
 def arrs_sum_or_error(

@@ -21,6 +21,7 @@ from django.db.models import Max, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from pcnhub.audit.services import Actor, record
+from pcnhub.core.versions import refuse_unless_current
 from pcnhub.register.models import OrganisationKind, RelationshipKind
 from pcnhub.register.queries import find_organisation, parents_on
 from pcnhub.rules import claims as rules
@@ -202,15 +203,7 @@ def change_post(
     with transaction.atomic():
         post = StaffPost.objects.select_for_update().get(pk=post.pk)
         current = latest_version(post)
-        if current.number != expected_version:
-            raise ValidationError(
-                {
-                    "version": [
-                        f"The post was changed since (it is at version "
-                        f"{current.number}, not {expected_version}): reload it"
-                    ]
-                }
-            )
+        refuse_unless_current("post", current.number, expected_version)
         if entry_of(current) == entry:
             raise ValidationError({"__all__": ["Nothing changed"]})
         version = _version(post, entry, current.number + 1, actor, reason)
