@@ -6,6 +6,7 @@ networks the register does not hold.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -204,6 +205,15 @@ class MonthlyClaim(models.Model):
     @property
     def total(self) -> Decimal:
         return self.claimed + self.adjusted
+
+    @classmethod
+    def latest(cls, network_code: str, month: date) -> MonthlyClaim | None:
+        """The month's claim that counts: the one generated last."""
+        return (
+            cls.objects.filter(network_code=network_code, month=month.replace(day=1))
+            .order_by("-number")
+            .first()
+        )
 
 
 # --- ARRS actually paid (issue 11 item 5) --------------------------------------

@@ -305,13 +305,7 @@ def claims(request: HttpRequest, code: str) -> HttpResponse:
     (``&format=csv|xlsx``)."""
     code = _network(request, code, Permission.VIEW_STAFF)
     month = _month(request)
-    claim = (
-        MonthlyClaim.objects.filter(network_code=code, month=month)
-        .order_by("-number")
-        .first()
-        if month
-        else None
-    )
+    claim = MonthlyClaim.latest(code, month) if month else None
     if claim is None:
         raise Http404(f"{code} has no ARRS claim for {request.GET.get('month', '?')}")
     names = _person_names(claim) if _names(request, code) else None

@@ -60,11 +60,7 @@ class Command(BaseCommand):
                 return generate_claim(Actor(system="pcnhub claims"), code, month)
             except ValidationError as exc:
                 raise CommandError("; ".join(exc.messages)) from None
-        claim = (
-            MonthlyClaim.objects.filter(network_code=code, month=month)
-            .order_by("-number")
-            .first()
-        )
+        claim = MonthlyClaim.latest(code, month)
         if claim is None:
             raise CommandError(
                 f"{code} has no ARRS claim for {month:%Y-%m}: add --generate"
