@@ -13,9 +13,12 @@ refused POST must change nothing: the audit trail does not grow.
 
 from __future__ import annotations
 
+import importlib
 import json
+import sys
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -282,6 +285,15 @@ ROUTES: dict[str, tuple[tuple[str, ...], list[str], Rule]] = {
     "api:change_local_scheme": (("PUT",), SCHEME_CODES, may_assign),
     "api:end_local_scheme": (("POST",), SCHEME_CODES, may_assign),
 }
+# Each later app's rows are in its own module beside this one
+# (tests/access/routes_<app>.py, a ``routes(table)`` function given this module
+# for its predicates), so that apps built side by side do not edit one table.
+for _rows in sorted(Path(__file__).parent.glob("routes_*.py")):
+    ROUTES.update(
+        importlib.import_module(f"tests.access.{_rows.stem}").routes(
+            sys.modules[__name__]
+        )
+    )
 #: Django's admin: only administrators (staff) get past its sign-in.
 ADMIN_PAGES = [
     "/admin/",
