@@ -22,9 +22,14 @@ from ninja.openapi.schema import OpenAPISchema
 from ninja.security import django_auth
 
 from pcnhub.access.permissions import Permission
+from pcnhub.dashboard.api import router as dashboard_router
+from pcnhub.geography.api import router as geography_router
 from pcnhub.governance.api import router as governance_router
+from pcnhub.jobs.api import router as jobs_router
+from pcnhub.oversight.api import router as oversight_router
 from pcnhub.schemes.api import router as schemes_router
 from pcnhub.services.api import router as services_router
+from pcnhub.tokens.api import router as tokens_router
 from pcnhub.trail.api import router as audit_router
 from pcnhub.ui.refusals import NO_ROLE
 from pcnhub.web.api import router as register_router
@@ -123,6 +128,11 @@ api.add_router("/audit/", audit_router)
 api.add_router("/workforce/", workforce_router)
 api.add_router("/services/", services_router)
 api.add_router("/local-schemes/", schemes_router)
+api.add_router("/dashboard/", dashboard_router)
+api.add_router("/variability/", oversight_router)
+api.add_router("/maps/", geography_router)
+api.add_router("/jobs/", jobs_router)
+api.add_router("/tokens/", tokens_router)
 
 
 @api.exception_handler(PermissionDenied)

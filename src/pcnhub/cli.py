@@ -32,6 +32,7 @@ DATA_COMMANDS = frozenset(
         # serve only starts gunicorn, whose workers load the whole project.
         "serve",
         "uncovered",
+        "variability",
         "workforce",
     }
 )

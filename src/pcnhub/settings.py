@@ -83,6 +83,11 @@ INSTALLED_APPS = [
     "pcnhub.workforce",
     "pcnhub.services",
     "pcnhub.schemes",
+    "pcnhub.oversight",
+    "pcnhub.geography",
+    "pcnhub.dashboard",
+    "pcnhub.jobs",
+    "pcnhub.tokens",
     "pcnhub.web",
     "pcnhub.trail",
 ]
@@ -301,4 +306,6 @@ PCNHUB_PAGE_HEADER = "pcnhub.web.presenters.navigation.header"
 PCNHUB_EXTRA_IMPORTS = {
     "workforce-census": "pcnhub.workforce.imports.import_census",
     "arrs-payments": "pcnhub.workforce.payments.import_arrs_payments",
+    "deprivation": "pcnhub.oversight.deprivation.import_deprivation",
+    "district-outlines": "pcnhub.geography.outlines.import_outlines",
 }
