@@ -59,6 +59,8 @@ NETWORK_USER = "bench-network"
 WORKERS = 5
 CONNECTIONS = 20
 THREADS = 2
+#: The past date of the as-at API queries: the 2020/21 register (the QOF mapping).
+AS_AT = "2021-01-01"
 #: wrk gives up on a request after this long (gunicorn restarts a worker at 30 s).
 WRK_TIMEOUT = "30s"
 
@@ -542,10 +544,22 @@ def run(db: Database, data: Path, work: Path, options: argparse.Namespace) -> in
         ("national checks", NATIONAL_USER, "/checks/"),
         ("network entitlements", NATIONAL_USER, f"/org/{network}/entitlements/"),
         ("networks API", NATIONAL_USER, "/api/register/networks"),
+        # An as-at query (issue 12): the register as it stood on a past date.
+        (
+            "as-at API",
+            NATIONAL_USER,
+            f"/api/register/organisations/{network}?as_at={AS_AT}",
+        ),
+        ("as-at networks API", NATIONAL_USER, f"/api/register/networks?as_at={AS_AT}"),
         ("home", NETWORK_USER, "/"),
         ("network page", NETWORK_USER, f"/org/{network}/"),
         ("network entitlements", NETWORK_USER, f"/org/{network}/entitlements/"),
         ("networks API", NETWORK_USER, "/api/register/networks"),
+        (
+            "as-at API",
+            NETWORK_USER,
+            f"/api/register/organisations/{network}?as_at={AS_AT}",
+        ),
     ]
     if options.only:
         plan = [p for p in plan if p[0] in options.only]
