@@ -213,10 +213,12 @@ def test_the_chart_of_an_overspend_says_so() -> None:
         default_parameters(),
     )
     drawn = chart(result, "Plan")
-    assert "passes the sum in January 2021" in drawn["desc"]
-    assert "overspend of £" in drawn["desc"]
+    assert "passes the sum in January 2021" in drawn.description
+    assert "overspend of £" in drawn.description
     # the months above the sum are marked, and drawn above the sum's line
-    over = [p for p in drawn["points"] if p["over"]]
-    assert len(over) == 3 and all(p["y"] < drawn["sum_y"] for p in over)
-    assert all(p["y"] >= drawn["sum_y"] for p in drawn["points"] if not p["over"])
-    assert drawn["ticks"][0]["label"] == "£0"
+    sum_y = drawn.references[0].y
+    points = drawn.lines[0].markers
+    over = [p for p in points if p.over]
+    assert len(over) == 3 and all(p.y < sum_y for p in over)
+    assert all(p.y >= sum_y for p in points if not p.over)
+    assert drawn.y_ticks[0].label == "£0"
