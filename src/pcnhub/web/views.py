@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from django.contrib.auth.views import LoginView
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -32,6 +33,7 @@ from pcnhub.contract.services import (
     run_entitlements,
 )
 from pcnhub.contract.snapshots import per_version
+from pcnhub.dashboard.pages import dashboard_part
 from pcnhub.governance.actions import assign_link, finding_links
 from pcnhub.register import queries
 from pcnhub.register.exports import (
@@ -47,7 +49,6 @@ from pcnhub.ui.asat import AsAt, as_at_from
 from pcnhub.ui.downloads import XLSX, xlsx_bytes
 from pcnhub.ui.forms import form_errors
 from pcnhub.ui.frame import frame
-from pcnhub.ui.links import optional_url
 from pcnhub.ui.outcomes import parse_outcome
 from pcnhub.ui.refusals import NO_ROLE, Refused
 from pcnhub.ui.sorting import sort_rows
@@ -171,23 +172,26 @@ def permission_denied(
 
 @needs_role
 def home(request: HttpRequest) -> HttpResponse:
+    """The search box, and (without a search) the dashboard of the user's area
+    (``?scope=CODE`` another they may see; ``?since=`` what changed)."""
     as_at = as_at_from(request)
     text = request.GET.get("q", "").strip()
     scope = scope_of(request.user)
     results = search(text, scope) if text else []
-    return _page(
-        request,
-        "home.html",
-        as_at,
-        {
-            "q": text,
-            "results": results,
-            "results_table": search_table(results, as_at),
-            # The workforce app's page, when it is installed.
-            "arrs_url": optional_url("arrs_utilisation"),
-        },
-        current="home",
-    )
+    context: dict[str, Any] = {
+        "q": text,
+        "results": results,
+        "results_table": search_table(results, as_at),
+    }
+    status = None
+    if not text:
+        try:
+            part, part_status = dashboard_part(request, as_at)
+        except ValidationError as exc:  # ?scope= names no area
+            part, part_status = {"scope_error": exc.message_dict["scope"][0]}, 404
+        context |= part
+        status = 400 if as_at.error else part_status
+    return _page(request, "home.html", as_at, context, current="home", status=status)
 
 
 def _table_page(
