@@ -1,5 +1,9 @@
 """Pages of pcnhub.oversight (included by pcnhub.urls)."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from pcnhub.oversight import views
+
+urlpatterns: list[URLPattern] = [
+    path("variability/", views.variability, name="variability"),
+]
