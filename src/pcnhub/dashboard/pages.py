@@ -7,7 +7,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
-from django.urls import reverse
 
 from pcnhub.dashboard import areas
 from pcnhub.dashboard.presenters import dashboard_context
@@ -46,7 +45,8 @@ def dashboard_part(
         "scope_param": board.area.code if scope else "",
         "dashboard_action": request.path,
         "area_choices": _choices(request, as_at, board.area),
-        "dashboard_url": reverse("dashboard_page"),
+        # The page itself takes ?scope= (home and /dashboard/ alike).
+        "dashboard_url": request.path,
     }
     return context, 400 if since_error else 200
 

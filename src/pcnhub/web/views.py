@@ -56,10 +56,13 @@ from pcnhub.ui.tables import paginate
 from pcnhub.ui.years import default_year, parse_year
 from pcnhub.web.presenters.cells import kind_label
 from pcnhub.web.presenters.checks import (
+    CHECKS_TABLE,
+    ChecksChoice,
     checks_link,
     checks_page,
     findings_with,
     network_checks,
+    parse_rule,
 )
 from pcnhub.web.presenters.home import search, search_table
 from pcnhub.web.presenters.list_sizes import (
@@ -416,7 +419,9 @@ def _entitlements_run(year: ContractYear, code: str) -> EntitlementRun:
 @needs_role
 def checks(request: HttpRequest) -> HttpResponse:
     """Every finding as at the date the user may see, for a commissioner's area or
-    everywhere.
+    everywhere: filtered by outcome (``?outcome=``) and requirement (``?rule=``),
+    sorted (``?sort=``, ``?order=``) and cut into pages (``?page=``); the
+    downloads (``?format=csv|xlsx``) hold every finding the filters keep.
 
     ``?commissioner=C`` needs ``register.view_organisation`` on C. Without it, the
     whole country is shown to those with ``register.view_all``; anyone else sees
@@ -428,9 +433,9 @@ def checks(request: HttpRequest) -> HttpResponse:
     commissioner = request.GET.get("commissioner", "").strip().upper()
     fmt = request.GET.get("format")
     download = fmt if fmt in ("csv", "xlsx") else None
-    outcome, outcome_error = _outcome_of(request)
-    if download and (as_at.error or outcome_error):
-        return _plain(f"as_at: {as_at.error}" if as_at.error else outcome_error, 400)
+    choice = _checks_choice(request)
+    if download and (as_at.error or choice.error):
+        return _plain(f"as_at: {as_at.error}" if as_at.error else choice.error, 400)
     found = queries.find_organisation(commissioner) if commissioner else None
     known = not commissioner or found is not None
     if found is not None:
@@ -444,7 +449,11 @@ def checks(request: HttpRequest) -> HttpResponse:
         "practice_code",
         "commissioner_code",
     )
-    shown = findings_with(findings, outcome)
+    shown = [
+        f
+        for f in findings_with(findings, choice.outcome)
+        if choice.rule is None or f.rule == choice.rule
+    ]
     if download:
         return _checks_download(download, shown, commissioner, known, as_at)
     page = checks_page(
@@ -454,14 +463,25 @@ def checks(request: HttpRequest) -> HttpResponse:
         as_at,
         commissioner,
         known,
-        outcome,
-        outcome_error,
+        choice,
         scope,
         finding_links(user, as_at),
         lambda items: paginate(items, request),
+        sort_rows(shown, CHECKS_TABLE, request, default="outcome"),
     )
-    status = 400 if as_at.error or outcome_error else None if known else 404
+    status = 400 if as_at.error or choice.error else None if known else 404
     return _page(request, "checks.html", as_at, page, "checks", status)
+
+
+def _checks_choice(request: HttpRequest) -> ChecksChoice:
+    """The outcome (``?outcome=``) and requirement (``?rule=``) chosen, None for
+    all, and why either is not one."""
+    outcome, outcome_error = _outcome_of(request)
+    try:
+        rule, rule_error = parse_rule(request.GET.get("rule")), ""
+    except ValueError as exc:
+        rule, rule_error = None, str(exc)
+    return ChecksChoice(outcome, outcome_error, rule, rule_error)
 
 
 def _outcome_of(request: HttpRequest) -> tuple[str | None, str]:

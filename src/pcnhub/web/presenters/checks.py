@@ -4,6 +4,7 @@ checks section of a network's page.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -16,12 +17,13 @@ from pcnhub.access.scope import Scope
 from pcnhub.contract.services import CheckRun
 from pcnhub.register import queries
 from pcnhub.register.models import RelationshipKind
-from pcnhub.rules.checks import Finding
+from pcnhub.rules.checks import Finding, seriousness
 from pcnhub.ui.asat import AsAt
 from pcnhub.ui.formatting import fmt_date
-from pcnhub.ui.outcomes import OUTCOME_COLOURS
+from pcnhub.ui.outcomes import OUTCOME_COLOURS, RULE_LABELS
+from pcnhub.ui.sorting import Column, Sorted
 from pcnhub.ui.tables import Page
-from pcnhub.web.presenters.cells import Table, code_and_name
+from pcnhub.web.presenters.cells import Table, code_and_name, org_ref
 from pcnhub.web.presenters.findings import (
     counts_text,
     findings_table,
@@ -150,6 +152,102 @@ def findings_with(findings: Iterable[Finding], outcome: str | None) -> list[Find
     )
 
 
+#: The checks page's columns (``?sort=<key>&order=asc|desc``); by default the
+#: most serious first, as the page has always listed them.
+CHECKS_TABLE = (
+    Column("outcome", "Outcome", lambda f: str(seriousness(f.outcome))),
+    Column("where", "Network or practice", lambda f: f.pcn_code or f.practice_code),
+    Column("commissioner", "Commissioner", lambda f: f.commissioner_code),
+    Column("rule", "Requirement", lambda f: RULE_LABELS.get(f.rule, f.rule)),
+    Column("finding", "Finding"),
+    Column("evidence", "Evidence"),
+)
+
+
+def rule_options(
+    findings: Sequence[Finding], chosen: str | None
+) -> list[dict[str, Any]]:
+    """Items for a select of the requirements with findings, with how many."""
+    counts = Counter(f.rule for f in findings)
+    if chosen:
+        counts.setdefault(chosen, 0)
+    rules = sorted(counts, key=lambda r: RULE_LABELS.get(r, r))
+    return [
+        {
+            "value": "",
+            "text": f"Every requirement ({len(findings)})",
+            "selected": not chosen,
+        }
+    ] + [
+        {
+            "value": rule,
+            "text": f"{RULE_LABELS.get(rule, rule)} ({counts[rule]})",
+            "selected": rule == chosen,
+        }
+        for rule in rules
+    ]
+
+
+def parse_rule(text: str | None) -> str | None:
+    """``?rule=`` as a requirement's id (None for all); ValueError if unknown."""
+    rule = (text or "").strip()
+    if not rule:
+        return None
+    if rule not in RULE_LABELS:
+        raise ValueError(f"“{rule}” is not a requirement pcnhub checks")
+    return rule
+
+
+def _named(code: str, names: dict[str, str], as_at: AsAt, scope: Scope) -> Markup:
+    return org_ref(as_at, scope, code, code_and_name(code, names))
+
+
+def _where_named(
+    f: Finding, names: dict[str, str], as_at: AsAt, scope: Scope
+) -> dict[str, Any]:
+    refs = [_named(c, names, as_at, scope) for c in (f.pcn_code, f.practice_code) if c]
+    if not refs:
+        return {"text": "Whole area"}
+    return {"html": Markup("<br>").join(refs)}
+
+
+def checks_table(
+    listed: Sequence[Finding],
+    ordered: Sorted,
+    caption: str,
+    as_at: AsAt,
+    scope: Scope,
+    links: Callable[[Finding], Markup | None] | None = None,
+) -> Table:
+    """The checks page's table: sortable headings, names beside codes."""
+    codes = {
+        c for f in listed for c in (f.pcn_code, f.practice_code, f.commissioner_code)
+    }
+    names = queries.names_on({c for c in codes if c}, as_at.day)
+    base = findings_table(listed, as_at, caption, scope, where=True, links=links)
+    rows = []
+    # findings_table lists most serious first: keep the order asked for instead.
+    by_identity = {
+        id(f): row
+        for f, row in zip(most_serious_first(listed), base["rows"], strict=True)
+    }
+    for f in listed:
+        row = list(by_identity[id(f)])
+        row[1] = _where_named(f, names, as_at, scope)
+        row[2] = (
+            {"html": _named(f.commissioner_code, names, as_at, scope)}
+            if f.commissioner_code
+            else ""
+        )
+        rows.append(row)
+    described = ordered.description
+    return base | {
+        "caption": caption + (f", {described}" if described else ""),
+        "head": ordered.head,
+        "rows": rows,
+    }
+
+
 def checks_page(
     run: CheckRun | None,
     findings: Sequence[Finding],
@@ -157,21 +255,22 @@ def checks_page(
     as_at: AsAt,
     commissioner: str,
     known: bool,
-    outcome: str | None,
-    outcome_error: str,
+    choice: ChecksChoice,
     scope: Scope,
     links: Callable[[Finding], Markup | None] | None = None,
     paged: Callable[[Sequence[Finding]], Page] | None = None,
+    ordered: Sorted | None = None,
 ) -> dict[str, Any]:
-    """The checks page, listing the findings ``shown`` (a page of them, most
-    serious first, when ``paged`` cuts the list into pages).
+    """The checks page, listing the findings ``shown`` (a page of them, in the
+    order asked for, most serious first by default).
 
-    ``findings`` are the run's findings the user may see (all outcomes);
-    ``shown`` those of them with the outcome chosen.
+    ``findings`` are the run's findings the user may see (all outcomes and
+    requirements); ``shown`` those of them with the outcome and requirement
+    chosen; ``ordered`` the same, sorted as the request asks.
     """
-    ordered = most_serious_first(shown)
-    page = paged(ordered) if paged else None
-    listed = page.items if page else ordered
+    rows = ordered.rows if ordered else most_serious_first(shown)
+    page = paged(rows) if paged else None
+    listed = page.items if page else rows
     nothing = ""
     if not known:
         nothing = f"No organisation with the ODS code {commissioner} is registered."
@@ -180,28 +279,46 @@ def checks_page(
             f"{commissioner} had no practices or networks on {fmt_date(as_at.day)}, "
             "so there is nothing to check."
         )
-    params = {"commissioner": commissioner}
+    params = {"commissioner": commissioner, "rule": choice.rule or ""}
     options = commissioner_options(as_at.day, commissioner if known else "", scope)
+    of_rule = [f for f in findings if not choice.rule or f.rule == choice.rule]
+    caption = counts_text(shown)
+    if ordered is not None:
+        table = checks_table(listed, ordered, caption, as_at, scope, links)
+    else:
+        table = findings_table(listed, as_at, caption, scope, where=True, links=links)
+    download = {**params, "outcome": choice.outcome or ""}
     return {
         "commissioner": commissioner,
         "commissioner_options": options,
         "choose_commissioner": len(options) > 1,
+        "rule": choice.rule or "",
+        "rule_options": rule_options(findings, choice.rule),
         "everywhere": options[0]["text"],
         "scoped": not scope.country_wide,
-        "outcome": outcome,
-        "outcome_error": outcome_error,
-        "filters": outcome_filters(findings, outcome, as_at, **params),
-        "table": findings_table(
-            listed, as_at, counts_text(shown), scope, where=True, links=links
-        ),
+        "outcome": choice.outcome,
+        "outcome_error": choice.outcome_error,
+        "rule_error": choice.rule_error,
+        "filters": outcome_filters(of_rule, choice.outcome, as_at, **params),
+        "table": table,
         "page": page,
         "year": str(run.year) if run else "",
         "notes": run.notes if run else [],
         "nothing": nothing,
-        "csv_url": as_at.link(
-            reverse("checks"), **params, outcome=outcome or "", format="csv"
-        ),
-        "xlsx_url": as_at.link(
-            reverse("checks"), **params, outcome=outcome or "", format="xlsx"
-        ),
+        "csv_url": as_at.link(reverse("checks"), **download, format="csv"),
+        "xlsx_url": as_at.link(reverse("checks"), **download, format="xlsx"),
     }
+
+
+@dataclass(frozen=True)
+class ChecksChoice:
+    """The filters asked for on the checks page, and why any is not valid."""
+
+    outcome: str | None = None
+    outcome_error: str = ""
+    rule: str | None = None
+    rule_error: str = ""
+
+    @property
+    def error(self) -> str:
+        return self.outcome_error or self.rule_error
