@@ -29,6 +29,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from urllib.parse import quote
 
 from pcnhub.core.spreadsheet import safe_cell
 
@@ -175,6 +176,12 @@ class Chart:
     @property
     def hatch_id(self) -> str:
         return f"{self.id}-hatch"
+
+    @property
+    def csv_href(self) -> str:
+        """The CSV as a ``data:`` link (with ``download``), for a page that has no
+        route of its own for it: the file comes with the page, no request."""
+        return "data:text/csv;charset=utf-8," + quote(self.csv_text())
 
     def csv_text(self) -> str:
         """The table's figures as CSV: a header row, then a row per table row."""

@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 import json
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -41,8 +42,11 @@ from pcnhub.register.models import (
     OrganisationVersion,
 )
 from pcnhub.register.names import name_of
+from pcnhub.rules.periods import month_label
 from pcnhub.ui.outcomes import parse_outcome
 from pcnhub.ui.years import parse_year
+from pcnhub.web.presenters.list_sizes import list_size_series
+from pcnhub.web.presenters.payments import by_month
 
 router = Router(tags=["register"])
 
@@ -155,6 +159,37 @@ class LineOut(Schema):
     provisional: str
     note: str
     trace: dict[str, Any] | None = None
+
+
+class ListSizePoint(Schema):
+    """List sizes on a date one was recorded; a network's are its members' totals."""
+
+    date: date
+    registered: Decimal | None
+    weighted: Decimal | None
+    #: a network's members on the date (none for a practice)
+    members: int | None
+
+
+class ListSizesOut(Schema):
+    code: str
+    kind: str
+    points: list[ListSizePoint]
+
+
+class MonthDueOut(Schema):
+    """What is due in a month (``2021-04``); arrears in the month they are paid."""
+
+    month: str
+    to_payee: Decimal
+    to_practices: Decimal
+    total: Decimal
+
+
+class ByMonthOut(Schema):
+    code: str
+    year: str
+    months: list[MonthDueOut]
 
 
 # --- helpers ----------------------------------------------------------------------
@@ -384,3 +419,71 @@ def entitlements(
     except NotFound as exc:
         raise Http404(str(exc)) from None
     return contract_exports.lines_json(run.lines, explain)
+
+
+@router.get(
+    "/organisations/{code}/list-sizes",
+    response=ListSizesOut,
+    url_name="register_list_sizes",
+    summary="A practice's or network's list sizes over time",
+)
+def list_sizes(request: HttpRequest, code: str) -> dict[str, Any]:
+    """The series the organisation page charts: a practice's current list sizes
+    by date, or a network's totals of its members on each date a member's list
+    size was recorded (each member at its latest list on or before the date)."""
+    require(request.user, Permission.USE_REGISTER)
+    org = _organisation(request, code)
+    if org.kind not in (OrganisationKind.PRACTICE, OrganisationKind.NETWORK):
+        raise Http404(f"{org.code} is neither a practice nor a network")
+    points = list_size_series(org.code, org.kind)
+    return {
+        "code": org.code,
+        "kind": org.kind,
+        "points": [
+            {
+                "date": p.date,
+                "registered": p.registered,
+                "weighted": p.weighted,
+                "members": p.members,
+            }
+            for p in points
+        ],
+    }
+
+
+@router.get(
+    "/networks/{code}/entitlements/by-month",
+    response=ByMonthOut,
+    url_name="register_entitlements_by_month",
+    summary="What is due to a network month by month in a contract year",
+)
+def entitlements_by_month(
+    request: HttpRequest, code: str, year: str | None = None
+) -> dict[str, Any]:
+    """The series the "How this network is paid" page charts: each month's
+    total to the nominated payee and to the member practices."""
+    require(request.user, Permission.USE_REGISTER)
+    org = _organisation(request, code)
+    if org.kind != OrganisationKind.NETWORK:
+        raise Http404(f"{org.code} is not a primary care network")
+    try:
+        contract_year = parse_year(year, timezone.localdate())
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from None
+    try:
+        run = for_viewer(request.user, run_entitlements(contract_year, pcn=org.code))
+    except NotFound as exc:
+        raise Http404(str(exc)) from None
+    return {
+        "code": org.code,
+        "year": str(run.year),
+        "months": [
+            {
+                "month": month_label(m.month),
+                "to_payee": m.to_payee,
+                "to_practices": m.to_practices,
+                "total": m.total,
+            }
+            for m in by_month(run)
+        ],
+    }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -20,6 +21,7 @@ from pcnhub.rules.local import items_of
 from pcnhub.rules.periods import ContractYear
 from pcnhub.rules.snapshot import Network
 from pcnhub.ui.asat import AsAt
+from pcnhub.ui.charts import Chart, Series, line_chart
 from pcnhub.ui.formatting import fmt_date
 from pcnhub.ui.links import org_url
 from pcnhub.ui.years import covered_years
@@ -62,6 +64,8 @@ class Entitlements:
     notes: list[str]
     not_computed: tuple[marks.NotComputed, ...] = ()
     provisional: bool = False
+    #: what is due month by month (:func:`by_month_chart`)
+    chart: Chart | None = None
 
 
 def entitlements(run: EntitlementRun, as_at: AsAt, scope: Scope) -> Entitlements:
@@ -83,6 +87,67 @@ def entitlements(run: EntitlementRun, as_at: AsAt, scope: Scope) -> Entitlements
         run.notes,
         tuple(marks.not_computed(run.lines)),
         bool(marks.provisional_items(run.lines)),
+        by_month_chart(run),
+    )
+
+
+@dataclass(frozen=True)
+class MonthDue:
+    """What is due in a month (arrears in the month they are paid): to the
+    nominated payee, to the member practices, and both."""
+
+    month: date
+    to_payee: Decimal
+    to_practices: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.to_payee + self.to_practices
+
+
+def by_month(run: EntitlementRun) -> list[MonthDue]:
+    """The year's twelve months, from the lines the page's tables total."""
+    due = marks.due(run.lines)
+    payee = totals_by_month(x for x in due if x.paid_to != PRACTICE)
+    practices = totals_by_month(x for x in due if x.paid_to == PRACTICE)
+    zero = Decimal(0)
+    return [
+        MonthDue(m, payee.get(m, zero), practices.get(m, zero)) for m in run.year.months
+    ]
+
+
+def by_month_chart(run: EntitlementRun) -> Chart:
+    months = by_month(run)
+    labels = [f"{m.month:%b %Y}" for m in months]
+    series = [
+        Series(
+            "To the nominated payee",
+            list(zip(labels, [m.to_payee for m in months], strict=True)),
+        ),
+        Series(
+            "To member practices",
+            list(zip(labels, [m.to_practices for m in months], strict=True)),
+        ),
+    ]
+    if not any(m.to_practices for m in months):
+        series = series[:1]
+    total = sum((m.total for m in months), Decimal(0))
+    high = max(months, key=lambda m: m.total)
+    description = (
+        f"What is due to the network month by month in {run.year}: "
+        f"{fmt_money(total)} in all, the most in {high.month:%B %Y} "
+        f"({fmt_money(high.total)}). The table gives every month."
+    )
+    if not total:
+        series = [Series(s.name, []) for s in series]
+    return line_chart(
+        series,
+        title=f"Entitlements by month, {run.year}",
+        description=description,
+        y_label="Due in the month",
+        money=True,
+        x_label="Month",
+        id="entitlements-chart",
     )
 
 
