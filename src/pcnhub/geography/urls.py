@@ -1,5 +1,10 @@
 """Pages of pcnhub.geography (included by pcnhub.urls)."""
 
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from pcnhub.geography import views
+
+urlpatterns = [
+    path("org/<str:code>/map/", views.org_map, name="org_map"),
+    path("uncovered/map/", views.uncovered_map_page, name="uncovered_map"),
+]
