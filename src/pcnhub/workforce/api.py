@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
 from ninja.responses import Status
@@ -27,6 +28,7 @@ from pcnhub.workforce import claiming, plan, staff, utilisation
 from pcnhub.workforce import queries as census
 from pcnhub.workforce.claim_files import claim_record
 from pcnhub.workforce.models import FTE_PLACES, StaffPostVersion
+from pcnhub.workforce.spend import spend_by_month
 
 router = Router(tags=["workforce"])
 Json = dict[str, Any]
@@ -168,6 +170,43 @@ def generate_arrs_claim(request: HttpRequest, code: str, body: ClaimIn) -> Statu
     code = _network(request, code, Permission.CHANGE_STAFF)
     claim = claiming.generate_claim(Actor(request.user), code, body.month)
     return Status(201, claim_record(claim))
+
+
+@router.get("/{code}/spend", summary="A network's ARRS claims by month against its sum")
+def arrs_spend(request: HttpRequest, code: str, year: str = "") -> Json:
+    """The series the network's workforce page charts: each month's latest
+    claim and the total to date, from April to the last month claimed, with the
+    ARRS sum and what the payments file says was paid (``year`` as 2024/25;
+    default: this year)."""
+    code = _network(request, code, Permission.VIEW_STAFF)
+    try:
+        chosen = ContractYear.parse(year) if year else ContractYear.containing(today())
+    except ValueError as exc:
+        raise Http404(str(exc)) from exc
+    try:
+        arrs_sum: Decimal | None = claiming.arrs_sum(code, chosen)
+    except ValidationError:
+        arrs_sum = None
+    spend = spend_by_month(code, chosen, arrs_sum)
+
+    def money(value: Decimal | None) -> str | None:
+        return None if value is None else str(value)
+
+    return {
+        "network": code,
+        "contract_year": str(chosen),
+        "arrs_sum": money(spend.arrs_sum),
+        "paid": money(spend.paid),
+        "claimed": str(spend.claimed),
+        "months": [
+            {
+                "month": f"{m.month:%Y-%m}",
+                "claimed": str(m.claimed),
+                "cumulative": str(m.cumulative),
+            }
+            for m in spend.months
+        ],
+    }
 
 
 @router.get("/{code}/plan", summary="A network's workforce plan for a year, projected")

@@ -50,6 +50,7 @@ from pcnhub.workforce.forms import (
 )
 from pcnhub.workforce.models import MonthlyClaim, StaffPost
 from pcnhub.workforce.queries import NoCensus, workforce_on
+from pcnhub.workforce.spend import spend_by_month, spend_chart
 from pcnhub.workforce.staff_list import import_staff_list
 from pcnhub.workforce.utilisation import COLUMNS as ARRS_COLUMNS
 from pcnhub.workforce.utilisation import arrs_utilisation
@@ -89,7 +90,8 @@ def _year(request: HttpRequest, as_at: AsAt) -> tuple[ContractYear, str]:
 
 @require_safe
 def workforce(request: HttpRequest, code: str) -> HttpResponse:
-    """A network's staff posts, its ARRS position for the year, and its claims."""
+    """A network's staff posts, its ARRS position for the year (charted; the
+    chart's figures as CSV with ``&format=csv``), and its claims."""
     code = _network(request, code, Permission.VIEW_STAFF)
     as_at = as_at_from(request)
     year, year_error = _year(request, as_at)
@@ -106,6 +108,10 @@ def workforce(request: HttpRequest, code: str) -> HttpResponse:
     except ValidationError as exc:
         arrs_sum, sum_error = None, "; ".join(exc.messages)
     claimed = sum((c.total for c in claims), start=ZERO)
+    chart = spend_chart(spend_by_month(code, year, arrs_sum))
+    if request.GET.get("format") == "csv":
+        name = f"arrs-spend-{code}-{str(year).replace('/', '-')}.csv"
+        return _download(chart.csv_text(), "text/csv", name)
     try:
         census = workforce_on(as_at.day, pcn=code)
         census_note = (
@@ -135,6 +141,10 @@ def workforce(request: HttpRequest, code: str) -> HttpResponse:
         "has_census": bool(census),
         "census_note": census_note,
         "plan_url": reverse("workforce_plan", args=[code]) + f"?year={year}",
+        "spend_chart": chart,
+        "spend_csv_url": as_at.link(
+            reverse("workforce", args=[code]), year=str(year), format="csv"
+        ),
         "claim_form": form_fields(ClaimForm(initial={"month": f"{as_at.day:%Y-%m}"})),
         "notices": [str(m) for m in messages.get_messages(request)],
     }
