@@ -45,12 +45,12 @@ def _members(network: str, day: str = DAY) -> set[str]:
 
 def _map(html: str) -> str:
     """The map's SVG (the page's other SVGs are icons)."""
-    start = html.index('<svg viewBox="0 0 600')
+    start = html.index('<svg class="pcnhub-map__svg"')
     return html[start : html.index("</svg>", start)]
 
 
 def _marker_titles(html: str) -> list[str]:
-    if '<svg viewBox="0 0 600' not in html:
+    if '<svg class="pcnhub-map__svg"' not in html:
         return []
     svg = _map(html)
     return re.findall(r'class="pcnhub-map__marker"[^>]*><title>([^<]*)</title>', svg)
@@ -158,7 +158,7 @@ def test_the_map_of_practices_in_no_network(
         .get(f"/uncovered/map/?as_at={DAY}")
         .content.decode()
     )
-    assert '<svg viewBox="0 0 600' not in html
+    assert '<svg class="pcnhub-map__svg"' not in html
     assert "There are no practices to show on this date." in html
 
 
@@ -242,7 +242,7 @@ def test_the_api_gives_the_pages_layers(
     client = _client(make_user, "commissioner", "99Z")
     body = client.get(f"/api/maps/org/99Z?as_at={DAY}").json()
     assert body["kind"] == "commissioner" and body["code"] == "99Z"
-    assert body["as_at"] == DAY and body["view_box"].startswith("0 0 600 ")
+    assert body["as_at"] == DAY and body["view_box"].startswith("0 0 480 ")
     area = queries.practices_on(date.fromisoformat(DAY), commissioner="99Z")
     assert len(body["practices"]) == len(area) and body["not_placed"] == []
     point = next(

@@ -45,7 +45,7 @@ from pcnhub.rules.maps import (
 )
 
 #: The map's width in page units (its viewBox); the height follows its shape.
-WIDTH = 600.0
+WIDTH = 480.0
 #: A marker's size, and how far apart markers sharing a centroid are spread.
 MARKER = 14.0
 SPREAD = MARKER * 1.25
