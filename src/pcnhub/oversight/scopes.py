@@ -101,8 +101,9 @@ def may_ask(user: Any, code: str, day: date) -> bool:
     return scope.sees(code) or code in benchmark_areas(user, day)
 
 
-def default_scope(user: Any, day: date) -> str:
-    """The scope shown when none is asked for ("" for the nation)."""
+def default_scope(user: Any, day: date) -> str | None:
+    """The scope shown when none is asked for ("" for the nation); None when the
+    user's roles reach no area on ``day`` (a practice no commissioner holds)."""
     scope = scope_of(user)
     if scope.country_wide:
         return ""
@@ -110,7 +111,7 @@ def default_scope(user: Any, day: date) -> str:
     if own:
         return own[0]
     areas = benchmark_areas(user, day)
-    return areas[0] if areas else ""
+    return areas[0] if areas else None
 
 
 def require_scope(user: Any, code: str | None, day: date) -> Scope:

@@ -35,7 +35,7 @@ from pcnhub.oversight.variability import (
     report,
     summary_rows,
 )
-from pcnhub.ui.asat import as_at_from
+from pcnhub.ui.asat import AsAt, as_at_from
 from pcnhub.ui.frame import frame
 from pcnhub.ui.links import org_url
 from pcnhub.ui.sorting import sort_rows
@@ -50,6 +50,9 @@ def variability(request: HttpRequest) -> HttpResponse:
     as_at = as_at_from(request)
     asked = request.GET.get("scope")
     code = asked if asked is not None else default_scope(request.user, as_at.day)
+    if code is None:
+        context = frame(request, as_at) | {"breadcrumb": _breadcrumb(as_at)}
+        return render(request, "oversight/no_area.html", context)
     try:
         scope = require_scope(request.user, code, as_at.day)
     except UnknownScope as exc:
@@ -86,11 +89,13 @@ def variability(request: HttpRequest) -> HttpResponse:
         "page": page,
         "networks_hidden": len(found.networks) - len(networks),
         "csv": {t: _csv_link(request, t) for t in TABLES},
-        "breadcrumb": {
-            "items": [{"text": "Home", "href": as_at.link(reverse("home"))}]
-        },
+        "breadcrumb": _breadcrumb(as_at),
     }
     return render(request, "oversight/variability.html", context)
+
+
+def _breadcrumb(as_at: AsAt) -> dict[str, Any]:
+    return {"items": [{"text": "Home", "href": as_at.link(reverse("home"))}]}
 
 
 def _csv_link(request: HttpRequest, table: str) -> str:
