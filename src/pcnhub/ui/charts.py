@@ -36,9 +36,10 @@ from pcnhub.core.spreadsheet import safe_cell
 Number = Decimal | int | float
 
 WIDTH, HEIGHT = 480, 300
-LEFT, RIGHT, TOP, BOTTOM = 62, 10, 40, 40
-#: Roughly how wide one character of axis text is, at font-size 14.
-CHAR_WIDTH = 7.5
+LEFT, RIGHT, TOP, BOTTOM = 70, 10, 44, 40
+#: Roughly how wide one character of axis text is, at font-size 16 (the text
+#: is about 12px on a phone, where the drawing is scaled to 358px).
+CHAR_WIDTH = 8.6
 TEXT = "#4c6272"  # NHS secondary text: 6.5:1 on white
 GRID = "#d8dde0"
 REFERENCE = "#d5281b"
@@ -167,7 +168,7 @@ class Chart:
     right: int = WIDTH - RIGHT
     top: int = TOP
     bottom: int = HEIGHT - BOTTOM
-    label_y: int = HEIGHT - BOTTOM + 20
+    label_y: int = HEIGHT - BOTTOM + 22
 
     @property
     def empty(self) -> bool:
