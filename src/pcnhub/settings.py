@@ -73,6 +73,9 @@ INSTALLED_APPS = [
     "rules.apps.RulesConfig",
     "axes",
     "ninja",
+    # Background jobs (pcnhub.jobs): django-tasks, its queue kept in the database.
+    "django_tasks",
+    "django_tasks_db",
     "pcnhub.core",
     "pcnhub.audit",
     "pcnhub.register",
@@ -96,6 +99,9 @@ INSTALLED_APPS = [
 # (with pydantic) is a quarter of a command's start-up.
 if os.environ.get("PCNHUB_DATA_COMMAND") == "1":
     INSTALLED_APPS.remove("ninja")
+
+# Long jobs (pcnhub.jobs) queue in pcnhub's own database and run in ``pcnhub worker``.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 AUTHENTICATION_BACKENDS = [
     # Login throttling first: a locked-out user is refused before the password.

@@ -11,18 +11,15 @@ data withheld (:func:`pcnhub.contract.redaction.for_viewer`), as everywhere.
 
 The CSV has exactly the columns and rows of ``pcnhub entitlements --format csv``
 and is streamed as it is written. Downloads are reads: like the other CSV
-downloads, they write no audit entry. (When pcnhub gains a background-job queue,
-the national downloads belong there.)
+downloads, they write no audit entry. The national and regional files can also
+be prepared in the background ("Prepare the file"): the form posts to the jobs
+app's route (``job_start_entitlements``, found by name, as the contract does
+not import the jobs app) and the file is offered on the user's jobs page.
 """
 
 from __future__ import annotations
 
-import io
 import tempfile
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from datetime import date, timedelta
-from typing import Any
 
 from django.http import (
     FileResponse,
@@ -34,93 +31,32 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from pcnhub.access.decorators import needs_role
-from pcnhub.access.permissions import Permission
-from pcnhub.access.roles import NETWORK_ROLES, Role
-from pcnhub.access.scope import Scope, scope_of
-from pcnhub.contract import exports
-from pcnhub.contract.redaction import for_viewer
-from pcnhub.contract.services import (
-    EntitlementRun,
-    NotFound,
-    line_notes,
-    run_entitlements,
+from pcnhub.contract.entitlement_files import (
+    COMMISSIONER,
+    FORMATS,
+    NATION,
+    NETWORK,
+    REGION,
+    Choices,
+    choices_for,
+    csv_chunks,
+    entitlement_run,
+    file_name,
+    in_region,
+    not_downloadable,
+    write_xlsx,
 )
-from pcnhub.register import queries
-from pcnhub.register.exports import write_records
-from pcnhub.register.models import Organisation, OrganisationKind, RelationshipKind
-from pcnhub.rules.entitlements import EntitlementLine
-from pcnhub.rules.periods import ContractYear
+from pcnhub.contract.redaction import for_viewer
+from pcnhub.contract.services import EntitlementRun, NotFound
 from pcnhub.ui.asat import AsAt, as_at_from
 from pcnhub.ui.downloads import XLSX
 from pcnhub.ui.frame import frame
+from pcnhub.ui.links import optional_url
 from pcnhub.ui.refusals import Refused
 from pcnhub.ui.years import covered_years, default_year, parse_year
 
-NATION = "nation"
-REGION = "region"
-COMMISSIONER = "commissioner"
-NETWORK = "network"
-FORMATS = ("csv", "xlsx")
-#: Lines written per chunk of the streamed CSV.
-CHUNK_LINES = 2000
-
-
-@dataclass(frozen=True)
-class Choices:
-    """What the user may download: the nation, and which organisations."""
-
-    nation: bool
-    regions: dict[str, str]  # code -> name
-    commissioners: dict[str, str]
-    networks: dict[str, str]
-
-    def __bool__(self) -> bool:
-        return self.nation or bool(self.regions or self.commissioners or self.networks)
-
-    def offered(self, kind: str) -> dict[str, str]:
-        return {
-            REGION: self.regions,
-            COMMISSIONER: self.commissioners,
-            NETWORK: self.networks,
-        }.get(kind, {})
-
-
-def choices_for(user: Any) -> Choices:
-    """The nation, regions, commissioners and networks ``user`` may download."""
-    scope: Scope = scope_of(user)
-    network_roles = scope.has(*NETWORK_ROLES, Role.PRACTICE_MANAGER)
-    overseer = scope.country_wide or scope.has(Role.REGIONAL, Role.COMMISSIONER)
-    kinds = [OrganisationKind.REGION, OrganisationKind.COMMISSIONER]
-    codes = {
-        kind: [
-            c
-            for c in Organisation.objects.filter(kind=kind)
-            .order_by("code")
-            .values_list("code", flat=True)
-            if scope.sees(c)
-        ]
-        for kind in (kinds if overseer else [])
-    }
-    networks: list[str] = []
-    if network_roles:
-        networks = sorted(
-            (scope.acts_for_networks | scope.read_only)
-            & set(
-                Organisation.objects.filter(kind=OrganisationKind.NETWORK).values_list(
-                    "code", flat=True
-                )
-            )
-        )
-    everything = [c for found in codes.values() for c in found] + networks
-    names = queries.latest_names(everything)
-    return Choices(
-        nation=user.has_perm(Permission.VIEW_ALL_ORGANISATIONS),
-        regions={c: names.get(c, c) for c in codes.get(OrganisationKind.REGION, [])},
-        commissioners={
-            c: names.get(c, c) for c in codes.get(OrganisationKind.COMMISSIONER, [])
-        },
-        networks={c: names.get(c, c) for c in networks},
-    )
+#: Re-exported: what other modules took from here before the files had their own.
+__all__ = ["csv_chunks", "entitlements_download", "in_region"]
 
 
 class BadRequest(ValueError):
@@ -159,106 +95,28 @@ def entitlements_download(request: HttpRequest) -> HttpResponse:
         errors["format"] = "Choose CSV or Excel (xlsx)."
     if errors:
         return _form(request, as_at, choices, errors, status=400)
-    missing = _not_downloadable(user, choices, kind, code)
+    missing = not_downloadable(user, choices, kind, code)
     if missing:
         return _form(request, as_at, choices, {kind: missing}, status=404)
     try:
-        run = for_viewer(user, _run(year, kind, code))
+        run = for_viewer(user, entitlement_run(year, kind, code))
     except NotFound as exc:
         return _form(request, as_at, choices, {kind: str(exc)}, status=404)
-    name = f"entitlements-{code or 'england'}-{str(year).replace('/', '-')}"
     if fmt == "xlsx":
-        return _xlsx(run, f"{name}.xlsx")
+        return _xlsx(run, file_name(year, code, fmt))
     response = StreamingHttpResponse(
         csv_chunks(run.lines), content_type="text/csv; charset=utf-8"
     )
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="{file_name(year, code, fmt)}"'
+    )
     return response
-
-
-def _not_downloadable(user: Any, choices: Choices, kind: str, code: str) -> str:
-    """Refuse (403) what the user may not download; for a code pcnhub does not
-    hold as that kind, what to say (404); "" when the download may go ahead."""
-    if kind == NATION:
-        if not choices.nation:
-            raise Refused(
-                "The whole country's entitlements are for national analysts, "
-                "evaluators and administrators; choose your region, commissioner "
-                "or network."
-            )
-        return ""
-    if code in choices.offered(kind):
-        return ""
-    org = queries.find_organisation(code)
-    if org is None or org.kind != kind:
-        return f"{code} is not a {kind} in the register."
-    raise Refused(
-        f"Your roles in pcnhub do not include {code}, so its entitlements are not "
-        "yours to download."
-    )
-
-
-def _run(year: ContractYear, kind: str, code: str) -> EntitlementRun:
-    if kind == NETWORK:
-        return run_entitlements(year, pcn=code)
-    if kind == COMMISSIONER:
-        return run_entitlements(year, commissioner=code)
-    run = run_entitlements(year)
-    if kind == REGION:
-        return in_region(run, code)
-    return run
-
-
-def in_region(run: EntitlementRun, region: str) -> EntitlementRun:
-    """The run's networks whose commissioner was in ``region`` (the first day of the
-    year, or for a commissioner with no system then, the last)."""
-    year = run.year
-    last = year.start.replace(year=year.start.year + 1) - timedelta(days=1)
-    commissioners = {n.commissioner for n in run.networks if n.commissioner}
-    inside = _commissioners_in(region, commissioners, year.start)
-    rest = commissioners - inside - _commissioners_elsewhere(commissioners, year.start)
-    inside |= _commissioners_in(region, rest, last)
-    networks = [n for n in run.networks if n.commissioner in inside]
-    codes = {n.code for n in networks}
-    lines = [x for x in run.lines if x.network in codes]
-    national = set(line_notes(run.lines))
-    notes = [n for n in run.notes if n not in national] + line_notes(lines)
-    return EntitlementRun(run.year, networks, lines, notes)
-
-
-def _regions_of(commissioners: set[str], day: date) -> dict[str, str]:
-    systems = queries.parents_on(
-        RelationshipKind.COMMISSIONER_SYSTEM, day, commissioners
-    )
-    regions = queries.parents_on(
-        RelationshipKind.SYSTEM_REGION, day, {p.code for p in systems.values()}
-    )
-    return {c: regions[s.code].code for c, s in systems.items() if s.code in regions}
-
-
-def _commissioners_in(region: str, commissioners: set[str], day: date) -> set[str]:
-    return {c for c, r in _regions_of(commissioners, day).items() if r == region}
-
-
-def _commissioners_elsewhere(commissioners: set[str], day: date) -> set[str]:
-    return set(_regions_of(commissioners, day))
-
-
-def csv_chunks(lines: Sequence[EntitlementLine]) -> Iterator[str]:
-    """The CSV of ``pcnhub entitlements --format csv``, a chunk of lines at a time
-    (the header with the first chunk; an empty run is the header alone)."""
-    for start in range(0, max(len(lines), 1), CHUNK_LINES):
-        out = io.StringIO()
-        chunk = lines[start : start + CHUNK_LINES]
-        write_records(out, [x.row() for x in chunk], exports.LINE_COLUMNS, "csv")
-        text = out.getvalue()
-        yield text if start == 0 else text.split("\n", 1)[1]
 
 
 def _xlsx(run: EntitlementRun, filename: str) -> FileResponse:
     # A temporary file rather than memory: a national workbook is several MB.
     out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-    exports.write_xlsx(out, run.year, run.networks, run.lines, run.notes)
+    write_xlsx(out, run)
     out.seek(0)
     return FileResponse(out, as_attachment=True, filename=filename, content_type=XLSX)
 
@@ -284,6 +142,11 @@ def _form(
         "error_list": [
             {"text": text, "href": f"#{field}"} for field, text in errors.items()
         ],
+        # The nation's and regions' files, prepared by ``pcnhub worker`` where
+        # the jobs app is installed (its route, by name).
+        "job_url": optional_url("job_start_entitlements")
+        if choices.nation or choices.regions
+        else None,
     }
     return render(request, "contract/downloads.html", context, status=status)
 
