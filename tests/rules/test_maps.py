@@ -151,7 +151,7 @@ def test_every_marker_shape_is_drawn_about_its_centre() -> None:
         if shape != "circle":
             assert all(42 <= n <= 58 for n in numbers), shape
     with pytest.raises(ValueError):
-        marker_path("star", 0, 0, 10)
+        marker_path("heart", 0, 0, 10)
 
 
 def test_styles_differ_in_colour_and_shape() -> None:

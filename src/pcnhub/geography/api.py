@@ -44,8 +44,8 @@ PROJECTION = (
 class MarkerOut(Schema):
     colour: str = Field(description="Fill colour, #RRGGBB")
     shape: str = Field(
-        description="circle, square, triangle, diamond, triangle-down, pentagon "
-        "or cross (in no network)"
+        description="circle, square, triangle, diamond, triangle-down, pentagon, "
+        "star, hexagon, or cross (in no network)"
     )
     text: str = Field(description="The marker in words, e.g. 'blue circle'")
 
