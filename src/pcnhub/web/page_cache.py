@@ -60,6 +60,9 @@ KEPT_ROUTES = frozenset(
         "org",
         "checks",
         "entitlements",
+        "org_map",
+        "uncovered_map",
+        "variability",
         "api:register_networks",
         "api:register_uncovered",
     }

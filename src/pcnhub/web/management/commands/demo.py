@@ -45,6 +45,14 @@ class Command(BaseCommand):
                     f"created {totals['created']}, updated {totals['updated']}, "
                     f"closed {totals['closed']}, unchanged {totals['unchanged']}"
                 )
+        from pcnhub.geography.demo import create_demo_outlines
+        from pcnhub.oversight.demo import create_demo_deprivation
+
+        outlines = create_demo_outlines(actor)
+        self.stdout.write(f"Imported the demo district outlines ({outlines.label}).")
+        self.stdout.write(
+            f"Gave {create_demo_deprivation(actor)} demo practices an IMD decile."
+        )
         created = create_demo_users(actor)
         if created:
             self.stdout.write(
