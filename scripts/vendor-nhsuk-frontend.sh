@@ -16,6 +16,11 @@ cp "$dist/nhsuk-frontend.min.js" "$dest/"
 cp -r "$dist/assets" "$dest/"
 printf "nhsuk-frontend %s, MIT licence, (c) NHS England. Vendored by scripts/vendor-nhsuk-frontend.sh.\n" "$version" > "$dest/NOTICE"
 # The stylesheet points at /assets/...; we serve it under /static/nhsuk/.
-sed 's#url(/assets/#url(assets/#g' "$dist/nhsuk-frontend.min.css" > "$dest/nhsuk-frontend.min.css"
+# Its @font-face rules load Frutiger from assets.nhs.uk, a request outside
+# pcnhub that the CSP refuses (and Frutiger is licensed to NHS sites, so it is
+# not ours to serve): they are removed, and the stylesheet's own fallback,
+# Arial, is used (tests/core/test_static_assets.py holds this).
+sed -E -e 's#url\(/assets/#url(assets/#g' -e 's#@font-face\{[^}]*\}##g' \
+  "$dist/nhsuk-frontend.min.css" > "$dest/nhsuk-frontend.min.css"
 echo "$version" > "$dest/VERSION"
 echo "vendored nhsuk-frontend $version into $dest"

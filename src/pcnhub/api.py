@@ -1,7 +1,10 @@
 """The REST API (django-ninja): one API, a router per app, OpenAPI at /api/docs.
 
-Every route needs a signed-in session (``django_auth``, which also enforces CSRF
-on writes) and asks the same permissions as the pages (:mod:`pcnhub.access`).
+Every route needs a personal API token (``Authorization: Bearer pcnhub_…``,
+:class:`pcnhub.tokens.auth.TokenAuth`, tried first) or a signed-in session
+(``django_auth``, which also enforces CSRF on writes), and asks the same
+permissions as the pages (:mod:`pcnhub.access`) of the token's or session's
+user. The schema (``/api/openapi.json``) and its docs page take either too.
 
 Every operation's schema declares the errors it can answer, each as
 ``{"detail": …}`` (:class:`PcnhubAPI`): the routers declare only their own
@@ -17,7 +20,8 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI, Schema, Swagger
+from ninja.errors import AuthenticationError
 from ninja.openapi.schema import OpenAPISchema
 from ninja.security import django_auth
 
@@ -30,6 +34,7 @@ from pcnhub.oversight.api import router as oversight_router
 from pcnhub.schemes.api import router as schemes_router
 from pcnhub.services.api import router as services_router
 from pcnhub.tokens.api import router as tokens_router
+from pcnhub.tokens.auth import TokenAuth, bearer_user
 from pcnhub.trail.api import router as audit_router
 from pcnhub.ui.refusals import NO_ROLE
 from pcnhub.web.api import router as register_router
@@ -47,7 +52,8 @@ class Error(Schema):
 COMMON_ERRORS = {
     400: "The request could not be read: a malformed body, or a NUL character "
     "in the address, a parameter, a cookie or the body.",
-    401: "Not signed in: sign in through the pages first.",
+    401: "Not signed in: no session, or an API token that is unknown, revoked, "
+    "expired or of an inactive user.",
     403: "Signed in, but no role gives this (or a write without the CSRF token).",
 }
 INPUT_ERROR = (422, "The input is not valid: the fields and what is wrong.")
@@ -95,11 +101,15 @@ def _error_response(description: str) -> dict[str, Any]:
 
 
 def schema_readers(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """The schema and its docs page: like every route, a session (401) and a role
-    (403), answered in JSON."""
+    """The schema and its docs page: like every route, a token or a session (401)
+    and a role (403), answered in JSON."""
 
     @wraps(view)
     def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            bearer_user(request)  # a good token makes request.user its user
+        except AuthenticationError as exc:
+            return JsonResponse({"detail": exc.message}, status=401)
         if not request.user.is_authenticated:
             return JsonResponse({"detail": "Sign in first."}, status=401)
         if not request.user.has_perm(Permission.USE_REGISTER):
@@ -114,11 +124,22 @@ api = PcnhubAPI(
     version="1",
     description=(
         "Primary Care Networks: the register, applications and decisions, "
-        "governance records and the audit trail. Sign in through the web pages; "
-        "the API uses the same session and the same permissions."
+        "governance records and the audit trail, workforce and claims, services "
+        "and local schemes, dashboards, variability, maps and background jobs.\n\n"
+        "**Authentication.** Scripts send a personal API token, made on "
+        "/account/tokens/ (shown once, revocable there): "
+        "`Authorization: Bearer pcnhub_…`. A browser signed in to the pages uses "
+        "its session instead (writes need the CSRF token). Either way a request "
+        "has exactly its user's roles, checked at each request. Making a token "
+        "needs the session, never a token. A token that is unknown, revoked, "
+        "expired, or of an inactive user is answered 401. This schema stays at "
+        "/api/openapi.json."
     ),
-    auth=django_auth,
+    auth=[TokenAuth(), django_auth],
     urls_namespace="api",
+    # Swagger UI would show a badge from validator.swagger.io on any host but
+    # localhost: a request outside pcnhub, refused by the CSP.
+    docs=Swagger(settings={"validatorUrl": None}),
     docs_decorator=schema_readers,
 )
 api.add_router("/register/", register_router)

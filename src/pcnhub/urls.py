@@ -2,10 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from pcnhub.api import api
+from pcnhub.core.health import healthz
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("healthz", healthz, name="healthz"),
     path("", include("pcnhub.workflow.urls")),
     path("", include("pcnhub.governance.urls")),
     path("", include("pcnhub.workforce.urls")),
