@@ -114,7 +114,7 @@ def start_job(request: HttpRequest, body: JobStartIn) -> Status:
     return Status(201, job_out(started))
 
 
-@router.get("/{int:pk}", response=JobOut, url_name="job")
+@router.get("/{pk}", response=JobOut, url_name="job")
 def job(request: HttpRequest, pk: int) -> dict[str, Any]:
     """One job's state and progress."""
     return job_out(job_for(_with_role(request), pk))
@@ -139,7 +139,7 @@ FILE_RESPONSE = {
 }
 
 
-@router.get("/{int:pk}/file", url_name="job_file", openapi_extra=FILE_RESPONSE)
+@router.get("/{pk}/file", url_name="job_file", openapi_extra=FILE_RESPONSE)
 def job_file(request: HttpRequest, pk: int) -> HttpResponse:
     """The job's file, once it is done and while it is kept (404 otherwise)."""
     return file_response(job_for(_with_role(request), pk))

@@ -20,13 +20,14 @@ from typing import IO
 
 from django.conf import settings
 
+from pcnhub.jobs.config import configured
+
 #: What a partial result is called while it is written.
 PARTIAL = ".partial"
 
 
 def root() -> Path:
-    configured = getattr(settings, "PCNHUB_JOB_FILES", "")
-    return Path(configured) if configured else Path(settings.MEDIA_ROOT) / "jobs"
+    return Path(configured("PCNHUB_JOB_FILES", str(Path(settings.MEDIA_ROOT) / "jobs")))
 
 
 def job_folder(job_id: int) -> Path:

@@ -26,7 +26,6 @@ import threading
 from datetime import datetime, timedelta
 from functools import cache
 
-from django.conf import settings
 from django.db import DatabaseError, connection
 from django.utils import timezone
 from django_tasks import TaskResultStatus
@@ -34,6 +33,7 @@ from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction
 
 from pcnhub.jobs import services, states
+from pcnhub.jobs.config import configured
 from pcnhub.jobs.models import Job, JobState, JobWorker
 from pcnhub.jobs.tasks import WorkerRuntime
 
@@ -49,7 +49,7 @@ class WorkerLost(Exception):
 
 
 def stale_seconds() -> float:
-    return float(getattr(settings, "PCNHUB_JOB_STALE_SECONDS", STALE_SECONDS))
+    return float(configured("PCNHUB_JOB_STALE_SECONDS", str(STALE_SECONDS)))
 
 
 @cache

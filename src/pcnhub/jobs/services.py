@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -24,6 +23,7 @@ from django.utils import timezone
 from pcnhub.access.permissions import is_administrator
 from pcnhub.audit.services import Actor
 from pcnhub.jobs import files
+from pcnhub.jobs.config import configured
 from pcnhub.jobs.kinds import KINDS
 from pcnhub.jobs.models import Job, JobKind, JobState
 from pcnhub.jobs.states import WORKER, audit, keep_days, mark_failed
@@ -37,7 +37,7 @@ UPLOAD_MAX_BYTES = 500 * 1024 * 1024
 
 
 def upload_max_bytes() -> int:
-    return int(getattr(settings, "PCNHUB_JOB_UPLOAD_MAX_BYTES", UPLOAD_MAX_BYTES))
+    return int(configured("PCNHUB_JOB_UPLOAD_MAX_BYTES", str(UPLOAD_MAX_BYTES)))
 
 
 def sees_every_job(user: Any) -> bool:
@@ -53,7 +53,8 @@ def visible_jobs(user: Any) -> QuerySet[Job]:
 def job_for(user: Any, pk: int) -> Job:
     """The job, if the user may see it. Someone else's is as missing (404): a
     job's number says nothing of whose it is."""
-    job = visible_jobs(user).filter(pk=pk).first()
+    inside = 0 < pk < 2**63  # what the database holds; beyond, nothing is
+    job = visible_jobs(user).filter(pk=pk).first() if inside else None
     if job is None:
         raise Http404(f"you have no job {pk}")
     return job

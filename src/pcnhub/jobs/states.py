@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.utils import timezone
 
 from pcnhub.audit.services import Actor, record
 from pcnhub.jobs import files
+from pcnhub.jobs.config import configured
 from pcnhub.jobs.kinds import Output
 from pcnhub.jobs.models import Job, JobState
 
@@ -21,7 +21,7 @@ KEEP_DAYS = 7
 
 
 def keep_days() -> int:
-    return int(getattr(settings, "PCNHUB_JOB_KEEP_DAYS", KEEP_DAYS))
+    return int(configured("PCNHUB_JOB_KEEP_DAYS", str(KEEP_DAYS)))
 
 
 def audit(actor: Actor, action: str, job: Job, **fields: Any) -> None:
