@@ -233,6 +233,11 @@ def _text(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
+def _fields(row: dict[str, Any], schema: type[Schema]) -> dict[str, Any]:
+    """Only what ``schema`` declares (the rest places a row in an area)."""
+    return {k: v for k, v in row.items() if k in schema.model_fields}
+
+
 def _changes(board: Dashboard) -> dict[str, Any] | None:
     c = board.changes
     if c is None:
@@ -241,7 +246,7 @@ def _changes(board: Dashboard) -> dict[str, Any] | None:
         "since": c.since,
         "networks": [asdict(n) for n in c.networks],
         "commissioners": [asdict(m) for m in c.commissioners],
-        "practices": [asdict(p) for p in c.practices],
+        "practices": [_fields(asdict(p), PracticeMoveOut) for p in c.practices],
     }
 
 

@@ -26,6 +26,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from pcnhub.access.scope import scope_of
+from pcnhub.contract.snapshots import per_version
 from pcnhub.dashboard.areas import Area, members
 from pcnhub.register import queries
 from pcnhub.register.models import RelationshipKind, Succession
@@ -58,6 +59,10 @@ class PracticeMove:
     name: str
     from_network: str
     to_network: str
+    #: The practice's commissioner on the later and the earlier date (what
+    #: places it in an area; not part of the API's answer).
+    commissioner_now: str = ""
+    commissioner_then: str = ""
 
 
 @dataclass
@@ -104,37 +109,58 @@ def _overseers(codes: set[str], day: date) -> dict[str, str]:
 
 
 def changes(user: Any, area: Area, since: date, day: date) -> Changes:
-    """The changes in ``area`` from ``since`` to ``day`` that ``user`` may see."""
+    """The changes in ``area`` from ``since`` to ``day`` that ``user`` may see:
+    the whole register's (worked out once per register version), filtered."""
+    every = per_version(
+        "dashboard-changes",
+        (since.isoformat(), day.isoformat()),
+        lambda: _everywhere(since, day),
+    )
     scope = scope_of(user)
-    then, now = queries.open_networks(since), queries.open_networks(day)
-    was, are = _memberships(since), _memberships(day)
-    overseen = _overseers(then | now, day) | {
-        c: p for c, p in _overseers(then - now, since).items()
-    }
-    inside_now = members(area, day, scope)
-    inside_then = members(area, since, scope, merged_by=day)
+    now = members(area, day, scope)
+    then = members(area, since, scope, merged_by=day)
 
-    def network_here(code: str) -> bool:
-        commissioner = overseen.get(code, "")
-        return scope.sees(code) and (
-            inside_now.has_network(code, commissioner)
-            or inside_then.has_network(code, commissioner)
+    def network_here(n: NetworkChange) -> bool:
+        return scope.sees(n.network) and (
+            now.has_network(n.network, n.commissioner)
+            or then.has_network(n.network, n.commissioner)
         )
 
+    def merger_here(m: CommissionerMerger) -> bool:
+        return (scope.sees(m.predecessor) or scope.sees(m.successor)) and (
+            now.has_commissioner(m.successor) or then.has_commissioner(m.predecessor)
+        )
+
+    def move_here(p: PracticeMove) -> bool:
+        here = now.has_practice(
+            p.practice, p.to_network, p.commissioner_now
+        ) or then.has_practice(p.practice, p.from_network, p.commissioner_then)
+        seen = scope.sees(p.practice) or scope.sees(p.from_network)
+        return here and (seen or scope.sees(p.to_network))
+
+    return Changes(
+        since,
+        day,
+        [n for n in every.networks if network_here(n)],
+        [m for m in every.commissioners if merger_here(m)],
+        [p for p in every.practices if move_here(p)],
+    )
+
+
+def _everywhere(since: date, day: date) -> Changes:
+    """Every change in the register from ``since`` to ``day``."""
+    then, now = queries.open_networks(since), queries.open_networks(day)
+    was, are = _memberships(since), _memberships(day)
+    overseen = _overseers(then | now, day) | _overseers(then - now, since)
     names = queries.names_on(then | now, day) | queries.names_on(then - now, since)
-    found: list[NetworkChange] = []
-    for code in sorted(now - then):
-        if network_here(code):
-            found.append(
-                NetworkChange(
-                    "formed", code, names.get(code, ""), overseen.get(code, "")
-                )
-            )
+    found: list[NetworkChange] = [
+        NetworkChange("formed", code, names.get(code, ""), overseen.get(code, ""))
+        for code in sorted(now - then)
+    ]
     for code in sorted(then - now):
-        if not network_here(code):
-            continue
         into = {are.get(p, "") for p, n in was.items() if n == code}
-        merged = len(into) == 1 and (target := next(iter(into))) in (then & now)
+        target = next(iter(into)) if len(into) == 1 else ""
+        merged = bool(target) and target in (then & now)
         found.append(
             NetworkChange(
                 "merged" if merged else "closed",
@@ -149,67 +175,53 @@ def changes(user: Any, area: Area, since: date, day: date) -> Changes:
         since,
         day,
         found,
-        _commissioner_mergers(scope, inside_now, inside_then, since, day),
-        _moves(user, area, was, are, since, day),
+        _commissioner_mergers(since, day),
+        _moves(was, are, since, day),
     )
 
 
-def _commissioner_mergers(
-    scope: Any, inside_now: Any, inside_then: Any, since: date, day: date
-) -> list[CommissionerMerger]:
+def _commissioner_mergers(since: date, day: date) -> list[CommissionerMerger]:
     rows = Succession.objects.filter(effective__gt=since, effective__lte=day)
-    found = []
-    for s in rows.order_by("effective", "predecessor_id"):
-        if not (scope.sees(s.predecessor_id) or scope.sees(s.successor_id)):
-            continue
-        if not (
-            inside_now.has_commissioner(s.successor_id)
-            or inside_then.has_commissioner(s.predecessor_id)
-        ):
-            continue
-        before = queries.names_on([s.predecessor_id], since)
-        after = queries.names_on([s.successor_id], day)
-        found.append(
-            CommissionerMerger(
-                s.predecessor_id,
-                before.get(s.predecessor_id, ""),
-                s.successor_id,
-                after.get(s.successor_id, ""),
-                s.effective,
-            )
+    rows = list(rows.order_by("effective", "predecessor_id"))
+    before = queries.names_on({s.predecessor_id for s in rows}, since)
+    after = queries.names_on({s.successor_id for s in rows}, day)
+    return [
+        CommissionerMerger(
+            s.predecessor_id,
+            before.get(s.predecessor_id, ""),
+            s.successor_id,
+            after.get(s.successor_id, ""),
+            s.effective,
         )
-    return found
+        for s in rows
+    ]
 
 
 def _moves(
-    user: Any,
-    area: Area,
-    was: dict[str, str],
-    are: dict[str, str],
-    since: date,
-    day: date,
+    was: dict[str, str], are: dict[str, str], since: date, day: date
 ) -> list[PracticeMove]:
-    scope = scope_of(user)
-    inside_now = members(area, day, scope)
-    inside_then = members(area, since, scope, merged_by=day)
-    owners_now = queries.parents_on(RelationshipKind.PRACTICE_COMMISSIONER, day)
-    owners_then = queries.parents_on(RelationshipKind.PRACTICE_COMMISSIONER, since)
     changed = sorted(p for p in set(was) | set(are) if was.get(p, "") != are.get(p, ""))
-    names = queries.names_on(changed, day) | {
-        k: v for k, v in queries.names_on(changed, since).items()
-    }
+    owners_now = queries.parents_on(
+        RelationshipKind.PRACTICE_COMMISSIONER, day, changed
+    )
+    owners_then = queries.parents_on(
+        RelationshipKind.PRACTICE_COMMISSIONER, since, changed
+    )
+    names = queries.names_on(changed, since) | queries.names_on(changed, day)
     moves = []
     for practice in changed:
         old, new = was.get(practice, ""), are.get(practice, "")
-        now_owner = owners_now.get(practice)
-        then_owner = owners_then.get(practice)
-        here = inside_now.has_practice(
-            practice, new, now_owner.code if now_owner else ""
-        ) or inside_then.has_practice(
-            practice, old, then_owner.code if then_owner else ""
-        )
-        if not (here and (scope.sees(practice) or scope.sees(old) or scope.sees(new))):
-            continue
         kind = "moved" if old and new else "joined" if new else "left"
-        moves.append(PracticeMove(kind, practice, names.get(practice, ""), old, new))
+        now_owner, then_owner = owners_now.get(practice), owners_then.get(practice)
+        moves.append(
+            PracticeMove(
+                kind,
+                practice,
+                names.get(practice, ""),
+                old,
+                new,
+                now_owner.code if now_owner else "",
+                then_owner.code if then_owner else "",
+            )
+        )
     return moves

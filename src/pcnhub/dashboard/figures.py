@@ -314,7 +314,7 @@ def _applications(
         )
     found = visible_applications(user).filter(state__in=WAITING_STATES)
     if area.level in (OrganisationKind.NETWORK, OrganisationKind.PRACTICE):
-        found = [a for a in found if _about(a, area, networks)]
+        found = [a for a in found if _about(a, area, networks, day)]
     elif inside.commissioners is not None:
         found = [a for a in found if a.commissioner_id in inside.commissioners]
     found = list(found)
@@ -330,13 +330,14 @@ def _applications(
     return Applications(len(found), ages[-1], median)
 
 
-def _about(application: Any, area: Area, networks: set[str]) -> bool:
+def _about(application: Any, area: Area, networks: set[str], day: date) -> bool:
+    """Whether an application is about the network or practice ``area``."""
     if application.network_id and application.network_id in networks:
         return True
     codes = {p.practice_id for p in application.practices.all()}
     if area.level == OrganisationKind.PRACTICE:
         return area.code in codes
-    return bool(codes & set(queries.members_of(area.code, timezone.localdate())))
+    return bool(codes & set(queries.members_of(area.code, day)))
 
 
 # --- money ----------------------------------------------------------------------
