@@ -309,3 +309,30 @@ def test_freshness_warns_when_stale(other_area: None, make_user: Any) -> None:  
     # before any ePCN workbook, the dashboard says none is imported
     before = dashboard(national, date(2021, 6, 1))
     assert "epcn" in {m.kind for m in before.missing}
+
+
+# --- ARRS headroom ---------------------------------------------------------------
+
+
+def test_arrs_headroom_where_claims_exist(demo_data: None, make_user: Any) -> None:  # noqa: F811
+    from pcnhub.audit.services import Actor
+    from pcnhub.workforce.demo import CLAIM_YEAR, NETWORKS, create_demo_workforce
+    from pcnhub.workforce.utilisation import arrs_utilisation
+
+    create_demo_workforce(Actor(system="tests"))
+    day = CLAIM_YEAR.start + timedelta(days=200)
+    rows = {r.pcn_code: r for r in arrs_utilisation(CLAIM_YEAR).rows}
+    commissioner = dashboard(make_user("commissioner", "99Z"), day).figures.arrs
+    assert commissioner.year == str(CLAIM_YEAR)
+    assert commissioner.networks == len(NETWORKS)
+    assert commissioner.arrs_sum == sum(
+        (rows[c].arrs_sum or 0 for c in NETWORKS), Decimal(0)
+    )
+    assert commissioner.spent == sum((rows[c].spent for c in NETWORKS), Decimal(0))
+    assert commissioner.headroom == commissioner.arrs_sum - commissioner.spent
+    network = dashboard(make_user("network_manager", NETWORKS[0]), day).figures.arrs
+    assert network.networks == 1
+    assert network.headroom == rows[NETWORKS[0]].headroom
+    # a network without claims sees a sentence
+    other = dashboard(make_user("network_manager", "U99005"), day).figures.arrs
+    assert other.empty.startswith("No ARRS claim or payment")

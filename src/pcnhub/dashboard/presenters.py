@@ -321,4 +321,6 @@ def dashboard_context(
         "changes": changes_lists(changes, as_at),
         "since": changes.since if changes else None,
         "other_links": other_links(f.area, as_at),
+        # The workforce app's page, when it is installed.
+        "arrs_url": optional_url("arrs_utilisation"),
     }
