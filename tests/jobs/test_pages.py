@@ -50,7 +50,11 @@ def test_prepare_the_file_starts_a_job_and_its_page_follows_it(
     job = Job.objects.get()
     assert answer.status_code == 302 and answer["Location"] == f"/jobs/{job.pk}/"
     queued = client.get(f"/jobs/{job.pk}/").content.decode()
-    assert '<meta http-equiv="refresh" content="5">' in queued
+    # It reloads itself only when asked (WCAG 2.2.1), and says how to stop.
+    assert "http-equiv" not in queued and "?reload=on" in queued
+    reloading = client.get(f"/jobs/{job.pk}/?reload=on").content.decode()
+    assert '<meta http-equiv="refresh" content="5">' in reloading
+    assert "Stop reloading" in reloading
     assert "Queued" in queued
     # Running, half-way: the percentage in words and in a <progress> bar.
     Job.objects.filter(pk=job.pk).update(
@@ -61,7 +65,7 @@ def test_prepare_the_file_starts_a_job_and_its_page_follows_it(
     assert f'<progress id="progress-{job.pk}" max="100" value="25">' in running
     Job.objects.filter(pk=job.pk).update(state=JobState.QUEUED)
     run_queued()
-    done = client.get(f"/jobs/{job.pk}/").content.decode()
+    done = client.get(f"/jobs/{job.pk}/?reload=on").content.decode()
     assert "http-equiv" not in done
     assert f'href="/jobs/{job.pk}/file/"' in done
     download = client.get(f"/jobs/{job.pk}/file/")
