@@ -1,11 +1,13 @@
-"""A chart in a real browser on a 390px-wide phone: a network's list sizes over
-time on its page. axe-core finds nothing, the console has no error (a refused
+"""Charts in a real browser on a 390px-wide phone: a network's list sizes over
+time on its page (then its entitlements by month and its ARRS claims against
+the sum). axe-core finds nothing, the console has no error (a refused
 style or script would be one), the chart fits the width, its table opens, and
 its CSV downloads with the table's figures. Saves docs/screenshots/list-size-chart.png.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,10 @@ from tests.browser import (  # noqa: F401 - fixtures
     chromium_path,
 )
 from tests.web.conftest import load_demo
+from tests.workforce.test_staff import entry
+
+from pcnhub.audit.services import Actor
+from pcnhub.workforce import claiming, staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,6 +39,10 @@ def test_a_list_size_chart_on_a_phone(
     from playwright.sync_api import expect, sync_playwright
 
     load_demo(tmp_path / "demo")
+    staff.record_post(Actor(system="charts-browser-test"), NETWORK, entry())
+    claiming.generate_claim(
+        Actor(system="charts-browser-test"), NETWORK, date(2023, 5, 1)
+    )
     user = make_user("network_manager", NETWORK)
     errors: list[str] = []
     axe = Axe()
@@ -81,6 +91,15 @@ def test_a_list_size_chart_on_a_phone(
             first_date = table.locator("tbody th").first.inner_text()
             assert text.splitlines()[0] == "Date,Registered patients,Weighted patients"
             assert text.splitlines()[1].startswith(first_date + ",")
+            # the other charts: entitlements by month, ARRS claimed against the sum
+            for path, chart_id in (
+                (f"/org/{NETWORK}/entitlements/?year=2022/23", "entitlements-chart"),
+                (f"/org/{NETWORK}/workforce/?year=2023/24", "arrs-spend-chart"),
+            ):
+                page.goto(live_server.url + path)
+                expect(page.locator(f"#{chart_id}")).to_be_visible()
+                assert_accessible(page, axe)
+                assert_fits_phone(page)
         finally:
             browser.close()
     assert not errors, "console errors:\n" + "\n".join(errors)
