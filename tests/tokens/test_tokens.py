@@ -344,3 +344,30 @@ def test_the_docs_page_asks_no_outside_validator(made: tuple[ApiToken, str]) -> 
     settings = json.loads(page.split('id="swagger-settings">', 1)[1].split("<")[0])
     assert settings["validatorUrl"] is None
     assert settings["url"] == "/api/openapi.json"
+
+
+def test_a_token_answer_is_never_kept_for_the_session_beside_it(
+    director: Any, make_user: Any
+) -> None:
+    """The register's kept API lists are kept per signed-in user (web.page_cache):
+    an answer given to a token must not be kept as the session's."""
+    analyst = make_user("national", None, username="analyst")
+    _, analysts_token = services.create_token(analyst, "national script")
+    both = Client(**bearer(analysts_token))
+    both.force_login(director)
+    national = both.get("/api/register/networks").json()
+    session_only = Client()
+    session_only.force_login(director)
+    own = session_only.get("/api/register/networks")
+    assert "X-Pcnhub-Kept" not in own
+    assert {row["pcn_code"] for row in own.json()} == {"U99001"}
+    assert len(national) > 1
+
+
+def test_the_page_caches_attribute_is_the_one_dropped() -> None:
+    from pathlib import Path
+
+    from pcnhub.tokens.auth import PAGE_KEY_ATTRIBUTE
+
+    source = Path(__file__).resolve().parents[2] / "src/pcnhub/web/page_cache.py"
+    assert f"request.{PAGE_KEY_ATTRIBUTE} = key" in source.read_text()

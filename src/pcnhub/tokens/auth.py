@@ -19,6 +19,10 @@ from ninja.security import HttpBearer
 
 from pcnhub.tokens.services import SCHEME, authenticate
 
+#: Where pcnhub.web.page_cache.KeepPagesPerVersion notes the key to keep an
+#: answer under (tests/tokens/test_tokens.py holds the two to each other).
+PAGE_KEY_ATTRIBUTE = "_pcnhub_page_key"
+
 
 class TokenAuth(HttpBearer):
     openapi_bearerFormat = f"{SCHEME}…"
@@ -40,6 +44,10 @@ class TokenAuth(HttpBearer):
             raise AuthenticationError(401, "The API token is not valid")
         request.user = found.user
         request.api_token = found  # type: ignore[attr-defined]
+        # The page cache (pcnhub.web.page_cache) chose a key for the session's
+        # user before this ran; an answer for the token's user must not be kept
+        # under it. (The attribute is named, not imported: web sits above.)
+        request.__dict__.pop(PAGE_KEY_ATTRIBUTE, None)
         return found.user
 
 
