@@ -42,7 +42,6 @@ from pcnhub.contract.entitlement_files import (
     csv_chunks,
     entitlement_run,
     file_name,
-    in_region,
     not_downloadable,
     write_xlsx,
 )
@@ -54,9 +53,6 @@ from pcnhub.ui.frame import frame
 from pcnhub.ui.links import optional_url
 from pcnhub.ui.refusals import Refused
 from pcnhub.ui.years import covered_years, default_year, parse_year
-
-#: Re-exported: what other modules took from here before the files had their own.
-__all__ = ["csv_chunks", "entitlements_download", "in_region"]
 
 
 class BadRequest(ValueError):
