@@ -2,8 +2,8 @@
 practices, imported as a user would (``pcnhub import deprivation``), so the
 variability page has a deprivation table to show. Neighbouring practices share
 a decile, give or take one, so networks differ; one practice (Z93023) is left
-without one, as practices new since the IMD was published are. Made once: a
-second call imports the same file again, which changes nothing.
+without one, as practices new since the IMD was published are. Made once: when
+the demo's deciles are already held, nothing is imported.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from pcnhub.audit.services import Actor
-from pcnhub.oversight.deprivation import import_deprivation
+from pcnhub.oversight.deprivation import current_deciles, import_deprivation
 from pcnhub.register.demo import DEMO_PRACTICES
 
 #: The demo practice without a decile.
@@ -35,9 +35,13 @@ def demo_deciles() -> dict[str, tuple[str, int]]:
 
 
 def create_demo_deprivation(actor: Actor | None = None) -> int:
-    """Import the demo's deciles; the number of practices given one."""
+    """Import the demo's deciles; the number of practices given one (0 when
+    they are already held)."""
     actor = actor or Actor(system="pcnhub demo")
     deciles = demo_deciles()
+    held = current_deciles()
+    if all(held.get(code) == decile for code, (_, decile) in deciles.items()):
+        return 0
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / FILE_NAME
         with path.open("w", encoding="utf-8", newline="") as handle:
