@@ -141,6 +141,7 @@ REAL: dict[str, list[str]] = {
     "code": ["U99001", "U99002", "99Z", "Z91001"],
     "commissioner": ["99Z", "98Z"],
     "pcn": ["U99001", "U99002"],
+    "scope": ["Y98", "QZZ", "99Z", "88X"],
     "organisation": ["U99001", "99Z"],
 }
 

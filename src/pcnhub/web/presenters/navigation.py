@@ -22,6 +22,7 @@ NAVIGATION = (
     ("networks", "Networks"),
     ("uncovered", "Practices in no network"),
     ("checks", "Contract checks"),
+    ("variability", "Network sizes"),
     ("applications", "Applications"),
     ("audit", "Audit trail"),
 )

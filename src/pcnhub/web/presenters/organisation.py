@@ -114,6 +114,7 @@ def rung_text(rung: queries.Rung) -> str:
 #: Pages about a network kept by other parts of pcnhub: (URL name, link text,
 #: the permission that shows the link).
 NETWORK_PAGES = (
+    ("org_map", "Map of the network's practices", Permission.VIEW_ORGANISATION),
     ("governance", "Governance", Permission.VIEW_NETWORK),
     ("workforce", "Workforce and ARRS claims", Permission.VIEW_STAFF),
     ("workforce_plan", "Workforce plan", Permission.VIEW_STAFF),
@@ -125,6 +126,7 @@ NETWORK_PAGES = (
 
 #: The same for a commissioner's page.
 COMMISSIONER_PAGES = (
+    ("org_map", "Map of the practices by network", Permission.VIEW_ORGANISATION),
     ("local_schemes", "Local schemes", Permission.VIEW_LOCAL_SCHEMES),
     ("local_scheme_overlaps", "Local schemes' overlaps", Permission.VIEW_LOCAL_SCHEMES),
 )
