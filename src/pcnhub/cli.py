@@ -33,6 +33,8 @@ DATA_COMMANDS = frozenset(
         "serve",
         "uncovered",
         "variability",
+        # the worker runs jobs (files, imports) and renders no pages.
+        "worker",
         "workforce",
     }
 )
