@@ -217,6 +217,14 @@ STATIC_ROOT = Path.cwd() / "staticfiles"
 # Serve static files from the apps directly in development (no collectstatic).
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
+if PRODUCTION:
+    # Collected files (pcnhub collectstatic) compressed (gzip and Brotli where
+    # available) for whitenoise to serve. Not the manifest storage: the vendored
+    # NHS.UK stylesheet names a source map it does not ship.
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    }
 
 # Uploaded governance documents: outside the static files, served only through a
 # view that checks the user may see them (never by URL alone).
@@ -282,6 +290,8 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # A load balancer's plain-HTTP probe gets its answer, not a redirect.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     if not SECURE_SSL_REDIRECT:
         # The operator says the proxy in front redirects HTTP to HTTPS.
         SILENCED_SYSTEM_CHECKS = ["security.W008"]

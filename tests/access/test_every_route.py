@@ -301,9 +301,11 @@ ADMIN_PAGES = [
     "/admin/access/roleproposal/",
     "/admin/audit/auditentry/",
     "/admin/auth/user/",
+    "/admin/tokens/apitoken/",
 ]
-#: Sign-in and out; the API's root, which has no content (404 for everyone).
-PUBLIC = {"login", "logout", "api:api-root"}
+#: Sign-in and out; the API's root, which has no content (404 for everyone); the
+#: health check, for load balancers (tests/core/test_health.py).
+PUBLIC = {"login", "logout", "api:api-root", "healthz"}
 
 
 def all_routes() -> dict[str, str]:

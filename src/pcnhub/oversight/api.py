@@ -106,7 +106,7 @@ class Variability(Schema):
     commissioners: list[CommissionerRow]
 
 
-class NetworkRow(Schema):
+class VariabilityNetworkRow(Schema):
     pcn_code: str
     pcn_name: str
     commissioner_code: str
@@ -179,7 +179,9 @@ def variability(
     }
 
 
-@router.get("/networks", response=list[NetworkRow], url_name="variability_networks")
+@router.get(
+    "/networks", response=list[VariabilityNetworkRow], url_name="variability_networks"
+)
 def networks(
     request: HttpRequest, as_at: date | None = AS_AT, scope: str | None = SCOPE
 ) -> list[dict[str, object]]:

@@ -149,6 +149,9 @@ def page_key(request: HttpRequest) -> str | None:
         or match.view_name not in KEPT_ROUTES
         or DOWNLOAD_PARAMETER in request.GET
         or not user.is_authenticated
+        # A token's request is the token's to answer (pcnhub.tokens.auth), never
+        # a copy kept for the session sent beside it.
+        or "HTTP_AUTHORIZATION" in request.META
     ):
         return None
     version = register_version()
