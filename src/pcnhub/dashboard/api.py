@@ -203,6 +203,16 @@ def as_json(board: Dashboard) -> dict[str, Any]:
             "median_days": _text(f.applications.median_days),
             "empty": f.applications.empty,
         },
+        **_money(f),
+        "freshness": [asdict(x) for x in board.freshness],
+        "missing": [asdict(m) for m in board.missing],
+        "changes": _changes(board),
+    }
+
+
+def _money(f: Any) -> dict[str, Any]:
+    """The entitlements and ARRS blocks, money as text to the penny."""
+    return {
         "entitlements": {
             "year": f.entitlements.year,
             "networks": f.entitlements.networks,
@@ -223,9 +233,6 @@ def as_json(board: Dashboard) -> dict[str, Any]:
             "over_sum": f.arrs.over_sum,
             "empty": f.arrs.empty,
         },
-        "freshness": [asdict(x) for x in board.freshness],
-        "missing": [asdict(m) for m in board.missing],
-        "changes": _changes(board),
     }
 
 
