@@ -108,12 +108,11 @@ def header(request: HttpRequest, as_at: AsAt, current: str | None) -> dict[str, 
         '<form class="nhsuk-header__account-form" action="{}" method="post">'
         '{}<button class="nhsuk-header__account-button">Sign out</button></form>'
     ).format(reverse("logout"), csrf_input(request))
-    params["account"] = {
-        "items": [
-            {"text": user_text(user), "icon": True},
-            {"html": sign_out},
-        ]
-    }
+    account: list[dict[str, Any]] = [{"text": user_text(user), "icon": True}]
+    tokens = optional_url("account_tokens")
+    if tokens is not None and user.has_perm(Permission.USE_REGISTER):
+        account.append({"text": "API tokens", "href": tokens})
+    params["account"] = {"items": [*account, {"html": sign_out}]}
     items = navigation_items(request, as_at, current)
     if items:
         params["navigation"] = {"items": items}
