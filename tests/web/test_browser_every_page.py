@@ -33,6 +33,9 @@ from tests.browser import (  # noqa: F401 - fixtures
     chromium_path,
 )
 
+from pcnhub.jobs.models import JobKind
+from pcnhub.jobs.services import start_job
+from pcnhub.tokens.services import create_token
 from pcnhub.workflow.models import Application, State
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -47,7 +50,10 @@ CODES = ("U99001", "99Z", "Z91001", "Y98")
 NOT_A_PAGE_HERE = {
     "logout": "signs out (POST only in use)",
     "governance_document": "the uploaded document itself, a download",
+    "job_file": "a finished job's file, a download",
 }
+#: Pages only an administrator opens, checked signed in as the demo's ``admin``.
+ADMINISTRATORS_PAGES = {"job_import"}
 
 
 def _wcag_violations(page: Any, axe: Any) -> list[str]:
@@ -89,6 +95,11 @@ def _object_paths() -> dict[str, list[str]]:
             reverse("workforce_claims", args=[claim.network_code])
             + f"?month={claim.month:%Y-%m}"
         ]
+    users = get_user_model().objects
+    token, _text = create_token(users.get(username="manager"), "every page")
+    paths["account_token_revoke"] = [reverse("account_token_revoke", args=[token.pk])]
+    job = start_job(users.get(username="demo"), JobKind.NETWORKS, {"format": "csv"})
+    paths["job"] = [reverse("job", args=[job.pk])]
     draft = Application.objects.filter(state=State.DRAFT).order_by("id").first()
     if draft is not None:
         paths["application_change"] = [
@@ -178,6 +189,15 @@ def test_every_page_passes_wcag_22_aa(live_server: Any, chromium_path: Path) -> 
                     context, live_server.url, paths_of, axe, found
                 )
                 context.close()
+            context = _signed_in(browser, live_server.url, "admin")
+            opened |= _open_each_page(
+                context,
+                live_server.url,
+                {name: paths_of[name] for name in ADMINISTRATORS_PAGES},
+                axe,
+                found,
+            )
+            context.close()
             context = _signed_in(browser, live_server.url, None)
             opened |= _open_each_page(
                 context, live_server.url, {"login": ["/login/"]}, axe, found
