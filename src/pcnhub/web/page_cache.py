@@ -55,6 +55,9 @@ NONCE_PLACEHOLDER = "pcnhub-csp-nonce-3f9c1e7a5b"
 KEPT_ROUTES = frozenset(
     {
         "home",
+        "dashboard_page",
+        "dashboard_area",
+        "api:dashboard",
         "networks",
         "uncovered",
         "org",
