@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,7 @@ from pcnhub.audit.services import Actor, record
 from pcnhub.geography.models import DistrictOutline
 from pcnhub.geography.outline_files import Outline, outline_files, read_all
 from pcnhub.register.importers.errors import ImportRejected, Problem
-from pcnhub.register.imports import wait_for_imports
+from pcnhub.register.imports import record_rejected_run, wait_for_imports
 from pcnhub.register.models import ImportRun
 
 KIND = "district-outlines"
@@ -110,7 +110,7 @@ def import_outlines(
             _audit(actor, run, path, len(files))
         return OutlinesImport(run, counts)
     except ImportRejected as rejected:
-        _record_failure(path, sha, actor, started, rejected)
+        record_rejected_run(KIND, path, None, actor, started, rejected.summary(), sha)
         raise
 
 
@@ -177,31 +177,3 @@ def _audit(actor: Actor, run: ImportRun, path: Path, files: int) -> None:
         },
         reason=f"imported {path.name}",
     )
-
-
-def _record_failure(
-    path: Path, sha: str, actor: Actor, started: datetime, rejected: ImportRejected
-) -> None:
-    # Written after the import's own transaction rolled back, so the attempt is
-    # on record even though nothing of the files is.
-    error = rejected.summary()
-    with transaction.atomic():
-        run = ImportRun.objects.create(
-            kind=KIND,
-            file_name=path.name,
-            file_sha256=sha,
-            started_at=started,
-            finished_at=timezone.now(),
-            status=ImportRun.Status.FAILED,
-            actor=actor.user,
-            system_actor=actor.system,
-            error=error,
-        )
-        record(
-            actor,
-            "import rejected",
-            "import_run",
-            str(run.pk),
-            after={"kind": KIND, "file": path.name},
-            reason=error[:2000],
-        )

@@ -30,7 +30,7 @@ from pcnhub.oversight.models import PracticeDeprivation
 from pcnhub.register.importers.base import cells_for, first_seen, no_progress
 from pcnhub.register.importers.errors import ImportRejected, Problem, Problems, shown
 from pcnhub.register.importers.reading import Layout, csv_rows, match_layout
-from pcnhub.register.imports import wait_for_imports
+from pcnhub.register.imports import record_rejected_run, wait_for_imports
 from pcnhub.register.models import ImportRun
 from pcnhub.workforce.file_imports import file_sha256
 
@@ -184,10 +184,10 @@ def import_deprivation(
         return DeprivationImport(run, counts)
     except IntegrityError as exc:  # another import wrote the same rows meanwhile
         rejected = ImportRejected([Problem(path.name, None, None, f"{exc}")])
-        _record_failure(actor, path, as_at, started, rejected)
+        record_rejected_run(KIND, path, as_at, actor, started, rejected.summary())
         raise rejected from exc
     except ImportRejected as rejected:
-        _record_failure(actor, path, as_at, started, rejected)
+        record_rejected_run(KIND, path, as_at, actor, started, rejected.summary())
         raise
 
 
@@ -239,37 +239,6 @@ def write_deprivation(
         "skipped": dict(problems.skipped),
         "tolerated": dict(problems.tolerated),
     }
-
-
-def _record_failure(
-    actor: Actor,
-    path: Path,
-    as_at: date | None,
-    started: Any,
-    rejected: ImportRejected,
-) -> None:
-    # After the import's transaction rolled back: the attempt stays on record.
-    with transaction.atomic():
-        run = ImportRun.objects.create(
-            kind=KIND,
-            file_name=path.name,
-            file_sha256=file_sha256(path) if path.is_file() else "",
-            as_at=as_at,
-            started_at=started,
-            finished_at=timezone.now(),
-            status=ImportRun.Status.FAILED,
-            actor=actor.user,
-            system_actor=actor.system,
-            error=rejected.summary(),
-        )
-        record(
-            actor,
-            "import rejected",
-            ENTITY,
-            str(run.pk),
-            after={"kind": KIND, "file": path.name},
-            reason=rejected.summary()[:2000],
-        )
 
 
 def current_deciles() -> dict[str, int]:

@@ -103,7 +103,9 @@ def run_import(
             _audit_run(actor, run, kind, path, day)
         return run
     except ImportRejected as rejected:
-        if not _record_failure(kind, path, as_at, actor, started, rejected.summary()):
+        if not record_rejected_run(
+            kind, path, as_at, actor, started, rejected.summary()
+        ):
             problem = Problem(path.name, None, None, NOT_RECORDED)
             raise ImportRejected([*rejected.problems, problem]) from None
         raise
@@ -247,12 +249,21 @@ def _database_errors(path: Path) -> Iterator[None]:
         raise ImportRejected([Problem(path.name, None, None, message)]) from exc
 
 
-def _record_failure(
-    kind: str, path: Path, as_at: date | None, actor: Actor, started, error: str
+def record_rejected_run(
+    kind: str,
+    path: Path,
+    as_at: date | None,
+    actor: Actor,
+    started,
+    error: str,
+    sha: str | None = None,
 ) -> bool:
-    """Record the failed attempt; False if SQLite is locked by another import."""
+    """Record a failed attempt to import ``path`` (an import run and its audit
+    entry, after the import's own transaction rolled back); False if SQLite is
+    locked by another import. Other apps' import kinds record theirs here too.
+    ``sha`` is the fingerprint of a folder's files (default: the file's)."""
     try:
-        _write_failure(kind, path, as_at, actor, started, error)
+        _write_failure(kind, path, as_at, actor, started, error, sha)
     except OperationalError as exc:
         if connection.vendor != "sqlite" or "locked" not in str(exc):
             raise
@@ -260,8 +271,18 @@ def _record_failure(
     return True
 
 
+def _file_sha256(path: Path) -> str:
+    return _sha256(path) if path.is_file() else ""
+
+
 def _write_failure(
-    kind: str, path: Path, as_at: date | None, actor: Actor, started, error: str
+    kind: str,
+    path: Path,
+    as_at: date | None,
+    actor: Actor,
+    started,
+    error: str,
+    sha: str | None,
 ) -> None:
     # Written after the import's own transaction rolled back, so the attempt is
     # on record even though nothing of the file is.
@@ -269,7 +290,7 @@ def _write_failure(
         run = ImportRun.objects.create(
             kind=kind,
             file_name=path.name,
-            file_sha256=_sha256(path) if path.is_file() else "",
+            file_sha256=sha if sha is not None else _file_sha256(path),
             as_at=as_at,
             started_at=started,
             finished_at=timezone.now(),
