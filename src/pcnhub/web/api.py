@@ -393,6 +393,24 @@ def checks(
     return contract_exports.findings_json(findings)
 
 
+def _network_year(request: HttpRequest, code: str, year: str | None) -> tuple[Any, Any]:
+    """The network and its entitlements run in the contract year (``2021/22``;
+    default: the year containing today), as the user may see them."""
+    require(request.user, Permission.USE_REGISTER)
+    org = _organisation(request, code)
+    if org.kind != OrganisationKind.NETWORK:
+        raise Http404(f"{org.code} is not a primary care network")
+    try:
+        contract_year = parse_year(year, timezone.localdate())
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from None
+    try:
+        run = for_viewer(request.user, run_entitlements(contract_year, pcn=org.code))
+    except NotFound as exc:
+        raise Http404(str(exc)) from None
+    return org, run
+
+
 @router.get(
     "/networks/{code}/entitlements",
     response=list[LineOut],
@@ -406,18 +424,7 @@ def entitlements(
     """Every entitlement line of the network in the contract year (``2021/22``;
     default: the year containing today), as ``pcnhub entitlements --pcn CODE
     --format json``; ``explain`` adds each line's trace."""
-    require(request.user, Permission.USE_REGISTER)
-    org = _organisation(request, code)
-    if org.kind != OrganisationKind.NETWORK:
-        raise Http404(f"{org.code} is not a primary care network")
-    try:
-        contract_year = parse_year(year, timezone.localdate())
-    except ValueError as exc:
-        raise ValidationError(str(exc)) from None
-    try:
-        run = for_viewer(request.user, run_entitlements(contract_year, pcn=org.code))
-    except NotFound as exc:
-        raise Http404(str(exc)) from None
+    _, run = _network_year(request, code, year)
     return contract_exports.lines_json(run.lines, explain)
 
 
@@ -462,18 +469,7 @@ def entitlements_by_month(
 ) -> dict[str, Any]:
     """The series the "How this network is paid" page charts: each month's
     total to the nominated payee and to the member practices."""
-    require(request.user, Permission.USE_REGISTER)
-    org = _organisation(request, code)
-    if org.kind != OrganisationKind.NETWORK:
-        raise Http404(f"{org.code} is not a primary care network")
-    try:
-        contract_year = parse_year(year, timezone.localdate())
-    except ValueError as exc:
-        raise ValidationError(str(exc)) from None
-    try:
-        run = for_viewer(request.user, run_entitlements(contract_year, pcn=org.code))
-    except NotFound as exc:
-        raise Http404(str(exc)) from None
+    org, run = _network_year(request, code, year)
     return {
         "code": org.code,
         "year": str(run.year),
