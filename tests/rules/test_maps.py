@@ -16,7 +16,6 @@ from pcnhub.rules.maps import (
     Projection,
     clip_geometry,
     clip_ring,
-    clip_to_convex,
     geometry_path,
     marker_path,
     polygon_area,
@@ -26,8 +25,8 @@ from pcnhub.rules.maps import (
     simplify_ring,
     spread,
     style_for,
-    voronoi_cells,
 )
+from pcnhub.rules.voronoi import clip_to_convex, voronoi_cells
 
 SQUARE = [(0.0, 0.0), (10.0, 0.0), (10.0, 10.0), (0.0, 10.0), (0.0, 0.0)]
 

@@ -33,8 +33,10 @@ from tests.browser import (  # noqa: F401 - fixtures
     chromium_path,
 )
 
+from pcnhub.governance.models import ClinicalDirectorAppointment
 from pcnhub.jobs.models import JobKind
 from pcnhub.jobs.services import start_job
+from pcnhub.schemes.models import LocalScheme
 from pcnhub.tokens.services import create_token
 from pcnhub.workflow.models import Application, State
 
@@ -94,6 +96,21 @@ def _object_paths() -> dict[str, list[str]]:
         paths["workforce_claims"] = [
             reverse("workforce_claims", args=[claim.network_code])
             + f"?month={claim.month:%Y-%m}"
+        ]
+    scheme = LocalScheme.objects.order_by("id").first()
+    if scheme is not None:
+        for name in ("local_scheme", "local_scheme_change", "local_scheme_end"):
+            paths[name] = [reverse(name, args=[scheme.commissioner_code, scheme.pk])]
+    director = (
+        ClinicalDirectorAppointment.objects.filter(
+            network__code="U99001", valid_to__isnull=True
+        )
+        .order_by("id")
+        .first()
+    )
+    if director is not None:
+        paths["governance_cd_end"] = [
+            reverse("governance_cd_end", args=["U99001", director.pk])
         ]
     users = get_user_model().objects
     token, _text = create_token(users.get(username="manager"), "every page")

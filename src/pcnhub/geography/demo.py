@@ -20,7 +20,8 @@ from pcnhub.audit.services import Actor
 from pcnhub.geography.outlines import OutlinesImport, import_outlines
 from pcnhub.register.demo import DEMO_OUTCODES
 from pcnhub.register.models import PostcodeDistrict
-from pcnhub.rules.maps import BBox, Point, clip_to_convex, voronoi_cells
+from pcnhub.rules.maps import BBox, Point
+from pcnhub.rules.voronoi import clip_to_convex, voronoi_cells
 
 #: The county's oval reaches this far beyond the outermost centroids (km).
 MARGIN_KM = 7.0

@@ -38,7 +38,7 @@ Markers
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -55,7 +55,7 @@ __all__ = [
     "Ring",
     "clip_geometry",
     "clip_ring",
-    "clip_to_convex",
+    "closed_ring",
     "geometry_path",
     "marker_path",
     "polygon_area",
@@ -65,7 +65,6 @@ __all__ = [
     "simplify_ring",
     "spread",
     "style_for",
-    "voronoi_cells",
 ]
 
 Point = tuple[float, float]
@@ -297,7 +296,7 @@ def _farthest(points: Sequence[Point], first: int, last: int, limit: float) -> i
     return index
 
 
-def _closed(ring: Sequence[Point]) -> Ring:
+def closed_ring(ring: Sequence[Point]) -> Ring:
     points = list(ring)
     if points and points[0] != points[-1]:
         points.append(points[0])
@@ -312,7 +311,7 @@ def simplify_ring(ring: Sequence[Point], tolerance: float) -> Ring | None:
     measure everything from one point; the ring is split at its point farthest
     from the start, and each half simplified.
     """
-    points = _closed(ring)
+    points = closed_ring(ring)
     if len(points) < 4:
         return None
     start = points[0]
@@ -341,7 +340,7 @@ def simplify_geometry(
         if outer is None:
             if not keep_outline:
                 continue
-            outer = _closed(polygon[0])
+            outer = closed_ring(polygon[0])
         holes = [h for h in (simplify_ring(r, tolerance) for r in polygon[1:]) if h]
         out.append([outer, *holes])
     return out
@@ -404,7 +403,7 @@ def clip_ring(ring: Sequence[Point], box: BBox) -> Ring | None:
         points = _clip_edge(points, edge)
     if len(points) < 3:
         return None
-    return _closed(points)
+    return closed_ring(points)
 
 
 def clip_geometry(geometry: Geometry, box: BBox) -> Geometry:
@@ -545,94 +544,3 @@ def spread(points: Sequence[tuple[K, Point]], gap: float) -> dict[K, Point]:
             angle = 2 * math.pi * i / n
             out[key] = (x + radius * math.sin(angle), y - radius * math.cos(angle))
     return out
-
-
-# --- outlines from points (the demo's invented districts) ----------------------------
-
-
-def voronoi_cells(sites: Sequence[Point], box: BBox) -> list[Ring]:
-    """Each site's Voronoi cell (the points nearer it than any other site) inside
-    ``box``, as a closed ring, by clipping the box with the half-plane of every
-    other site: quadratic, for the handful of districts of an invented area."""
-    cells: list[Ring] = []
-    frame: Ring = [
-        (box.min_x, box.min_y),
-        (box.max_x, box.min_y),
-        (box.max_x, box.max_y),
-        (box.min_x, box.max_y),
-    ]
-    for i, (sx, sy) in enumerate(sites):
-        cell = list(frame)
-        for j, (ox, oy) in enumerate(sites):
-            if i == j or (ox, oy) == (sx, sy):
-                continue
-            cell = _half_plane(cell, (sx, sy), (ox, oy))
-            if not cell:
-                break
-        cells.append(_closed(cell))
-    return cells
-
-
-def clip_to_convex(ring: Sequence[Point], convex: Sequence[Point]) -> Ring | None:
-    """The part of ``ring`` inside the convex polygon ``convex`` (its corners
-    in either order), closed; None if none of it is."""
-    corners = list(convex)
-    if corners and corners[0] == corners[-1]:
-        corners = corners[:-1]
-    if len(corners) < 3:
-        raise ValueError("a convex polygon has at least 3 corners")
-    if polygon_area(corners) < 0:
-        corners.reverse()
-    points = list(ring)
-    if points and points[0] == points[-1]:
-        points = points[:-1]
-    for a, b in zip(corners, [*corners[1:], corners[0]], strict=True):
-        if not points:
-            return None
-        points = _left_of(points, a, b)
-    return _closed(points) if len(points) >= 3 else None
-
-
-def _left_of(points: Ring, a: Point, b: Point) -> Ring:
-    """The part of the polygon to the left of the line from ``a`` to ``b``."""
-    (ax, ay), (bx, by) = a, b
-
-    def side(p: Point) -> float:
-        return -((bx - ax) * (p[1] - ay) - (by - ay) * (p[0] - ax))  # <= 0: left
-
-    return _keep_side(points, side)
-
-
-def _half_plane(points: Ring, site: Point, other: Point) -> Ring:
-    """The part of the polygon nearer ``site`` than ``other``."""
-    (sx, sy), (ox, oy) = site, other
-    nx, ny = ox - sx, oy - sy
-    limit = (ox * ox + oy * oy - sx * sx - sy * sy) / 2
-
-    def side(p: Point) -> float:
-        return p[0] * nx + p[1] * ny - limit  # <= 0: nearer the site
-
-    return _keep_side(points, side)
-
-
-def _keep_side(points: Ring, side: Callable[[Point], float]) -> Ring:
-    """The part of the polygon where ``side`` is 0 or less (one clipping step)."""
-    if not points:
-        return []
-    out: Ring = []
-    previous = points[-1]
-    for current in points:
-        a, b = side(previous), side(current)
-        if b <= 0:
-            if a > 0:
-                out.append(_between(previous, current, a, b))
-            out.append(current)
-        elif a <= 0:
-            out.append(_between(previous, current, a, b))
-        previous = current
-    return out
-
-
-def _between(p: Point, q: Point, a: float, b: float) -> Point:
-    t = a / (a - b)
-    return (p[0] + t * (q[0] - p[0]), p[1] + t * (q[1] - p[1]))

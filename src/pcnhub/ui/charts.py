@@ -29,6 +29,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from typing import Any
 from urllib.parse import quote
 
 from pcnhub.core.spreadsheet import safe_cell
@@ -332,12 +333,7 @@ def line_chart(
     labels = list(dict.fromkeys(label for s in series for label, _ in s.points))
     by_label = [dict(s.points) for s in series]
     headers = [x_label, *(s.name for s in series), *(r.label for r in references)]
-    rows, raw = [], []
-    for label in labels:
-        values = [points.get(label) for points in by_label]
-        limits = [r.value for r in references]
-        rows.append([label, *(figure(v, money) for v in [*values, *limits])])
-        raw.append([label, *(plain(v, money) for v in [*values, *limits])])
+    rows, raw = _line_rows(labels, by_label, references, money)
     numbers = [v for points in by_label for v in points.values() if v is not None]
     base = Chart(
         id=id,
@@ -372,6 +368,23 @@ def line_chart(
         lines=lines,
         references=drawn_references,
     )
+
+
+def _line_rows(
+    labels: list[str],
+    by_label: list[dict[str, Any]],
+    references: Sequence[Reference],
+    money: bool,
+) -> tuple[list[list[str]], list[list[str]]]:
+    """The table's rows as shown and as the CSV writes them: an x label, each
+    series' value there, each reference's."""
+    rows, raw = [], []
+    limits = [r.value for r in references]
+    for label in labels:
+        values = [points.get(label) for points in by_label]
+        rows.append([label, *(figure(v, money) for v in [*values, *limits])])
+        raw.append([label, *(plain(v, money) for v in [*values, *limits])])
+    return rows, raw
 
 
 def _line(
@@ -430,10 +443,7 @@ def bar_chart(
     ``range``) sit in the band, which is shaded and outlined behind them, and
     are hatched; the table has a column saying which bars are in it.
     """
-    band = Highlight(*highlight) if isinstance(highlight, tuple) else highlight
-    if band is not None:
-        start, end = max(0, band.start), min(len(bars), band.end)
-        band = Highlight(start, end, band.label) if start < end else None
+    band = _band_within(highlight, len(bars))
     inside = range(band.start, band.end) if band else range(0)
     headers = [x_label, y_label, *([band.label] if band else [])]
     rows, raw = [], []
@@ -458,6 +468,42 @@ def bar_chart(
         [float(b.value) for b in bars], not money and _whole([b.value for b in bars])
     )
     slot = (WIDTH - LEFT - RIGHT) / len(bars)
+    drawn = _drawn_bars(bars, scale, slot, band, money)
+    shaded = None
+    if band:
+        x0, x1 = LEFT + slot * band.start, LEFT + slot * band.end
+        shaded = Band(
+            round(x0, 1), round(x1 - x0, 1), band.label, round((x0 + x1) / 2, 1)
+        )
+    labels = [b.label for b in bars]
+    return replace(
+        base,
+        y_ticks=scale.ticks(money),
+        x_ticks=_x_ticks(labels),
+        bars=drawn,
+        band=shaded,
+    )
+
+
+def _band_within(
+    highlight: Highlight | tuple[int, int, str] | None, count: int
+) -> Highlight | None:
+    """The marked band cut to the bars there are (None if none is left)."""
+    band = Highlight(*highlight) if isinstance(highlight, tuple) else highlight
+    if band is None:
+        return None
+    start, end = max(0, band.start), min(count, band.end)
+    return Highlight(start, end, band.label) if start < end else None
+
+
+def _drawn_bars(
+    bars: Sequence[Bar],
+    scale: _Scale,
+    slot: float,
+    band: Highlight | None,
+    money: bool,
+) -> list[DrawnBar]:
+    inside = range(band.start, band.end) if band else range(0)
     zero = scale.y(0.0)
     drawn = []
     for i, b in enumerate(bars):
@@ -473,17 +519,4 @@ def bar_chart(
                 i in inside,
             )
         )
-    shaded = None
-    if band:
-        x0, x1 = LEFT + slot * band.start, LEFT + slot * band.end
-        shaded = Band(
-            round(x0, 1), round(x1 - x0, 1), band.label, round((x0 + x1) / 2, 1)
-        )
-    labels = [b.label for b in bars]
-    return replace(
-        base,
-        y_ticks=scale.ticks(money),
-        x_ticks=_x_ticks(labels),
-        bars=drawn,
-        band=shaded,
-    )
+    return drawn
